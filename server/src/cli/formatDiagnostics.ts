@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import type { ConfigDiagnostic, Severity } from '../service/diagnostics';
+import { LineIndex, type Position } from '../service/lineIndex';
+
+/** A diagnostic as the CLI's JSON contract (version 1) spells it: 0-based lines and characters. */
+export interface JsonDiagnostic {
+  file: string;
+  range: { start: Position; end: Position };
+  severity: Severity;
+  code: string;
+  message: string;
+  fixes: { title: string; edits: { file: string; range: { start: Position; end: Position }; newText: string }[] }[];
+}
+
+/** Converts offsets to positions, building each file's line index once. */
+export function toJsonDiagnostics(diagnostics: readonly ConfigDiagnostic[], textOf: (file: string) => string | undefined): JsonDiagnostic[] {
+  const indexes = new Map<string, LineIndex>();
+  const indexFor = (file: string): LineIndex => {
+    let index = indexes.get(file);
+    if (!index) {
+      index = new LineIndex(textOf(file) ?? '');
+      indexes.set(file, index);
+    }
+    return index;
+  };
+  const range = (file: string, start: number, end: number) => {
+    const index = indexFor(file);
+    return { start: index.positionAt(start), end: index.positionAt(end) };
+  };
+  return diagnostics.map((d) => ({
+    file: d.file,
+    range: range(d.file, d.start, d.end),
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    fixes: d.fixes.map((f) => ({
+      title: f.title,
+      edits: f.edits.map((e) => ({ file: e.file, range: range(e.file, e.start, e.end), newText: e.newText })),
+    })),
+  }));
+}
+
+function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `file:line:col: severity code message` lines (1-based) and a summary line. */
+export function formatText(diagnostics: readonly JsonDiagnostic[], filesChecked: number, cwd: string): string {
+  const lines = diagnostics.map((d) =>
+    `${displayPath(d.file, cwd)}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`);
+  const count = (s: Severity): number => diagnostics.filter((d) => d.severity === s).length;
+  const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
+  const infos = count('information') + count('hint');
+  if (infos) parts.push(`${infos} information`);
+  const fixable = diagnostics.filter((d) => d.fixes.length > 0).length;
+  const summary = `${plural(filesChecked, 'file')} checked: ${parts.join(', ')}${fixable ? ` (${fixable} fixable with --fix)` : ''}`;
+  return [...lines, summary].join('\n') + '\n';
+}

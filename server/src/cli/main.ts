@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import { checkPaths } from '../service/checkPaths';
+import { createNodeHost } from '../service/model/configHost';
+import { planFixes } from '../service/fixes/applyFixes';
+import { writeFileAtomic } from './atomicWrite';
+import { formatText, toJsonDiagnostics } from './formatDiagnostics';
+import { parseArgs, UsageError } from './parseArgs';
+
+/** Exit codes of the CLI (a contract). */
+export const enum ExitCode {
+  Clean = 0,
+  Errors = 1,
+  UsageOrIo = 2,
+}
+
+const VERSION = '0.1.0';
+
+const USAGE = `Usage:
+  nginx-tls check [--format text|json] [--fix] PATH...
+      PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
+      (every nginx.conf / *.conf root in it).
+  nginx-tls --help | --version
+
+Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
+`;
+
+function runCheck(argv: string[]): number {
+  const args = parseArgs(argv, { flags: ['fix'], options: ['format'] });
+  const format = args.options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (args.positionals.length === 0) throw new UsageError('check needs at least one PATH');
+  for (const p of args.positionals) {
+    if (!fs.existsSync(p)) {
+      process.stderr.write(`nginx-tls: ${p}: no such file or directory\n`);
+      return ExitCode.UsageOrIo;
+    }
+  }
+  const host = createNodeHost();
+  let result = checkPaths(args.positionals, host, {});
+  const textOf = (file: string): string | undefined => {
+    for (const t of result.trees) {
+      const f = t.files.get(file);
+      if (f) return f.text;
+    }
+    return undefined;
+  };
+  if (args.flags.fix) {
+    const plan = planFixes(result.diagnostics, textOf);
+    for (const [file, text] of plan.files) {
+      try {
+        writeFileAtomic(file, text);
+      } catch (err) {
+        process.stderr.write(`nginx-tls: cannot write ${file}: ${(err as Error).message}\n`);
+        return ExitCode.UsageOrIo;
+      }
+    }
+    for (const s of plan.skipped) process.stderr.write(`nginx-tls: fix not applied: ${s.title}: ${s.reason}\n`);
+    if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix(es) in ${plan.files.size} file(s)\n`);
+    result = checkPaths(args.positionals, createNodeHost(), {});
+  }
+  const json = toJsonDiagnostics(result.diagnostics, textOf);
+  const filesChecked = new Set(result.trees.flatMap((t) => [...t.files.keys()])).size;
+  if (format === 'json') process.stdout.write(JSON.stringify({ version: 1, diagnostics: json }, null, 2) + '\n');
+  else process.stdout.write(formatText(json, filesChecked, process.cwd()));
+  return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.Errors : ExitCode.Clean;
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export function main(argv: string[]): number {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE);
+      return command === undefined ? ExitCode.UsageOrIo : ExitCode.Clean;
+    }
+    if (command === '--version' || command === '-v') {
+      process.stdout.write(`${VERSION}\n`);
+      return ExitCode.Clean;
+    }
+    if (command === 'check') return runCheck(rest);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`nginx-tls: ${err.message}\n\n${USAGE}`);
+      return ExitCode.UsageOrIo;
+    }
+    process.stderr.write(`nginx-tls: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return ExitCode.UsageOrIo;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,81 @@
+import * as path from 'node:path';
+import type { ConfigDiagnostic } from './diagnostics';
+import { sortAndDedupe } from './diagnostics';
+import type { ConfigHost } from './model/configHost';
+import type { ConfigTree } from './model/configTree';
+import { loadConfig } from './model/loadConfig';
+import { ParseCache } from './model/parseCache';
+import { analyzeTree, type AnalysisSettings } from './analyzeTree';
+
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
+const MAX_FILES_PER_DIRECTORY_TREE = 20000;
+
+/** The outcome of checking some paths: every tree analysed and its sorted diagnostics. */
+export interface CheckResult {
+  trees: ConfigTree[];
+  diagnostics: ConfigDiagnostic[];
+}
+
+function isConfigCandidate(name: string): boolean {
+  return name === 'nginx.conf' || name.endsWith('.conf');
+}
+
+/** Config files under a directory, sorted: nginx.conf roots first (shallowest first), then by path. */
+export function findConfigCandidates(dir: string, host: ConfigHost): string[] {
+  const found: string[] = [];
+  const pending = [dir];
+  while (pending.length && found.length < MAX_FILES_PER_DIRECTORY_TREE) {
+    const current = pending.shift() as string;
+    const entries = host.listDirectory(current);
+    if (!entries) continue;
+    for (const e of entries) {
+      const full = path.join(current, e.name);
+      if (e.isDirectory) {
+        if (!SKIPPED_DIRECTORIES.has(e.name)) pending.push(full);
+      } else if (isConfigCandidate(e.name)) {
+        found.push(full);
+      }
+    }
+  }
+  const depth = (p: string): number => p.split(path.sep).length;
+  const isMain = (p: string): number => (path.basename(p) === 'nginx.conf' ? 0 : 1);
+  return found.sort((a, b) => isMain(a) - isMain(b) || depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Checks main configs and directories: a file is a main config; a directory contributes every
+ * config file in it that no earlier root already included (nginx.conf files first).
+ */
+export function checkPaths(paths: string[], host: ConfigHost, settings: AnalysisSettings): CheckResult {
+  const cache = new ParseCache();
+  const trees: ConfigTree[] = [];
+  const covered = new Set<string>();
+  const analyse = (root: string, prefix?: string): void => {
+    const tree = loadConfig(root, { host, cache, prefix, prefixIsGuess: prefix !== undefined });
+    trees.push(tree);
+    for (const f of tree.files.keys()) covered.add(f);
+  };
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (host.listDirectory(abs) !== undefined) {
+      for (const candidate of findConfigCandidates(abs, host)) {
+        if (covered.has(candidate)) continue;
+        analyse(candidate, path.basename(candidate) === 'nginx.conf' ? undefined : nearestMainDirectory(candidate, abs, host));
+      }
+    } else {
+      analyse(abs);
+    }
+  }
+  const diagnostics = sortAndDedupe(trees.flatMap((t) => analyzeTree(t, settings)));
+  return { trees, diagnostics };
+}
+
+/** The folder of the closest nginx.conf between a file and the checked directory (nginx's prefix). */
+function nearestMainDirectory(file: string, top: string, host: ConfigHost): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (host.exists(path.join(dir, 'nginx.conf'))) return dir;
+    if (dir === top || path.dirname(dir) === dir) return undefined;
+    dir = path.dirname(dir);
+  }
+}

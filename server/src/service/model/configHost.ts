@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The default limit above which a file gets one diagnostic instead of analysis. */
+export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
+
+/** What reading a config file gave: its text and a version that changes when the text does. */
+export type ReadResult =
+  | { kind: 'text'; text: string; version: string }
+  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'is-directory' | 'too-large' | 'binary'; message: string };
+
+/** How the service sees the file system: the CLI reads the disk, the editor overlays open documents. */
+export interface ConfigHost {
+  readFile(file: string): ReadResult;
+  /** Entries of a directory (names only), or undefined when it cannot be listed. */
+  listDirectory(dir: string): { name: string; isDirectory: boolean }[] | undefined;
+  exists(file: string): boolean;
+}
+
+function describeErrno(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ELOOP': return 'too many levels of symbolic links';
+    default: return (err as Error)?.message ?? String(err);
+  }
+}
+
+const BINARY_SNIFF_LENGTH = 8192;
+
+function tooLarge(file: string, size: number, maxSize: number): ReadResult {
+  return { kind: 'error', reason: 'too-large', message: `"${file}" is ${formatSize(size)}, over the ${formatSize(maxSize)} limit (nginxTls.maxFileSize): not analysed` };
+}
+
+function binary(file: string): ReadResult {
+  return { kind: 'error', reason: 'binary', message: `"${file}" is a binary file (it contains NUL bytes), not an nginx configuration: not analysed` };
+}
+
+/** Accepts editor text unless it is oversized or binary. */
+export function checkConfigText(text: string, file: string, maxSize: number, version: string): ReadResult {
+  if (text.length > maxSize) return tooLarge(file, text.length, maxSize);
+  if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) return binary(file);
+  return { kind: 'text', text, version };
+}
+
+/** Decodes file bytes (UTF-8, invalid sequences replaced) unless oversized or binary. */
+export function decodeConfigBytes(buf: Buffer, file: string, maxSize: number, version: string): ReadResult {
+  if (buf.length > maxSize) return tooLarge(file, buf.length, maxSize);
+  if (buf.subarray(0, BINARY_SNIFF_LENGTH).includes(0)) return binary(file);
+  return { kind: 'text', text: buf.toString('utf8'), version };
+}
+
+/** Formats a byte count for messages: "1.3 MB", "512 KB". */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** A host over the real file system; `overlay` gives unsaved editor contents that win over disk. */
+export function createNodeHost(options: { maxFileSize?: number; overlay?: (file: string) => { text: string; version: number } | undefined } = {}): ConfigHost {
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  return {
+    readFile(file) {
+      const open = options.overlay?.(file);
+      if (open) return checkConfigText(open.text, file, maxSize, `doc:${open.version}`);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file);
+      } catch (err) {
+        const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR';
+        return { kind: 'error', reason: notFound ? 'not-found' : 'unreadable', message: `cannot open "${file}": ${describeErrno(err)}` };
+      }
+      if (stat.isDirectory()) return { kind: 'error', reason: 'is-directory', message: `cannot read "${file}": it is a directory` };
+      if (stat.size > maxSize) return tooLarge(file, stat.size, maxSize);
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(file);
+      } catch (err) {
+        return { kind: 'error', reason: 'unreadable', message: `cannot read "${file}": ${describeErrno(err)}` };
+      }
+      return decodeConfigBytes(buf, file, maxSize, `disk:${stat.mtimeMs}:${stat.size}`);
+    },
+    listDirectory(dir) {
+      try {
+        return fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({
+          name: e.name,
+          isDirectory: e.isDirectory() || (e.isSymbolicLink() && isDirectorySafe(path.join(dir, e.name))),
+        }));
+      } catch {
+        return undefined;
+      }
+    },
+    exists(file) {
+      return fs.existsSync(file);
+    },
+  };
+}
+
+function isDirectorySafe(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Directive, ParsedFile } from '../parser/ast';
+import type { ConfigDiagnostic } from '../diagnostics';
+
+/** A block context name as nginx's module contexts see it (`main`, `http`, `server`, ...). */
+export type ContextName = string;
+
+/** A main config and every file it includes, each parsed once, with includes resolved. */
+export interface ConfigTree {
+  mainFile: string;
+  /** The directory relative paths resolve against (nginx's conf prefix). */
+  prefix: string;
+  /** Context of the main file's top level: [] for a real nginx.conf, e.g. ['http'] for a site file. */
+  rootContext: ContextName[];
+  files: Map<string, ParsedFile>;
+  /** For each `include` directive, the files it loads, in nginx's order. */
+  includes: Map<Directive, string[]>;
+  /** Syntax errors of every file, include and file problems. */
+  diagnostics: ConfigDiagnostic[];
+}
+
+/** Called for each directive in nginx's order; return false to skip its block. */
+export type DirectiveVisitor = (directive: Directive, ancestors: readonly Directive[]) => boolean | void;
+
+/** Visits every directive of the tree in order, descending into blocks and into included files. */
+export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
+  const root = tree.files.get(tree.mainFile);
+  if (!root) return;
+  const fileStack: string[] = [tree.mainFile];
+  const ancestors: Directive[] = [];
+  const walkList = (list: readonly Directive[]): void => {
+    for (const d of list) {
+      const descend = visit(d, ancestors) !== false;
+      if (!descend) continue;
+      if (d.block && !d.luaBody) {
+        ancestors.push(d);
+        walkList(d.block.children);
+        ancestors.pop();
+      }
+      const included = tree.includes.get(d);
+      if (included) {
+        for (const file of included) {
+          const parsed = tree.files.get(file);
+          if (!parsed || fileStack.includes(file)) continue;
+          fileStack.push(file);
+          walkList(parsed.directives);
+          fileStack.pop();
+        }
+      }
+    }
+  };
+  walkList(root.directives);
+}
+
+/** The context names a directive with these ancestors lives in, e.g. ['http', 'server']. */
+export function contextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName[] {
+  return [...tree.rootContext, ...ancestors.map((a) => a.name)];
+}

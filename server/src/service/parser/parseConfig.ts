@@ -1,0 +1,241 @@
+import type { Block, Comment, Directive, ParsedFile, QuoteKind, Span, SyntaxProblem, Token } from './ast';
+import { scanLuaBlock } from './luaBlock';
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const HASH = 35;
+const DOLLAR = 36;
+const SQUOTE = 39;
+const RPAREN = 41;
+const SEMICOLON = 59;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+
+/** Deeper nesting than this is reported once and the rest of the file is skipped. */
+export const MAX_NESTING_DEPTH = 256;
+
+const LUA_BLOCK_SUFFIX = '_by_lua_block';
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+
+function describeChar(c: number): string {
+  return String.fromCharCode(c);
+}
+
+/** nginx's unescaping of a word (ngx_conf_read_token): only \" \' \\ \t \r \n are special. */
+function unescape(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < raw.length) {
+      const n = raw[i + 1];
+      if (n === '"' || n === "'" || n === '\\') { out += n; i++; continue; }
+      if (n === 't') { out += '\t'; i++; continue; }
+      if (n === 'r') { out += '\r'; i++; continue; }
+      if (n === 'n') { out += '\n'; i++; continue; }
+    }
+    out += c;
+  }
+  return out;
+}
+
+interface OpenBlock {
+  directive: Directive | undefined;
+  block: Block;
+  list: Directive[];
+}
+
+/**
+ * Parses nginx configuration text the way nginx's ngx_conf_read_token reads it, keeping offsets
+ * of every token, all comments, and every syntax error (recovering after each one).
+ */
+export function parseConfig(text: string, path: string): ParsedFile {
+  const directives: Directive[] = [];
+  const comments: Comment[] = [];
+  const problems: SyntaxProblem[] = [];
+  const len = text.length;
+  const stack: OpenBlock[] = [];
+  let list = directives;
+  let words: Token[] = [];
+  let i = 0;
+
+  const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']): void => {
+    problems.push(related ? { start, end, message, related } : { start, end, message });
+  };
+
+  const currentParent = (): Directive | undefined => (stack.length ? stack[stack.length - 1].directive : undefined);
+
+  const makeDirective = (end: number): Directive => {
+    const nameToken = words[0];
+    const d: Directive = {
+      name: nameToken.value,
+      nameToken,
+      args: words.slice(1),
+      start: nameToken.start,
+      end,
+      semicolon: undefined,
+      block: undefined,
+      luaBody: undefined,
+      parent: currentParent(),
+      file: path,
+    };
+    words = [];
+    return d;
+  };
+
+  const finishStatement = (semicolon: Span | undefined, end: number): Directive => {
+    const d = makeDirective(end);
+    d.semicolon = semicolon;
+    list.push(d);
+    return d;
+  };
+
+  const pushWord = (start: number, end: number, quote: QuoteKind): void => {
+    const inner = quote ? text.slice(start + 1, end - 1) : text.slice(start, end);
+    words.push({ start, end, value: unescape(inner), raw: quote ? text.slice(start, end) : inner, quote });
+  };
+
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) { i++; continue; }
+
+    if (c === HASH) {
+      let e = text.indexOf('\n', i);
+      if (e < 0) e = len;
+      const textEnd = e > i && text.charCodeAt(e - 1) === CR ? e - 1 : e;
+      comments.push({ start: i, end: textEnd, text: text.slice(i + 1, textEnd) });
+      i = e;
+      continue;
+    }
+
+    if (c === SEMICOLON) {
+      if (words.length === 0) problem(i, i + 1, 'unexpected ";"');
+      else finishStatement({ start: i, end: i + 1 }, i + 1);
+      i++;
+      continue;
+    }
+
+    if (c === LBRACE) {
+      if (stack.length >= MAX_NESTING_DEPTH) {
+        problem(i, i + 1, `blocks nested deeper than ${MAX_NESTING_DEPTH} levels: the rest of the file is not analysed`);
+        words = [];
+        break;
+      }
+      let directive: Directive | undefined;
+      if (words.length === 0) {
+        problem(i, i + 1, 'unexpected "{"');
+      } else {
+        directive = makeDirective(i + 1);
+        list.push(directive);
+      }
+      if (directive && directive.name.endsWith(LUA_BLOCK_SUFFIX)) {
+        const lua = scanLuaBlock(text, i + 1);
+        directive.luaBody = { start: i + 1, end: lua.end };
+        directive.block = { start: i, end: lua.closed ? lua.end + 1 : len, open: i, close: lua.closed ? lua.end : undefined, children: [] };
+        directive.end = directive.block.end;
+        if (!lua.closed) {
+          problem(len, len, 'unexpected end of file, expecting "}"', [
+            { start: i, end: i + 1, message: `the Lua block of "${directive.name}" opened here is never closed` },
+          ]);
+        }
+        i = directive.block.end;
+        continue;
+      }
+      const block: Block = { start: i, end: i + 1, open: i, close: undefined, children: [] };
+      if (directive) directive.block = block;
+      stack.push({ directive, block, list });
+      list = block.children;
+      i++;
+      continue;
+    }
+
+    if (c === RBRACE) {
+      if (words.length > 0) {
+        const last = words[words.length - 1];
+        problem(i, i + 1, `unexpected "}": expected ";" after "${text.slice(words[0].start, last.end)}"`);
+        finishStatement(undefined, last.end);
+      }
+      const top = stack.pop();
+      if (!top) {
+        problem(i, i + 1, 'unexpected "}"');
+      } else {
+        top.block.close = i;
+        top.block.end = i + 1;
+        if (top.directive) top.directive.end = i + 1;
+        list = top.list;
+      }
+      i++;
+      continue;
+    }
+
+    if (c === DQUOTE || c === SQUOTE) {
+      const start = i;
+      let j = i + 1;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === BACKSLASH) { j += 2; continue; }
+        if (d === c) break;
+        j++;
+      }
+      if (j >= len) {
+        let lineEnd = text.indexOf('\n', start);
+        if (lineEnd < 0) lineEnd = len;
+        problem(start, lineEnd, `unterminated string: the ${c === DQUOTE ? 'double' : 'single'} quote opened here is never closed`);
+        words.push({ start, end: lineEnd, value: unescape(text.slice(start + 1, lineEnd)), raw: text.slice(start, lineEnd), quote: c === DQUOTE ? '"' : "'" });
+        finishStatement(undefined, lineEnd);
+        i = lineEnd;
+        continue;
+      }
+      pushWord(start, j + 1, c === DQUOTE ? '"' : "'");
+      i = j + 1;
+      if (i < len) {
+        const n = text.charCodeAt(i);
+        if (!isSpace(n) && n !== SEMICOLON && n !== LBRACE && n !== RPAREN) {
+          problem(i, i + 1, `unexpected "${describeChar(n)}" after a quoted string: a space, ";" or "{" must follow it`);
+        }
+      }
+      continue;
+    }
+
+    const start = i;
+    let variable = false;
+    let j = i;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (d === LBRACE && variable) { j++; continue; }
+      variable = false;
+      if (d === BACKSLASH) { j += 2; continue; }
+      if (d === DOLLAR) { variable = true; j++; continue; }
+      if (isSpace(d) || d === SEMICOLON || d === LBRACE) break;
+      j++;
+    }
+    if (j > len) j = len;
+    pushWord(start, j, '');
+    i = j;
+  }
+
+  if (words.length > 0) {
+    const last = words[words.length - 1];
+    problem(len, len, `unexpected end of file, expecting ";" or "}" after "${text.slice(words[0].start, last.end)}"`);
+    finishStatement(undefined, last.end);
+  } else if (stack.length > 0) {
+    const innermost = stack[stack.length - 1];
+    const name = innermost.directive ? `"${innermost.directive.name}"` : 'block';
+    problem(len, len, 'unexpected end of file, expecting "}"', [
+      { start: innermost.block.open, end: innermost.block.open + 1, message: `the ${name} block opened here is never closed` },
+    ]);
+  }
+  for (const open of stack) {
+    open.block.end = len;
+    if (open.directive) open.directive.end = len;
+  }
+
+  return { path, text, directives, comments, problems };
+}
