@@ -1,1 +1,49 @@
-export {};
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const CLIENT_ID = 'nginxTls';
+const TRUST_NOTIFICATION = 'nginxTls/workspaceTrust';
+
+let client: LanguageClient | undefined;
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'nginx' }],
+    synchronize: {
+      configurationSection: CLIENT_ID,
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{conf,nginx,crt,pem}'),
+    },
+    initializationOptions: {
+      workspaceTrusted: vscode.workspace.isTrusted,
+      settings: vscode.workspace.getConfiguration(CLIENT_ID),
+    },
+  };
+  return new LanguageClient(CLIENT_ID, 'nginx TLS', serverOptions, clientOptions);
+}
+
+/** Starts the language server and registers the commands; everything else lives in the server. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  client = createClient(context);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('nginxTls.restartServer', async () => {
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('nginxTls.showOutput', () => client?.outputChannel.show(true)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true });
+    }),
+  );
+  await client.start();
+}
+
+/** Stops the language server. */
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

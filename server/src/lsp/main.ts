@@ -1,1 +1,148 @@
-export {};
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CodeActionKind,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeFile } from '../service/analyzeFile';
+import { createNodeHost } from '../service/model/configHost';
+import { ParseCache } from '../service/model/parseCache';
+import { provideCodeActions } from './codeActions';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type TrustParams } from './protocol';
+import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
+import { toLspDiagnostics } from './toLspDiagnostic';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const cache = new ParseCache();
+const published = new Map<string, Diagnostic[]>();
+const timers = new Map<string, NodeJS.Timeout>();
+const generations = new Map<string, number>();
+let settings: ServerSettings = DEFAULT_SETTINGS;
+let pullSettings = false;
+let workspaceTrusted = true;
+
+function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open documents by file path, so that unsaved contents win over the disk. */
+function openDocumentFor(file: string): TextDocument | undefined {
+  return documents.get(pathToFileURL(file).toString());
+}
+
+function analyzeNow(uri: string): void {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const generation = generations.get(uri) ?? 0;
+  const file = filePathOf(uri);
+  if (!file) {
+    connection.sendDiagnostics({ uri, diagnostics: [] });
+    return;
+  }
+  try {
+    const host = createNodeHost({
+      maxFileSize: settings.maxFileSize,
+      overlay: (f) => {
+        const open = openDocumentFor(f);
+        return open ? { text: open.getText(), version: open.version } : undefined;
+      },
+    });
+    const result = analyzeFile(file, { host, cache, mainConfig: settings.mainConfig || undefined, settings: { maxFileSize: settings.maxFileSize } });
+    if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
+    const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, () => undefined);
+    published.set(uri, diagnostics);
+    connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  } catch (err) {
+    connection.console.error(`analysis of ${file} failed: ${(err as Error)?.stack ?? String(err)}`);
+  }
+}
+
+function schedule(uri: string, delay: number): void {
+  generations.set(uri, (generations.get(uri) ?? 0) + 1);
+  clearTimeout(timers.get(uri));
+  timers.set(uri, setTimeout(() => {
+    timers.delete(uri);
+    analyzeNow(uri);
+  }, delay));
+}
+
+/** Re-analyses every open document: an edit in one file can change another's diagnostics. */
+function scheduleAll(delay: number, first?: string): void {
+  if (first) schedule(first, delay);
+  for (const doc of documents.all()) if (doc.uri !== first) schedule(doc.uri, delay * 2);
+}
+
+async function refreshSettings(): Promise<void> {
+  if (!pullSettings) return;
+  try {
+    const raw = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+    settings = toServerSettings(raw);
+  } catch {
+    settings = DEFAULT_SETTINGS;
+  }
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  pullSettings = !!params.capabilities.workspace?.configuration;
+  const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
+  if (typeof init.workspaceTrusted === 'boolean') workspaceTrusted = init.workspaceTrusted;
+  if (init.settings) settings = toServerSettings(init.settings);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+    },
+    serverInfo: { name: 'nginx-tls', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  void refreshSettings().then(() => scheduleAll(0));
+});
+
+connection.onDidChangeConfiguration((change) => {
+  const p = pullSettings ? refreshSettings() : Promise.resolve().then(() => { settings = toServerSettings((change.settings as Record<string, unknown>)?.[SETTINGS_SECTION]); });
+  void p.then(() => scheduleAll(0));
+});
+
+connection.onNotification(TrustNotification, (params: TrustParams) => {
+  workspaceTrusted = params.trusted;
+  scheduleAll(0);
+});
+
+documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidChangeContent((e) => scheduleAll(settings.debounceMs, e.document.uri));
+documents.onDidClose((e) => {
+  clearTimeout(timers.get(e.document.uri));
+  timers.delete(e.document.uri);
+  generations.delete(e.document.uri);
+  published.delete(e.document.uri);
+  const file = filePathOf(e.document.uri);
+  if (file) cache.delete(file);
+  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  scheduleAll(settings.debounceMs);
+});
+
+connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
+
+connection.onCodeAction((params) => provideCodeActions(params, published.get(params.textDocument.uri) ?? []));
+
+/** Whether certificates may be read and the probe run (false in untrusted workspaces). */
+export function isWorkspaceTrusted(): boolean {
+  return workspaceTrusted;
+}
+
+documents.listen(connection);
+connection.listen();

@@ -47,7 +47,7 @@ export function parseCertificateDer(bytes: Uint8Array): ParsedCertificate {
   const outer = readDerElement(bytes);
   if (!outer || outer.tag !== 0x30) throw new Error('not a DER-encoded certificate');
   const der = bytes.slice(0, outer.end);
-  // OpenSSL (what nginx uses) must accept it too; its error text is what nginx would log.
+  // OpenSSL (what nginx uses) must accept it too, not just the JS parser.
   const openssl = parseWithOpenSsl(der);
   const asn = AsnConvert.parse(der, Certificate);
   const cert = new X509Certificate(asn);

@@ -10,6 +10,8 @@ export const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
 interface CacheEntry {
   size: number;
   mtimeMs: number;
+  // Also the inode: a file swapped in by rename (certbot, editors) can keep size and mtime.
+  ino: number;
   result: CertificateFileResult;
 }
 
@@ -23,7 +25,7 @@ export function clearCertificateCache(): void {
 
 /**
  * Reads and parses a PEM certificate file like nginx's `ssl_certificate` does, synchronously.
- * Never throws; results are cached by (path, size, mtime) and shared, so do not mutate them.
+ * Never throws; results are cached by (path, size, mtime, inode) and shared, so do not mutate them.
  */
 export function readCertificateFile(path: string): CertificateFileResult {
   try {
@@ -47,7 +49,9 @@ function readThroughCache(path: string): CertificateFileResult {
   if (stat.size > MAX_CERTIFICATE_FILE_BYTES) return tooLarge(path, stat.size);
 
   const cached = cache.get(path);
-  if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return cached.result;
+  if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs && cached.ino === stat.ino) {
+    return cached.result;
+  }
 
   let content: Buffer;
   try {
@@ -63,7 +67,7 @@ function readThroughCache(path: string): CertificateFileResult {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);
   }
-  cache.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, result });
+  cache.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, result });
   return result;
 }
 

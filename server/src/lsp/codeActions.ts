@@ -1,0 +1,53 @@
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DiagnosticData, type LspFix } from './protocol';
+
+function fixesOf(d: Diagnostic): LspFix[] {
+  if (d.source !== DIAGNOSTIC_SOURCE) return [];
+  const data = d.data as DiagnosticData | undefined;
+  return Array.isArray(data?.fixes) ? data.fixes : [];
+}
+
+function toWorkspaceEdit(fixes: readonly LspFix[]): WorkspaceEdit {
+  const changes: Record<string, TextEdit[]> = {};
+  for (const fix of fixes) for (const e of fix.edits) (changes[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+  return { changes };
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  const before = (p: { line: number; character: number }, q: { line: number; character: number }): boolean =>
+    p.line < q.line || (p.line === q.line && p.character < q.character);
+  const empty = (e: TextEdit): boolean => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character;
+  if (empty(a) && empty(b)) return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+  return before(a.range.start, b.range.end) && before(b.range.start, a.range.end);
+}
+
+/**
+ * Code actions from the fixes carried on the diagnostics (no per-rule logic here): one quick-fix
+ * per fix, and the "fix all" source action with every non-overlapping first fix.
+ */
+export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[]): CodeAction[] {
+  const only = params.context.only;
+  const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+  const actions: CodeAction[] = [];
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const d of params.context.diagnostics) {
+      fixesOf(d).forEach((fix, i) => {
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit([fix]) });
+      });
+    }
+  }
+  if (wants(FIX_ALL_KIND)) {
+    const taken: LspFix[] = [];
+    const takenEdits: { uri: string; edit: TextEdit }[] = [];
+    for (const d of allDiagnostics) {
+      const fix = fixesOf(d)[0];
+      if (!fix) continue;
+      const clash = fix.edits.some((e) => takenEdits.some((t) => t.uri === e.uri && overlaps(t.edit, e)));
+      if (clash) continue;
+      taken.push(fix);
+      for (const e of fix.edits) takenEdits.push({ uri: e.uri, edit: e });
+    }
+    if (taken.length) actions.push({ title: `Fix all nginx TLS problems (${taken.length})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(taken) });
+  }
+  return actions;
+}
