@@ -18,8 +18,11 @@ export interface ConfigTree {
   diagnostics: ConfigDiagnostic[];
 }
 
-/** Called for each directive in nginx's order; return false to skip its block. */
-export type DirectiveVisitor = (directive: Directive, ancestors: readonly Directive[]) => boolean | void;
+/**
+ * Called for each directive in nginx's order with its enclosing blocks and the `include`
+ * directives it was reached through (outermost first); return false to skip its block.
+ */
+export type DirectiveVisitor = (directive: Directive, ancestors: readonly Directive[], includedVia: readonly Directive[]) => boolean | void;
 
 /** Visits every directive of the tree in order, descending into blocks and into included files. */
 export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
@@ -27,9 +30,10 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
   if (!root) return;
   const fileStack: string[] = [tree.mainFile];
   const ancestors: Directive[] = [];
+  const includedVia: Directive[] = [];
   const walkList = (list: readonly Directive[]): void => {
     for (const d of list) {
-      const descend = visit(d, ancestors) !== false;
+      const descend = visit(d, ancestors, includedVia) !== false;
       if (!descend) continue;
       if (d.block && !d.luaBody) {
         ancestors.push(d);
@@ -42,7 +46,9 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
           const parsed = tree.files.get(file);
           if (!parsed || fileStack.includes(file)) continue;
           fileStack.push(file);
+          includedVia.push(d);
           walkList(parsed.directives);
+          includedVia.pop();
           fileStack.pop();
         }
       }

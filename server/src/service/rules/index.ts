@@ -1,0 +1,31 @@
+import type { Rule } from './rule';
+import { certificateExpired } from './certificate-expired';
+import { certificateExpiring } from './certificate-expiring';
+import { certificateNameMismatch } from './certificate-name-mismatch';
+import { certificateUnreadable } from './certificate-unreadable';
+import { certificateVariablePath } from './certificate-variable-path';
+import { mustStapleWithoutStapling } from './must-staple-without-stapling';
+import { resolverWithoutTimeout } from './resolver-without-timeout';
+import { sessionSettingsFromDefaultServer } from './session-settings-from-default-server';
+import { sessionTicketsMismatch } from './session-tickets-mismatch';
+import { staplingMissing } from './stapling-missing';
+import { staplingVerifyWithoutTrust } from './stapling-verify-without-trust';
+import { staplingWithoutOcspUrl } from './stapling-without-ocsp-url';
+import { staplingWithoutResolver } from './stapling-without-resolver';
+
+/** Every TLS rule, sorted by id (an explicit registry: no discovery, it survives bundling). */
+export const RULES: readonly Rule[] = [
+  certificateExpired,
+  certificateExpiring,
+  certificateNameMismatch,
+  certificateUnreadable,
+  certificateVariablePath,
+  mustStapleWithoutStapling,
+  resolverWithoutTimeout,
+  sessionSettingsFromDefaultServer,
+  sessionTicketsMismatch,
+  staplingMissing,
+  staplingVerifyWithoutTrust,
+  staplingWithoutOcspUrl,
+  staplingWithoutResolver,
+];

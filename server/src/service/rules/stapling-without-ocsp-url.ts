@@ -1,0 +1,45 @@
+import type { Rule, RuleFinding } from './rule';
+import type { Fix } from '../diagnostics';
+import { staplingFacts } from '../tls/staplingFacts';
+import { anchorSpot, relatedIfIncluded } from '../tls/locations';
+import { removeDirective } from '../fixes/directiveEdits';
+import type { HttpServer, Placed } from '../tls/serverModel';
+import type { RuleContext } from './rule';
+
+function ownInFile(server: HttpServer, name: string): Placed[] {
+  return (server.own.get(name) ?? []).filter((p) => p.anchor === p.directive);
+}
+
+function removeNoOpStapling(server: HttpServer, context: RuleContext): Fix | undefined {
+  const placed = [...ownInFile(server, 'ssl_stapling'), ...ownInFile(server, 'ssl_stapling_verify')];
+  if (placed.length === 0) return undefined;
+  return { title: 'Remove the ssl_stapling directives that have no effect', edits: placed.map((p) => removeDirective(context.model.tree, p.directive)) };
+}
+
+/** `ssl_stapling on` for a certificate without an OCSP URL: nginx ignores it with a warning. */
+export const staplingWithoutOcspUrl: Rule = {
+  id: 'stapling-without-ocsp-url',
+  defaultSeverity: 'information',
+  summary: 'ssl_stapling is on but the certificate has no OCSP responder URL',
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const server of context.model.servers) {
+      if (!server.tls) continue;
+      const facts = staplingFacts(server, context);
+      if (!facts.on || !facts.stapling || facts.responder || facts.file) continue;
+      const certs = facts.certificates.filter((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0 && !c.leaf.mustStaple);
+      if (certs.length === 0) continue;
+      const allWithout = facts.certificates.every((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0);
+      const fix = allWithout ? removeNoOpStapling(server, context) : undefined;
+      for (const cert of certs) {
+        findings.push({
+          ...anchorSpot(facts.stapling),
+          message: `ssl_stapling has no effect for "${cert.path}": the certificate has no OCSP responder URL (like every Let's Encrypt certificate since May 2025), so nginx logs [warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate`,
+          fixes: fix ? [fix] : [],
+          related: [...relatedIfIncluded(facts.stapling, 'ssl_stapling is switched on here'), { ...anchorSpot(cert.placed), message: 'the certificate without an OCSP URL' }],
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,18 @@
+import type { RuleContext } from '../rules/rule';
+import type { ServerCertificate } from './serverCertificates';
+
+/** Milliseconds in a day. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Visits each readable certificate of each TLS server. */
+export function forEachCertificate(context: RuleContext, visit: (cert: Extract<ServerCertificate, { kind: 'ok' }>) => void): void {
+  for (const server of context.model.servers) {
+    if (!server.tls) continue;
+    for (const cert of context.certificates(server)) if (cert.kind === 'ok') visit(cert);
+  }
+}
+
+/** A date as YYYY-MM-DD. */
+export function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,37 @@
+import * as path from 'node:path';
+import { readCertificateFile } from '../certificates';
+import type { CertificateFileOk, CertificateInfo } from '../certificates';
+import type { ConfigTree } from '../model/configTree';
+import { effective, type HttpServer, type Placed } from './serverModel';
+
+/** One `ssl_certificate` of a server and what could be learnt about the file. */
+export type ServerCertificate =
+  | { kind: 'ok'; placed: Placed; path: string; file: CertificateFileOk; leaf: CertificateInfo }
+  | { kind: 'unknown'; placed: Placed; path: string; reason: 'variable' | 'unreadable' | 'not-read'; message: string };
+
+/** Resolves a path directive's value as nginx does: relative paths against the conf prefix. */
+export function resolveConfigPath(tree: ConfigTree, value: string): string {
+  return path.isAbsolute(value) ? path.normalize(value) : path.join(tree.prefix, value);
+}
+
+/**
+ * The certificates in effect for a server, read from disk when allowed (never in an untrusted
+ * workspace). Only `ssl_certificate` files are opened, never `ssl_certificate_key`.
+ */
+export function serverCertificates(server: HttpServer, tree: ConfigTree, readCertificates: boolean): ServerCertificate[] {
+  const e = effective(server, 'ssl_certificate');
+  if (!e) return [];
+  return e.placed.flatMap((placed): ServerCertificate[] => {
+    const value = placed.directive.args[0]?.value;
+    if (value === undefined) return [];
+    if (value.includes('$') || value.startsWith('data:')) {
+      return [{ kind: 'unknown', placed, path: value, reason: 'variable', message: `the certificate "${value}" is chosen per handshake (variables or data:), so nginx does no OCSP stapling for it and it cannot be checked here` }];
+    }
+    const file = resolveConfigPath(tree, value);
+    if (!readCertificates) return [{ kind: 'unknown', placed, path: file, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
+    const result = readCertificateFile(file);
+    if (result.kind === 'error') return [{ kind: 'unknown', placed, path: file, reason: 'unreadable', message: result.message }];
+    const leaf = result.chain[0];
+    return [{ kind: 'ok', placed, path: file, file: result, leaf }];
+  });
+}

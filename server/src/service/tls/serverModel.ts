@@ -1,0 +1,191 @@
+import * as path from 'node:path';
+import type { Directive, Token } from '../parser/ast';
+import { contextOf, walkConfig, type ConfigTree } from '../model/configTree';
+
+/** A directive as it applies to one block, and where to point at it from that block. */
+export interface Placed {
+  directive: Directive;
+  /**
+   * The line in the block's own file that brings the directive in: the directive itself, or
+   * the `include` in that block through which it was reached.
+   */
+  anchor: Directive;
+}
+
+/** One `listen` of a server, normalised to the address nginx groups servers by. */
+export interface Listen {
+  directive: Directive;
+  /** e.g. `0.0.0.0:443`, `[::]:443`, `127.0.0.1:8443`, `unix:/run/x.sock`, `udp 0.0.0.0:443`. */
+  socket: string;
+  ssl: boolean;
+  defaultServer: boolean;
+  port: number | undefined;
+}
+
+/** An `http` server block with what it sets itself and what it inherits from `http {}`. */
+export interface HttpServer {
+  directive: Directive;
+  listens: Listen[];
+  names: { value: string; token: Token }[];
+  own: Map<string, Placed[]>;
+  inherited: Map<string, Placed[]>;
+  /** Whether any `listen` has `ssl` (or `ssl on` is in effect, before nginx 1.25.1). */
+  tls: boolean;
+}
+
+/** Servers sharing one listen address: the default server's SSL context handles resumption. */
+export interface ListenSocket {
+  socket: string;
+  servers: HttpServer[];
+  defaultServer: HttpServer;
+  /** The `listen` of the default server for this socket. */
+  defaultListen: Listen;
+}
+
+/** Every http server of a tree and the sockets they share. */
+export interface ServerModel {
+  tree: ConfigTree;
+  servers: HttpServer[];
+  sockets: ListenSocket[];
+  /** Directives set at `http {}` level, in order. */
+  http: Map<string, Placed[]>;
+  /** The `http` block, when the tree has one (a site file analysed alone has none). */
+  httpBlock: Directive | undefined;
+}
+
+/** The value in effect for a server: its own directives, else those inherited from `http {}`. */
+export function effective(server: HttpServer, name: string): { placed: Placed[]; inherited: boolean } | undefined {
+  const own = server.own.get(name);
+  if (own?.length) return { placed: own, inherited: false };
+  const up = server.inherited.get(name);
+  if (up?.length) return { placed: up, inherited: true };
+  return undefined;
+}
+
+/** The last value of a single-valued directive in effect (nginx keeps the last one it read). */
+export function effectiveValue(server: HttpServer, name: string): { value: string; placed: Placed; inherited: boolean } | undefined {
+  const e = effective(server, name);
+  if (!e) return undefined;
+  const placed = e.placed[e.placed.length - 1];
+  return { value: placed.directive.args.map((a) => a.value).join(' '), placed, inherited: e.inherited };
+}
+
+/** Whether a flag directive (`on`/`off`) is on for a server, with nginx's default when unset. */
+export function isOn(server: HttpServer, name: string, defaultOn: boolean): boolean {
+  const v = effectiveValue(server, name);
+  return v ? v.value.toLowerCase() === 'on' : defaultOn;
+}
+
+const DEFAULT_PORT = 80;
+
+function normaliseHost(host: string): string {
+  if (host === '*' || host === '' || host === '0.0.0.0') return '0.0.0.0';
+  return host.toLowerCase();
+}
+
+/**
+ * The address nginx groups a `listen` by. `listen 443`, `*:443` and `0.0.0.0:443` are the same
+ * socket (verified: nginx -t reports "a duplicate default server for 0.0.0.0:443" when two of
+ * them are both default_server); `[::]:443` and specific addresses are separate ones.
+ */
+export function parseListen(directive: Directive): Listen {
+  const [first, ...params] = directive.args.map((a) => a.value);
+  const flags = new Set(params.map((p) => p.toLowerCase()));
+  const ssl = flags.has('ssl');
+  const defaultServer = flags.has('default_server') || flags.has('default');
+  const udp = flags.has('quic');
+  const prefix = udp ? 'udp ' : '';
+  if (first === undefined) return { directive, socket: `${prefix}0.0.0.0:${DEFAULT_PORT}`, ssl, defaultServer, port: DEFAULT_PORT };
+  if (first.startsWith('unix:')) return { directive, socket: first, ssl, defaultServer, port: undefined };
+  let host: string;
+  let portText: string | undefined;
+  const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(first);
+  if (v6) {
+    host = `[${v6[1].toLowerCase()}]`;
+    portText = v6[2];
+  } else if (/^\d+$/.test(first)) {
+    host = '*';
+    portText = first;
+  } else {
+    const colon = first.lastIndexOf(':');
+    host = colon >= 0 ? first.slice(0, colon) : first;
+    portText = colon >= 0 ? first.slice(colon + 1) : undefined;
+  }
+  const port = portText !== undefined && /^\d+$/.test(portText) ? Number(portText) : DEFAULT_PORT;
+  return { directive, socket: `${prefix}${normaliseHost(host)}:${port}`, ssl, defaultServer, port };
+}
+
+function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
+  const list = map.get(name);
+  if (list) list.push(placed);
+  else map.set(name, [placed]);
+}
+
+/**
+ * Collects the http servers of a tree with their own and inherited settings (across includes)
+ * and groups them by listen socket, finding each socket's default server as nginx does.
+ */
+export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer) => boolean = () => false): ServerModel {
+  const http = new Map<string, Placed[]>();
+  let httpBlock: Directive | undefined;
+  const servers: HttpServer[] = [];
+  const serverEntry = new Map<Directive, { server: HttpServer; includeDepth: number }>();
+  walkConfig(tree, (d, ancestors, includedVia) => {
+    const context = contextOf(tree, ancestors);
+    const parentName = context[context.length - 1];
+    if (d.name === 'http' && d.block && context.length === 0) httpBlock = d;
+    if (parentName === 'http') {
+      if (d.name === 'server' && d.block) {
+        const server: HttpServer = { directive: d, listens: [], names: [], own: new Map(), inherited: http, tls: false };
+        servers.push(server);
+        serverEntry.set(d, { server, includeDepth: includedVia.length });
+        return true;
+      }
+      push(http, d.name, { directive: d, anchor: d });
+      return d.name === 'include';
+    }
+    const parent = ancestors[ancestors.length - 1];
+    const entry = parent ? serverEntry.get(parent) : undefined;
+    if (entry && parentName === 'server') {
+      const anchor = includedVia.length > entry.includeDepth ? includedVia[entry.includeDepth] : d;
+      push(entry.server.own, d.name, { directive: d, anchor });
+      if (d.name === 'listen') entry.server.listens.push(parseListen(d));
+      if (d.name === 'server_name') for (const token of d.args) entry.server.names.push({ value: token.value, token });
+      return d.name === 'include';
+    }
+    return true;
+  });
+  for (const s of servers) {
+    const sslOn = effectiveValue(s, 'ssl');
+    s.tls = s.listens.some((l) => l.ssl) || (sslOn?.value.toLowerCase() === 'on');
+  }
+  const kept = servers.filter((s) => !exclude(s));
+  return { tree, servers: kept, sockets: groupSockets(kept), http, httpBlock };
+}
+
+function groupSockets(servers: HttpServer[]): ListenSocket[] {
+  const bySocket = new Map<string, { server: HttpServer; listen: Listen }[]>();
+  for (const server of servers) {
+    const seen = new Set<string>();
+    for (const listen of server.listens) {
+      if (seen.has(listen.socket)) continue;
+      seen.add(listen.socket);
+      const list = bySocket.get(listen.socket) ?? [];
+      list.push({ server, listen });
+      bySocket.set(listen.socket, list);
+    }
+  }
+  const sockets: ListenSocket[] = [];
+  for (const [socket, entries] of bySocket) {
+    const chosen = entries.find((e) => e.listen.defaultServer) ?? entries[0];
+    sockets.push({ socket, servers: entries.map((e) => e.server), defaultServer: chosen.server, defaultListen: chosen.listen });
+  }
+  return sockets;
+}
+
+/** A readable label for a server in messages: its first name and the file it is in. */
+export function describeServer(server: HttpServer, tree: ConfigTree): string {
+  const name = server.names.find((n) => n.value !== '' && n.value !== '_')?.value;
+  const file = path.relative(tree.prefix, server.directive.file) || path.basename(server.directive.file);
+  return name ? `"${name}" (${file})` : `the server in ${file}`;
+}
