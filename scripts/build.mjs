@@ -20,6 +20,8 @@ await Promise.all([
     ...common,
     entryPoints: ['server/src/cli/main.ts'],
     outfile: 'dist/cli.js',
+    // Parsing a smaller bundle is a visible part of the CLI's start-up time.
+    minify: true,
     banner: { js: '#!/usr/bin/env node' },
   }),
 ]);

@@ -10,7 +10,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { analyzeFile } from '../service/analyzeFile';
+import { ruleDocsPath } from '../service/analyzeTree';
+import { RULES } from '../service/rules';
 import { createNodeHost } from '../service/model/configHost';
 import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
@@ -27,6 +31,7 @@ const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
 let workspaceTrusted = true;
+const RULE_IDS = new Set(RULES.map((r) => r.id));
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -40,6 +45,13 @@ function filePathOf(uri: string): string | undefined {
 /** Open documents by file path, so that unsaved contents win over the disk. */
 function openDocumentFor(file: string): TextDocument | undefined {
   return documents.get(pathToFileURL(file).toString());
+}
+
+/** The bundled docs page of a rule, opened from the diagnostic's code link. */
+function docsLink(code: string): string | undefined {
+  if (!RULE_IDS.has(code)) return undefined;
+  const page = path.join(__dirname, '..', ruleDocsPath(code));
+  return fs.existsSync(page) ? pathToFileURL(page).toString() : undefined;
 }
 
 function analyzeNow(uri: string): void {
@@ -59,9 +71,23 @@ function analyzeNow(uri: string): void {
         return open ? { text: open.getText(), version: open.version } : undefined;
       },
     });
-    const result = analyzeFile(file, { host, cache, mainConfig: settings.mainConfig || undefined, settings: { maxFileSize: settings.maxFileSize } });
+    const result = analyzeFile(file, {
+      host,
+      cache,
+      mainConfig: settings.mainConfig || undefined,
+      settings: {
+        maxFileSize: settings.maxFileSize,
+        rules: {
+          nginxVersion: settings.nginxVersion,
+          resolvers: settings.resolvers,
+          expiryWarningDays: settings.expiryWarningDays,
+          severities: settings.severities,
+          readCertificates: workspaceTrusted,
+        },
+      },
+    });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
-    const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, () => undefined);
+    const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
     connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   } catch (err) {
@@ -138,11 +164,6 @@ documents.onDidClose((e) => {
 connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
 
 connection.onCodeAction((params) => provideCodeActions(params, published.get(params.textDocument.uri) ?? []));
-
-/** Whether certificates may be read and the probe run (false in untrusted workspaces). */
-export function isWorkspaceTrusted(): boolean {
-  return workspaceTrusted;
-}
 
 documents.listen(connection);
 connection.listen();

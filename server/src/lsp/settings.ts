@@ -1,10 +1,16 @@
+import type { Severity } from '../service/diagnostics';
 import { DEFAULT_MAX_FILE_SIZE } from '../service/model/configHost';
+import { DEFAULT_RULE_SETTINGS } from '../service/rules/rule';
 
 /** The `nginxTls.*` settings the server uses. */
 export interface ServerSettings {
   mainConfig: string;
   maxFileSize: number;
   debounceMs: number;
+  nginxVersion: string | undefined;
+  resolvers: string;
+  expiryWarningDays: number;
+  severities: Record<string, Severity | 'off'>;
 }
 
 /** Defaults, matching package.json's `contributes.configuration`. */
@@ -12,16 +18,33 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   mainConfig: '',
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
   debounceMs: 200,
+  nginxVersion: undefined,
+  resolvers: DEFAULT_RULE_SETTINGS.resolvers,
+  expiryWarningDays: DEFAULT_RULE_SETTINGS.expiryWarningDays,
+  severities: {},
 };
+
+const SEVERITY_SETTINGS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** Reads the settings object the client returns, keeping defaults for missing or mistyped values. */
 export function toServerSettings(raw: unknown): ServerSettings {
   const r = (raw ?? {}) as Record<string, unknown>;
   const diagnostics = (r.diagnostics ?? {}) as Record<string, unknown>;
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
+  const quickFix = (r.quickFix ?? {}) as Record<string, unknown>;
+  const rules = (r.rules ?? {}) as Record<string, unknown>;
+  const severities: Record<string, Severity | 'off'> = {};
+  for (const [id, value] of Object.entries(rules)) {
+    if (typeof value === 'string' && SEVERITY_SETTINGS.has(value)) severities[id] = value as Severity | 'off';
+  }
+  const version = typeof r.nginxVersion === 'string' && /^\d+\.\d+(\.\d+)?$/.test(r.nginxVersion.trim()) ? r.nginxVersion.trim() : undefined;
   return {
     mainConfig: typeof r.mainConfig === 'string' ? r.mainConfig : DEFAULT_SETTINGS.mainConfig,
     maxFileSize: num(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
+    nginxVersion: version,
+    resolvers: typeof quickFix.resolvers === 'string' && quickFix.resolvers.trim() ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
+    expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
+    severities,
   };
 }

@@ -1,8 +1,17 @@
 import * as fs from 'node:fs';
 import { isIssuedByAny } from './issuer';
-import { type ParsedCertificate, parseCertificateDer } from './parseCertificate';
+import type { ParsedCertificate } from './parseCertificate';
 import { decodePemBody, isCertificateLabel, isPrivateKeyLabel, type PemBlock, splitPemBlocks } from './pem';
 import type { CertificateFileError, CertificateFileErrorReason, CertificateFileResult } from './types';
+
+type ParserModule = typeof import('./parseCertificate');
+let parserModule: ParserModule | undefined;
+
+/** The X.509 parser, loaded on first use: it is large, and most runs never read a certificate. */
+function parseCertificateDer(der: Uint8Array): ParsedCertificate {
+  parserModule ??= require('./parseCertificate') as ParserModule;
+  return parserModule.parseCertificateDer(der);
+}
 
 /** Files larger than this are refused: no certificate chain comes close. */
 export const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;

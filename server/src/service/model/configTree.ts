@@ -61,3 +61,8 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
 export function contextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName[] {
   return [...tree.rootContext, ...ancestors.map((a) => a.name)];
 }
+
+/** The name of the innermost context a directive with these ancestors lives in (`undefined` at main level). */
+export function parentContextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName | undefined {
+  return ancestors.length ? ancestors[ancestors.length - 1].name : tree.rootContext[tree.rootContext.length - 1];
+}

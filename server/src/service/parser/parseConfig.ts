@@ -15,6 +15,22 @@ const BACKSLASH = 92;
 const LBRACE = 123;
 const RBRACE = 125;
 
+const ORDINARY = 0;
+const ENDS_WORD = 1;
+const OPENS_BLOCK = 2;
+const ESCAPES = 3;
+const STARTS_VARIABLE = 4;
+
+/** How each ASCII character acts inside an unquoted word (ngx_conf_read_token). */
+const WORD_CHAR_KIND = (() => {
+  const table = new Uint8Array(128);
+  for (const c of [SPACE, TAB, CR, LF, SEMICOLON]) table[c] = ENDS_WORD;
+  table[LBRACE] = OPENS_BLOCK;
+  table[BACKSLASH] = ESCAPES;
+  table[DOLLAR] = STARTS_VARIABLE;
+  return table;
+})();
+
 /** Deeper nesting than this is reported once and the rest of the file is skipped. */
 export const MAX_NESTING_DEPTH = 256;
 
@@ -209,12 +225,16 @@ export function parseConfig(text: string, path: string): ParsedFile {
     let j = i;
     while (j < len) {
       const d = text.charCodeAt(j);
-      if (d === LBRACE && variable) { j++; continue; }
-      variable = false;
-      if (d === BACKSLASH) { j += 2; continue; }
-      if (d === DOLLAR) { variable = true; j++; continue; }
-      if (isSpace(d) || d === SEMICOLON || d === LBRACE) break;
-      j++;
+      const kind = d < 128 ? WORD_CHAR_KIND[d] : ORDINARY;
+      if (kind === ORDINARY) { variable = false; j++; continue; }
+      if (kind === ENDS_WORD) break;
+      if (kind === OPENS_BLOCK) {
+        if (!variable) break;
+        j++;
+        continue;
+      }
+      variable = kind === STARTS_VARIABLE;
+      j += kind === ESCAPES ? 2 : 1;
     }
     if (j > len) j = len;
     pushWord(start, j, '');

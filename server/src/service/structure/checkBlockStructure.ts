@@ -1,5 +1,5 @@
 import type { ConfigDiagnostic } from '../diagnostics';
-import { contextOf, walkConfig, type ConfigTree } from '../model/configTree';
+import { parentContextOf, walkConfig, type ConfigTree } from '../model/configTree';
 
 /** Directives nginx only accepts with a `{ ... }` block (in the contexts where they are blocks). */
 const BLOCK_DIRECTIVES = new Set([
@@ -24,8 +24,7 @@ function syntaxError(file: string, start: number, end: number, message: string):
 export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   walkConfig(tree, (d, ancestors) => {
-    const context = contextOf(tree, ancestors);
-    const parent = context[context.length - 1];
+    const parent = parentContextOf(tree, ancestors);
     if (parent !== undefined && VALUE_LIST_BLOCKS.has(parent)) {
       if (d.block) {
         out.push(syntaxError(d.file, d.block.open, d.block.open + 1, `unexpected "{": a "${parent}" block holds values, not nested blocks`));

@@ -1,0 +1,98 @@
+// Parser and CLI speed on the 35k-line corpus config, side by side with nginx-conf and `nginx -t`.
+// Run: npm run bench   (figures go to the README; this is a measurement, not a test)
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { NginxParser } from 'nginx-conf/dist/src/parser';
+import { parseConfig } from '../server/src/service/parser/parseConfig';
+import { findNginx } from '../test/support/nginxBinary';
+
+const LARGE = path.resolve(__dirname, '../../shared/corpus/nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf');
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+const WARMUP = 20;
+const RUNS = 50;
+const PROCESS_RUNS = 15;
+const MAX_ATTEMPTS = 1000;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeInProcess(fn: () => void): number {
+  for (let i = 0; i < WARMUP; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+function timeProcess(cmd: string, args: string[]): number {
+  const t = performance.now();
+  spawnSync(cmd, args, { stdio: 'ignore' });
+  return performance.now() - t;
+}
+
+/**
+ * A copy of the config that a stock Debian nginx reads to the end: each line nginx -t stops at
+ * (load_module of absent modules, missing users) is commented out, and so is every line of a
+ * directive nginx does not know, until it passes, so that nginx's own parse of the whole file is what gets timed.
+ */
+function neutraliseForNginx(nginx: string, source: string, dir: string): { file: string; commented: number; ok: boolean; last?: string } {
+  const file = path.join(dir, 'nginx.conf');
+  const lines = fs.readFileSync(source, 'utf8').split('\n');
+  let commented = 0;
+  for (let i = 0; i < MAX_ATTEMPTS; i++) {
+    fs.writeFileSync(file, lines.join('\n'));
+    const r = spawnSync(nginx, ['-t', '-q', '-p', dir, '-c', file, '-e', path.join(dir, 'error.log')], { encoding: 'utf8' });
+    if (r.status === 0) return { file, commented, ok: true };
+    const m = /\[emerg\] (.*) in (\S+):(\d+)/.exec(r.stderr);
+    if (!m || m[2] !== file) return { file, commented, ok: false, last: r.stderr };
+    const unknown = /^unknown directive "([^"]+)"/.exec(m[1])?.[1];
+    const hits = unknown ? lines.flatMap((l, n) => (l.trim().split(/[\s;{]+/)[0] === unknown ? [n] : [])) : [Number(m[3]) - 1];
+    for (const n of hits) lines[n] = `#${lines[n]}`;
+    commented += hits.length;
+  }
+  return { file, commented, ok: false };
+}
+
+function main(): void {
+  if (!fs.existsSync(LARGE)) throw new Error(`corpus file not found: ${LARGE}`);
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js not found: run npm run build first');
+  const text = fs.readFileSync(LARGE, 'utf8');
+  console.log(`file: large-config/nginx.conf, ${(text.length / 1e6).toFixed(2)} MB, ${text.split('\n').length} lines; node ${process.version}, ${os.cpus().length} cores`);
+
+  const ours = timeInProcess(() => parseConfig(text, LARGE));
+  const theirs = timeInProcess(() => new NginxParser().parse(text, () => undefined));
+  console.log(`in-process parse (median of ${RUNS} after ${WARMUP} warm-up): nginx-tls ${ours.toFixed(1)} ms, nginx-conf ${theirs.toFixed(1)} ms`);
+
+  const nginx = findNginx();
+  if (!nginx) {
+    console.log('nginx not installed: CLI vs nginx -t comparison skipped');
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-bench-'));
+  try {
+    const prepared = neutraliseForNginx(nginx, LARGE, dir);
+    if (!prepared.ok) throw new Error(`could not make nginx -t accept the file: ${prepared.last ?? 'too many attempts'}`);
+    const cliTimes: number[] = [];
+    const nginxTimes: number[] = [];
+    for (let i = 0; i < PROCESS_RUNS; i++) {
+      cliTimes.push(timeProcess(process.execPath, [CLI, 'check', prepared.file]));
+      nginxTimes.push(timeProcess(nginx, ['-t', '-q', '-p', dir, '-c', prepared.file, '-e', path.join(dir, 'error.log')]));
+    }
+    const cli = median(cliTimes);
+    const ng = median(nginxTimes);
+    console.log(`whole process on the same file (${prepared.commented} lines commented out so that nginx reads it all; median of ${PROCESS_RUNS}, alternating):`);
+    console.log(`  nginx-tls check: ${cli.toFixed(0)} ms   nginx -t: ${ng.toFixed(0)} ms   ratio ${(cli / ng).toFixed(2)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
