@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { runProbeCommand } from './probeCommand';
 
 const CLIENT_ID = 'nginxTls';
 const TRUST_NOTIFICATION = 'nginxTls/workspaceTrust';
@@ -35,6 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('nginxTls.showOutput', () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand('nginxTls.probe', async (uri?: string, offset?: number) => {
+      if (client) await runProbeCommand(client, typeof uri === 'string' ? uri : undefined, typeof offset === 'number' ? offset : undefined);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true });
     }),

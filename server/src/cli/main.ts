@@ -5,6 +5,7 @@ import { planFixes } from '../service/fixes/applyFixes';
 import { writeFileAtomic } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
+import { PROBE_USAGE, runProbeCommand } from './probeCommand';
 
 /** Exit codes of the CLI (a contract). */
 export const enum ExitCode {
@@ -19,9 +20,11 @@ const USAGE = `Usage:
   nginx-tls check [--format text|json] [--fix] PATH...
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
       (every nginx.conf / *.conf root in it).
+      --fix applies the quick-fixes, writing each file atomically.
+${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
   nginx-tls --help | --version
 
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O error.
+Exit status: 0 no error finding, 1 error findings, 2 usage or I/O error.
 `;
 
 function runCheck(argv: string[]): number {
@@ -65,8 +68,8 @@ function runCheck(argv: string[]): number {
   return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.Errors : ExitCode.Clean;
 }
 
-/** Runs the CLI and returns its exit code; never throws. */
-export function main(argv: string[]): number {
+/** Runs the CLI and resolves to its exit code; never rejects. */
+export async function main(argv: string[]): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -78,6 +81,7 @@ export function main(argv: string[]): number {
       return ExitCode.Clean;
     }
     if (command === 'check') return runCheck(rest);
+    if (command === 'probe') return await runProbeCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -89,4 +93,6 @@ export function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -42,7 +42,11 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
     for (const d of allDiagnostics) {
       const fix = fixesOf(d)[0];
       if (!fix) continue;
-      const clash = fix.edits.some((e) => takenEdits.some((t) => t.uri === e.uri && overlaps(t.edit, e)));
+      const same = (e: LspFix['edits'][number]): boolean => takenEdits.some((t) => t.uri === e.uri && t.edit.newText === e.newText &&
+        t.edit.range.start.line === e.range.start.line && t.edit.range.start.character === e.range.start.character &&
+        t.edit.range.end.line === e.range.end.line && t.edit.range.end.character === e.range.end.character);
+      if (fix.edits.every(same)) continue;
+      const clash = fix.edits.some((e) => same(e) || takenEdits.some((t) => t.uri === e.uri && overlaps(t.edit, e)));
       if (clash) continue;
       taken.push(fix);
       for (const e of fix.edits) takenEdits.push({ uri: e.uri, edit: e });

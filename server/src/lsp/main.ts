@@ -5,6 +5,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
+  RequestType,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -18,7 +19,9 @@ import { RULES } from '../service/rules';
 import { createNodeHost } from '../service/model/configHost';
 import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type TrustParams } from './protocol';
+import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
+import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
+import type { ConfigTree } from '../service/model/configTree';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { toLspDiagnostics } from './toLspDiagnostic';
 
@@ -26,6 +29,8 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const published = new Map<string, Diagnostic[]>();
+const trees = new Map<string, ConfigTree>();
+const probeDiagnostics = new ProbeDiagnostics();
 const timers = new Map<string, NodeJS.Timeout>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -89,11 +94,27 @@ function analyzeNow(uri: string): void {
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
-    connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    trees.set(uri, result.tree);
+    publish(uri);
   } catch (err) {
     connection.console.error(`analysis of ${file} failed: ${(err as Error)?.stack ?? String(err)}`);
   }
 }
+
+/** Sends the analysis diagnostics of a document with the live-probe findings still valid on it. */
+function publish(uri: string): void {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc)] });
+}
+
+const probeHandlers = createProbeHandlers({
+  treeFor: (uri) => trees.get(uri),
+  document: (uri) => documents.get(uri),
+  settings: () => settings.probe,
+  trusted: () => workspaceTrusted,
+  republish: (uris) => uris.forEach(publish),
+}, probeDiagnostics);
 
 function schedule(uri: string, delay: number): void {
   generations.set(uri, (generations.get(uri) ?? 0) + 1);
@@ -129,6 +150,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'nginx-tls', version: '0.1.0' },
   };
@@ -146,6 +168,7 @@ connection.onDidChangeConfiguration((change) => {
 connection.onNotification(TrustNotification, (params: TrustParams) => {
   workspaceTrusted = params.trusted;
   scheduleAll(0);
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
@@ -155,6 +178,7 @@ documents.onDidClose((e) => {
   timers.delete(e.document.uri);
   generations.delete(e.document.uri);
   published.delete(e.document.uri);
+  trees.delete(e.document.uri);
   const file = filePathOf(e.document.uri);
   if (file) cache.delete(file);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -164,6 +188,9 @@ documents.onDidClose((e) => {
 connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
 
 connection.onCodeAction((params) => provideCodeActions(params, published.get(params.textDocument.uri) ?? []));
+connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.uri));
+connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
+connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
 
 documents.listen(connection);
 connection.listen();

@@ -1,6 +1,7 @@
 import type { Severity } from '../service/diagnostics';
 import { DEFAULT_MAX_FILE_SIZE } from '../service/model/configHost';
 import { DEFAULT_RULE_SETTINGS } from '../service/rules/rule';
+import type { ProbeSettings } from './probeHandler';
 
 /** The `nginxTls.*` settings the server uses. */
 export interface ServerSettings {
@@ -11,6 +12,7 @@ export interface ServerSettings {
   resolvers: string;
   expiryWarningDays: number;
   severities: Record<string, Severity | 'off'>;
+  probe: ProbeSettings;
 }
 
 /** Defaults, matching package.json's `contributes.configuration`. */
@@ -22,6 +24,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   resolvers: DEFAULT_RULE_SETTINGS.resolvers,
   expiryWarningDays: DEFAULT_RULE_SETTINGS.expiryWarningDays,
   severities: {},
+  probe: { connect: '', caFile: '', warmupMs: 2000, timeoutMs: 15000 },
 };
 
 const SEVERITY_SETTINGS = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -32,6 +35,7 @@ export function toServerSettings(raw: unknown): ServerSettings {
   const diagnostics = (r.diagnostics ?? {}) as Record<string, unknown>;
   const num = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
   const quickFix = (r.quickFix ?? {}) as Record<string, unknown>;
+  const probe = (r.probe ?? {}) as Record<string, unknown>;
   const rules = (r.rules ?? {}) as Record<string, unknown>;
   const severities: Record<string, Severity | 'off'> = {};
   for (const [id, value] of Object.entries(rules)) {
@@ -46,5 +50,11 @@ export function toServerSettings(raw: unknown): ServerSettings {
     resolvers: typeof quickFix.resolvers === 'string' && quickFix.resolvers.trim() ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
     expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
     severities,
+    probe: {
+      connect: typeof probe.connect === 'string' ? probe.connect.trim() : '',
+      caFile: typeof probe.caFile === 'string' ? probe.caFile.trim() : '',
+      warmupMs: num(probe.warmupMs, DEFAULT_SETTINGS.probe.warmupMs),
+      timeoutMs: num(probe.timeoutMs, DEFAULT_SETTINGS.probe.timeoutMs),
+    },
   };
 }

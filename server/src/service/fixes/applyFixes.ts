@@ -18,6 +18,10 @@ export interface FixPlan {
   skipped: { title: string; reason: string }[];
 }
 
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.file === b.file && a.start === b.start && a.end === b.end && a.newText === b.newText;
+}
+
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (a.file !== b.file) return false;
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
@@ -25,8 +29,9 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
 }
 
 /**
- * Plans the first fix of every diagnostic, skipping a fix that overlaps one already taken or
- * that would add syntax errors to a file; `readText` gives each file's current text.
+ * Plans the first fix of every diagnostic, skipping a fix already planned through another
+ * diagnostic (the same edits), a fix that overlaps one already taken, and fixes that would add
+ * syntax errors to a file; `readText` gives each file's current text.
  */
 export function planFixes(diagnostics: readonly ConfigDiagnostic[], readText: (file: string) => string | undefined): FixPlan {
   const taken: TextEdit[] = [];
@@ -35,7 +40,9 @@ export function planFixes(diagnostics: readonly ConfigDiagnostic[], readText: (f
   for (const d of diagnostics) {
     const fix = d.fixes[0];
     if (!fix) continue;
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) {
+    const fresh = fix.edits.filter((e) => !taken.some((t) => sameEdit(e, t)));
+    if (fresh.length === 0) continue;
+    if (fresh.length < fix.edits.length || fresh.some((e) => taken.some((t) => overlaps(e, t)))) {
       skipped.push({ title: fix.title, reason: 'overlaps another fix; run --fix again' });
       continue;
     }

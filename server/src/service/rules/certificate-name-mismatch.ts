@@ -1,6 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
 import { certificateCoversName } from '../certificates';
 import { tokenSpot } from '../tls/locations';
+import { servesCertificates } from '../tls/serverModel';
 
 /** Whether a server_name is a literal host name (not a regex, a catch-all or a variable). */
 function literalName(name: string): string | undefined {
@@ -18,7 +19,7 @@ export const certificateNameMismatch: Rule = {
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const certs = context.certificates(server).flatMap((c) => (c.kind === 'ok' ? [c] : []));
       if (certs.length === 0) continue;
       const nameDirective = server.own.get('server_name');

@@ -1,38 +1,46 @@
 import type { Rule, RuleFinding } from './rule';
+import type { Fix } from '../diagnostics';
 import { staplingFacts } from '../tls/staplingFacts';
-import { enableStaplingFix } from '../tls/staplingFix';
-import { anchorSpot, relatedIfIncluded } from '../tls/locations';
-import { describeServer } from '../tls/serverModel';
+import { enableStaplingFix, trustedCertificateFix } from '../tls/staplingFix';
+import { serverPathRelated, serverPathSpot } from '../tls/locations';
+import { describeServer, servesCertificates } from '../tls/serverModel';
 
 const FIREFOX_ERROR = 'MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING';
 
-/** A Must-Staple certificate served without working stapling: Firefox refuses the site. */
+/** A Must-Staple certificate that nginx will not staple: Firefox refuses the site. */
 export const mustStapleWithoutStapling: Rule = {
   id: 'must-staple-without-stapling',
   defaultSeverity: 'error',
-  summary: 'A certificate with OCSP Must-Staple is served without ssl_stapling on',
+  summary: 'A certificate with OCSP Must-Staple is served without working OCSP stapling',
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
+      const who = describeServer(server, context.model.tree);
       for (const cert of facts.certificates) {
         if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
-        const who = describeServer(server, context.model.tree);
+        const needs = `the certificate "${cert.path}" requires a stapled OCSP response (Must-Staple)`;
         let message: string | undefined;
+        let fix: Fix | undefined;
         if (!facts.on) {
           const state = facts.stapling ? 'ssl_stapling is off' : 'ssl_stapling is not enabled';
-          message = `the certificate "${cert.path}" requires a stapled OCSP response (Must-Staple) but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}`;
-        } else if (cert.leaf.ocspUrls.length === 0 && !facts.responder && !facts.file) {
-          message = `the certificate "${cert.path}" requires a stapled OCSP response (Must-Staple) but has no OCSP responder URL, so nginx ignores ssl_stapling for it: Firefox refuses the site with ${FIREFOX_ERROR}`;
+          message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}`;
+          fix = enableStaplingFix(server, facts, context);
+        } else if (facts.file) {
+          continue;
+        } else if (cert.leaf.ocspUrls.length === 0 && !facts.responder) {
+          message = `${needs} but has no OCSP responder URL, so nginx ignores ssl_stapling for it ("ssl_stapling" ignored, no OCSP responder URL in the certificate): Firefox refuses the site with ${FIREFOX_ERROR}`;
+        } else if (facts.issuerOf(cert) === 'missing') {
+          message = `${needs} but nginx cannot find its issuer (not in that file, no ssl_trusted_certificate holding it), so it logs "ssl_stapling" ignored, issuer certificate not found and staples nothing: Firefox refuses the site with ${FIREFOX_ERROR}`;
+          fix = trustedCertificateFix(server, facts, context);
         }
         if (!message) continue;
-        const fix = !facts.on ? enableStaplingFix(server, facts, context) : undefined;
         findings.push({
-          ...anchorSpot(cert.placed),
+          ...serverPathSpot(server, cert.placed),
           message,
           fixes: fix ? [fix] : [],
-          related: relatedIfIncluded(cert.placed, 'the Must-Staple certificate is set here'),
+          related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
         });
       }
     }

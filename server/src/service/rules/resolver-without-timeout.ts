@@ -2,6 +2,7 @@ import type { Rule, RuleFinding } from './rule';
 import { staplingFacts, responderFor } from '../tls/staplingFacts';
 import { anchorSpot } from '../tls/locations';
 import { insertAfter } from '../fixes/directiveEdits';
+import { servesCertificates } from '../tls/serverModel';
 
 /** Stapling relies on a `resolver` without `resolver_timeout` (nginx waits 30 s by default). */
 export const resolverWithoutTimeout: Rule = {
@@ -11,7 +12,7 @@ export const resolverWithoutTimeout: Rule = {
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
       if (!facts.on || facts.file || !facts.resolver || facts.resolverTimeout) continue;
       const usesNames = facts.certificates.some((c) => {

@@ -1,32 +1,16 @@
-import type { Rule, RuleFinding, RuleContext } from './rule';
-import type { Fix } from '../diagnostics';
-import { anchorSpot, directiveSpot } from '../tls/locations';
-import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
-import { describeServer, isOn, type HttpServer, type ListenSocket } from '../tls/serverModel';
+import type { Rule, RuleFinding } from './rule';
+import { anchorSpot, directiveSpot, relatedIfIncluded } from '../tls/locations';
+import { describeServer, isOn } from '../tls/serverModel';
+import { alignSessionFix, socketsByDefaultServer } from '../tls/sessionSettings';
 
 function onOff(on: boolean): string {
   return on ? 'on' : 'off';
 }
 
-/** Sets the value in the default server, where it takes effect for the whole socket. */
-function alignDefaultServerFix(socket: ListenSocket, wanted: boolean, context: RuleContext): Fix | undefined {
-  const target = socket.defaultServer;
-  const own = target.own.get('ssl_session_tickets');
-  const title = `Set "ssl_session_tickets ${onOff(wanted)}" in the default server of ${socket.socket}`;
-  if (own?.length) {
-    const last = own[own.length - 1];
-    if (last.anchor !== last.directive) return undefined;
-    const edit = replaceArguments(last.directive, onOff(wanted));
-    return edit ? { title, edits: [edit] } : undefined;
-  }
-  const edit = insertIntoBlock(context.model.tree, target.directive, [`ssl_session_tickets ${onOff(wanted)};`]);
-  return edit ? { title, edits: [edit] } : undefined;
-}
-
 function consequence(vhostOn: boolean): string {
   return vhostOn
-    ? 'this name hands out tickets that are never accepted'
-    : 'TLS 1.3 clients of this name never get a ticket and never resume, and with OpenSSL before 1.0.2l TLS 1.2 handshakes failed outright (Chrome ERR_SSL_PROTOCOL_ERROR, Firefox SSL_ERROR_RX_UNEXPECTED_NEW_SESSION_TICKET)';
+    ? 'this server hands out tickets that are never accepted (clients make a full handshake every time)'
+    : 'TLS 1.3 clients of this server never get a ticket and never resume, TLS 1.2 clients fall back to session IDs, and with OpenSSL before 1.0.2l TLS 1.2 handshakes failed outright (Chrome ERR_SSL_PROTOCOL_ERROR, Firefox SSL_ERROR_RX_UNEXPECTED_NEW_SESSION_TICKET)';
 }
 
 /** A server whose `ssl_session_tickets` differs from its socket's default server. */
@@ -36,24 +20,26 @@ export const sessionTicketsMismatch: Rule = {
   summary: 'ssl_session_tickets differs from the default server of the same listen socket',
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const socket of context.model.sockets) {
-      const def = socket.defaultServer;
-      if (!socket.servers.some((s) => s.tls)) continue;
-      const defOn = isOn(def, 'ssl_session_tickets', true);
-      for (const server of socket.servers) {
-        if (server === def) continue;
-        const on = isOn(server, 'ssl_session_tickets', true);
+    const tree = context.model.tree;
+    for (const server of context.model.servers) {
+      const on = isOn(server, 'ssl_session_tickets', true);
+      for (const { defaultServer, sockets } of socketsByDefaultServer(context, server)) {
+        const defOn = isOn(defaultServer, 'ssl_session_tickets', true);
         if (on === defOn) continue;
+        const where = sockets.map((s) => s.socket).join(', ');
         const own = server.own.get('ssl_session_tickets');
-        const listen = server.listens.find((l) => l.socket === socket.socket) as HttpServer['listens'][number];
-        const spot = own?.length ? anchorSpot(own[own.length - 1]) : directiveSpot(listen.directive);
-        const defSetting = def.own.get('ssl_session_tickets') ?? def.inherited.get('ssl_session_tickets');
-        const fix = alignDefaultServerFix(socket, on, context);
+        const last = own?.[own.length - 1];
+        const listen = server.listens.find((l) => l.socket === sockets[0].socket) ?? server.listens[0];
+        const defSetting = defaultServer.own.get('ssl_session_tickets') ?? defaultServer.inherited.get('ssl_session_tickets');
+        const fix = alignSessionFix(sockets, server, context);
         findings.push({
-          ...spot,
-          message: `ssl_session_tickets is ${onOff(on)} for ${describeServer(server, context.model.tree)} but ${onOff(defOn)} in ${describeServer(def, context.model.tree)}, the default server of ${socket.socket}: resumption runs in the default server's TLS context before SNI picks this server, so ${consequence(on)}`,
+          ...(last ? anchorSpot(last) : directiveSpot(listen.directive)),
+          message: `ssl_session_tickets is ${onOff(on)} for ${describeServer(server, tree)} but ${onOff(defOn)} in the default server of ${where} (${describeServer(defaultServer, tree)}): resumption runs in the default server's SSL context before SNI picks this server, so ${consequence(on)}`,
           fixes: fix ? [fix] : [],
-          related: [{ ...directiveSpot(defSetting?.length ? defSetting[defSetting.length - 1].directive : socket.defaultListen.directive), message: `the default server of ${socket.socket} has ssl_session_tickets ${onOff(defOn)}` }],
+          related: [
+            ...(last ? relatedIfIncluded(last, `ssl_session_tickets ${onOff(on)} is set here`) : []),
+            { ...directiveSpot(defSetting?.length ? defSetting[defSetting.length - 1].directive : sockets[0].defaultListen.directive), message: `the default server of ${where} has ssl_session_tickets ${onOff(defOn)}` },
+          ],
         });
       }
     }

@@ -1,34 +1,65 @@
 import type { Rule, RuleFinding } from './rule';
 import { staplingFacts } from '../tls/staplingFacts';
-import { enableStaplingFix } from '../tls/staplingFix';
-import { anchorSpot, tokenSpot } from '../tls/locations';
-import { describeServer } from '../tls/serverModel';
+import { enableStaplingFix, trustedCertificateFix } from '../tls/staplingFix';
+import { serverPathRelated, serverPathSpot } from '../tls/locations';
+import { describeServer, servesCertificates } from '../tls/serverModel';
 
-/** A TLS server whose certificate has (or may have) an OCSP URL, without `ssl_stapling on`. */
+const CONSEQUENCE = 'clients that check revocation must ask the CA themselves: slower handshakes, and failures where the CA\'s OCSP host is blocked or unreachable';
+
+/**
+ * A certificate with an OCSP responder that nginx does not staple: `ssl_stapling` is not on, or
+ * it is on but nginx cannot find the issuer; also, as information, a server without stapling
+ * whose certificate could not be read (with `ssl_stapling_verify on` that case is
+ * stapling-verify-without-trust's; Must-Staple certificates are must-staple-without-stapling's).
+ */
 export const staplingMissing: Rule = {
   id: 'stapling-missing',
   defaultSeverity: 'warning',
-  summary: 'A TLS server whose certificate has an OCSP URL (or is unknown) has no ssl_stapling on',
+  summary: 'A certificate with an OCSP responder URL (or one that could not be read) is not stapled: ssl_stapling is not on, or nginx cannot find the issuer',
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
-      if (facts.on || facts.certificates.length === 0) continue;
+      if (facts.file) continue;
       if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple)) continue;
-      const withUrl = facts.certificates.find((c) => c.kind === 'ok' && c.leaf.ocspUrls.length > 0);
-      const unknown = facts.certificates.find((c) => c.kind === 'unknown' && c.reason !== 'variable');
-      const cert = withUrl ?? unknown;
-      if (!cert) continue;
+      const withUrl = facts.certificates.flatMap((c) => (c.kind === 'ok' && c.leaf.ocspUrls.length > 0 ? [c] : []));
       const who = describeServer(server, context.model.tree);
-      const state = facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled';
-      const consequence = 'clients that check revocation must ask the CA themselves: slower handshakes, and failures where the CA\'s OCSP host is blocked or unreachable';
-      const message = withUrl
-        ? `${state} for ${who} although its certificate names an OCSP responder (${withUrl.kind === 'ok' ? withUrl.leaf.ocspUrls[0] : ''}): ${consequence}`
-        : `${state} for ${who}; its certificate could not be read, so whether it has an OCSP responder is unknown (${cert.kind === 'unknown' ? cert.message : ''})`;
-      const spot = server.own.has('ssl_certificate') ? anchorSpot(cert.placed) : tokenSpot(server.directive, server.directive.nameToken);
-      const fix = enableStaplingFix(server, facts, context);
-      findings.push({ ...spot, message, severity: withUrl ? undefined : 'information', fixes: fix ? [fix] : [] });
+      if (withUrl.length === 0) {
+        const unreadable = facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
+        if (facts.on || !unreadable || facts.certificates.some((c) => c.kind === 'ok')) continue;
+        // No fix: with the certificate unknown, `ssl_stapling on` may well be a no-op (no OCSP URL).
+        findings.push({
+          ...serverPathSpot(server, unreadable.placed),
+          severity: 'information',
+          message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.path}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
+          related: serverPathRelated(server, unreadable.placed, 'the certificate is set here'),
+        });
+        continue;
+      }
+      if (!facts.on) {
+        const cert = withUrl[0];
+        const state = facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled';
+        const fix = enableStaplingFix(server, facts, context);
+        findings.push({
+          ...serverPathSpot(server, cert.placed),
+          message: `${state} for ${who} although its certificate "${cert.path}" names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
+          fixes: fix ? [fix] : [],
+          related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
+        });
+        continue;
+      }
+      if (facts.verifyOn) continue;
+      for (const cert of withUrl) {
+        if (facts.issuerOf(cert) !== 'missing') continue;
+        const fix = trustedCertificateFix(server, facts, context);
+        findings.push({
+          ...serverPathSpot(server, cert.placed),
+          message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of "${cert.path}" (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
+          fixes: fix ? [fix] : [],
+          related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
+        });
+      }
     }
     return findings;
   },

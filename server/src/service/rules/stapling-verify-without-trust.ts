@@ -1,61 +1,48 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Rule, RuleFinding } from './rule';
-import type { Fix } from '../diagnostics';
-import { staplingFacts, type StaplingFacts } from '../tls/staplingFacts';
-import { anchorSpot, tokenSpot } from '../tls/locations';
-import { insertAfter, insertIntoBlock } from '../fixes/directiveEdits';
-import type { HttpServer } from '../tls/serverModel';
-import type { RuleContext } from './rule';
+import { responderFor, staplingFacts } from '../tls/staplingFacts';
+import { trustedCertificateFix } from '../tls/staplingFix';
+import { anchorSpot, directiveSpot, relatedIfIncluded, tokenSpot } from '../tls/locations';
+import { servesCertificates } from '../tls/serverModel';
 
-/** certbot's layout: `chain.pem` (intermediates) beside `cert.pem`/`fullchain.pem`. */
-const CHAIN_FILE_NAME = 'chain.pem';
-
-function knownChainFile(facts: StaplingFacts, context: RuleContext): string | undefined {
-  if (!context.settings.readCertificates) return undefined;
-  for (const c of facts.certificates) {
-    if (c.kind === 'unknown' && c.reason === 'variable') continue;
-    const candidate = path.join(path.dirname(c.path), CHAIN_FILE_NAME);
-    if (candidate !== c.path && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function trustFix(server: HttpServer, facts: StaplingFacts, context: RuleContext): Fix | undefined {
-  const chain = knownChainFile(facts, context);
-  if (!chain) return undefined;
-  const line = `ssl_trusted_certificate ${chain};`;
-  const verify = facts.verify;
-  const edit = verify && verify.anchor === verify.directive && server.own.get('ssl_stapling_verify')?.includes(verify)
-    ? insertAfter(context.model.tree, verify.directive, [line])
-    : insertIntoBlock(context.model.tree, server.directive, [line]);
-  return edit ? { title: `Add "ssl_trusted_certificate ${chain}"`, edits: [edit] } : undefined;
-}
-
-/** `ssl_stapling_verify on` without `ssl_trusted_certificate` and without the issuer in the chain. */
+/**
+ * `ssl_stapling_verify on` while nginx cannot find a certificate's issuer: neither in the
+ * `ssl_certificate` file nor in `ssl_trusted_certificate` (Must-Staple certificates are reported
+ * by must-staple-without-stapling instead).
+ */
 export const staplingVerifyWithoutTrust: Rule = {
   id: 'stapling-verify-without-trust',
   defaultSeverity: 'warning',
-  summary: 'ssl_stapling_verify on with no ssl_trusted_certificate and the issuer not known to be in the ssl_certificate chain',
+  summary: 'ssl_stapling_verify is on but the issuer is neither in the ssl_certificate file nor in ssl_trusted_certificate (or cannot be known)',
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
-      if (!facts.on || !facts.verifyOn || !facts.verify || facts.trusted) continue;
-      const lacking = facts.certificates.filter((c) => (c.kind === 'ok' ? !c.file.issuerInChain : c.reason !== 'variable'));
+      if (!facts.on || !facts.verifyOn || !facts.verify || facts.file) continue;
+      const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && responderFor(facts, c).kind !== 'none' && facts.issuerOf(c) === 'missing');
+      const unreadable = facts.trusted ? undefined : facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
+      if (lacking.length === 0 && unreadable && !facts.certificates.some((c) => c.kind === 'ok')) {
+        const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
+        findings.push({
+          ...(own ? anchorSpot(facts.verify) : tokenSpot(server.directive, server.directive.nameToken)),
+          severity: 'information',
+          message: `ssl_stapling_verify is on with no ssl_trusted_certificate and the certificate "${unreadable.path}" could not be read, so whether its file holds the issuer cannot be known: if it does not, nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (a delegated OCSP signer also needs the chain up to the root in ssl_trusted_certificate)`,
+          fixes: [],
+          related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpot(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
+        });
+        continue;
+      }
       if (lacking.length === 0) continue;
-      const cert = lacking[0];
-      const why = cert.kind === 'ok'
-        ? `the issuer of "${cert.path}" is not in that file's chain`
-        : `the certificate could not be read, so whether its chain holds the issuer is unknown`;
-      const spot = server.own.has('ssl_stapling_verify') ? anchorSpot(facts.verify) : tokenSpot(server.directive, server.directive.nameToken);
-      const fix = trustFix(server, facts, context);
+      const paths = lacking.map((c) => `"${c.path}"`).join(', ');
+      const trust = facts.trusted ? `the ssl_trusted_certificate "${facts.trusted.directive.args[0]?.value ?? ''}" does not hold it either` : 'no ssl_trusted_certificate is set';
+      const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
+      const spot = own ? anchorSpot(facts.verify) : tokenSpot(server.directive, server.directive.nameToken);
+      const fix = trustedCertificateFix(server, facts, context);
       findings.push({
         ...spot,
-        message: `ssl_stapling_verify is on with no ssl_trusted_certificate and ${why}: nginx cannot find the issuer ("ssl_stapling" ignored, issuer certificate not found) or cannot verify the responses (OCSP_basic_verify() failed), and sends no staple`,
-        severity: cert.kind === 'ok' ? undefined : 'information',
+        message: `ssl_stapling_verify is on but the issuer of ${paths} is not in that file and ${trust}: nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (to verify responses from a delegated OCSP signer it also needs the chain up to the root in ssl_trusted_certificate)`,
         fixes: fix ? [fix] : [],
+        related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpot(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
       });
     }
     return findings;

@@ -2,17 +2,27 @@ import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { staplingFacts } from '../tls/staplingFacts';
 import { anchorSpot, relatedIfIncluded } from '../tls/locations';
-import { removeDirective } from '../fixes/directiveEdits';
-import type { HttpServer, Placed } from '../tls/serverModel';
+import { removeDirective, replaceArguments } from '../fixes/directiveEdits';
+import { servesCertificates, type HttpServer, type Placed } from '../tls/serverModel';
 import type { RuleContext } from './rule';
 
 function ownInFile(server: HttpServer, name: string): Placed[] {
   return (server.own.get(name) ?? []).filter((p) => p.anchor === p.directive);
 }
 
-function removeNoOpStapling(server: HttpServer, context: RuleContext): Fix | undefined {
-  const placed = [...ownInFile(server, 'ssl_stapling'), ...ownInFile(server, 'ssl_stapling_verify')];
-  if (placed.length === 0) return undefined;
+/**
+ * Drops the server's own `ssl_stapling` when it is written in the server's file: removed with its
+ * `ssl_stapling_verify`, or set to off where `http {}` would switch it back on.
+ */
+function removeNoOpStapling(server: HttpServer, stapling: Placed, context: RuleContext): Fix | undefined {
+  const own = ownInFile(server, 'ssl_stapling');
+  if (!own.includes(stapling)) return undefined;
+  const inherited = server.inherited.get('ssl_stapling');
+  if (inherited?.length && inherited[inherited.length - 1].directive.args[0]?.value.toLowerCase() === 'on') {
+    const edit = replaceArguments(stapling.directive, 'off');
+    return edit ? { title: 'Set "ssl_stapling off": it has no effect for this certificate', edits: [edit] } : undefined;
+  }
+  const placed = [...own, ...ownInFile(server, 'ssl_stapling_verify')];
   return { title: 'Remove the ssl_stapling directives that have no effect', edits: placed.map((p) => removeDirective(context.model.tree, p.directive)) };
 }
 
@@ -20,17 +30,17 @@ function removeNoOpStapling(server: HttpServer, context: RuleContext): Fix | und
 export const staplingWithoutOcspUrl: Rule = {
   id: 'stapling-without-ocsp-url',
   defaultSeverity: 'information',
-  summary: 'ssl_stapling is on but the certificate has no OCSP responder URL',
+  summary: 'ssl_stapling is on but the certificate has no OCSP responder URL, so nginx ignores it',
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
       if (!facts.on || !facts.stapling || facts.responder || facts.file) continue;
       const certs = facts.certificates.filter((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0 && !c.leaf.mustStaple);
       if (certs.length === 0) continue;
       const allWithout = facts.certificates.every((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0);
-      const fix = allWithout ? removeNoOpStapling(server, context) : undefined;
+      const fix = allWithout ? removeNoOpStapling(server, facts.stapling, context) : undefined;
       for (const cert of certs) {
         findings.push({
           ...anchorSpot(facts.stapling),

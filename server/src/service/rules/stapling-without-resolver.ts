@@ -3,7 +3,7 @@ import { responderFor, staplingFacts } from '../tls/staplingFacts';
 import { needsResolver, resolverLines } from '../tls/staplingFix';
 import { anchorSpot, tokenSpot } from '../tls/locations';
 import { insertIntoBlock } from '../fixes/directiveEdits';
-import { describeServer } from '../tls/serverModel';
+import { describeServer, servesCertificates } from '../tls/serverModel';
 
 /** Stapling relies on a responder host name but no `resolver` is in effect. */
 export const staplingWithoutResolver: Rule = {
@@ -13,7 +13,7 @@ export const staplingWithoutResolver: Rule = {
   check(context) {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
-      if (!server.tls) continue;
+      if (!servesCertificates(server)) continue;
       const facts = staplingFacts(server, context);
       if (!facts.on || !facts.stapling || !needsResolver(facts)) continue;
       const hosts = [...new Set(facts.certificates.map((c) => responderFor(facts, c)).flatMap((r) => (r.kind === 'host' ? [r.host] : [])))];

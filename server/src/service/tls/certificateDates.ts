@@ -1,13 +1,14 @@
 import type { RuleContext } from '../rules/rule';
 import type { ServerCertificate } from './serverCertificates';
+import { servesCertificates } from './serverModel';
 
 /** Milliseconds in a day. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Visits each readable certificate of each TLS server. */
+/** Visits each readable certificate of each server that hands certificates out. */
 export function forEachCertificate(context: RuleContext, visit: (cert: Extract<ServerCertificate, { kind: 'ok' }>) => void): void {
   for (const server of context.model.servers) {
-    if (!server.tls) continue;
+    if (!servesCertificates(server)) continue;
     for (const cert of context.certificates(server)) if (cert.kind === 'ok') visit(cert);
   }
 }

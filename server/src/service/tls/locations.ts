@@ -1,6 +1,6 @@
 import type { Directive, Token } from '../parser/ast';
 import type { RelatedLocation } from '../diagnostics';
-import type { Placed } from './serverModel';
+import type { HttpServer, Placed } from './serverModel';
 
 /** A range to underline: a token, or a directive from its name to its last argument. */
 export interface Spot {
@@ -28,4 +28,28 @@ export function anchorSpot(p: Placed): Spot {
 /** A related location pointing at the directive itself, when it lives behind an include. */
 export function relatedIfIncluded(p: Placed, message: string): RelatedLocation[] {
   return p.anchor === p.directive ? [] : [{ ...directiveSpot(p.directive), message }];
+}
+
+/**
+ * Where a file path set by a placed directive shows in the block's own file: the path argument
+ * itself, or the path of the `include` that brings it in.
+ */
+export function pathSpot(p: Placed): Spot {
+  const token = p.anchor.args[0];
+  return token ? tokenSpot(p.anchor, token) : directiveSpot(p.anchor);
+}
+
+/**
+ * Where a finding about one server's use of a certificate goes: the certificate's path when the
+ * server sets it, else the server's `server` keyword (an inherited `ssl_certificate` is shared by
+ * every server, and each server's finding belongs to that server).
+ */
+export function serverPathSpot(server: HttpServer, p: Placed): Spot {
+  return server.own.get(p.directive.name)?.includes(p) ? pathSpot(p) : tokenSpot(server.directive, server.directive.nameToken);
+}
+
+/** The related location for serverPathSpot: the directive itself when the spot is elsewhere. */
+export function serverPathRelated(server: HttpServer, p: Placed, message: string): RelatedLocation[] {
+  const own = server.own.get(p.directive.name)?.includes(p);
+  return own && p.anchor === p.directive ? [] : [{ ...directiveSpot(p.directive), message }];
 }

@@ -14,6 +14,7 @@ export interface Placed {
 
 /** One `listen` of a server, normalised to the address nginx groups servers by. */
 export interface Listen {
+  /** The `listen` directive; the `server` block itself for the implicit `listen *:80`. */
   directive: Directive;
   /** e.g. `0.0.0.0:443`, `[::]:443`, `127.0.0.1:8443`, `unix:/run/x.sock`, `udp 0.0.0.0:443`. */
   socket: string;
@@ -29,7 +30,11 @@ export interface HttpServer {
   names: { value: string; token: Token }[];
   own: Map<string, Placed[]>;
   inherited: Map<string, Placed[]>;
-  /** Whether any `listen` has `ssl` (or `ssl on` is in effect, before nginx 1.25.1). */
+  /**
+   * Whether connections reach it over TLS: one of its sockets has `ssl` on any server's `listen`
+   * (nginx ORs the flag per address), or that socket's default server has `ssl on` (before nginx
+   * 1.25.1; in any other server `ssl on` changes nothing, verified with nginx 1.22).
+   */
   tls: boolean;
 }
 
@@ -80,6 +85,9 @@ const DEFAULT_PORT = 80;
 
 function normaliseHost(host: string): string {
   if (host === '*' || host === '' || host === '0.0.0.0') return '0.0.0.0';
+  // nginx resolves a name in `listen` at startup; verified: `localhost:P` and `127.0.0.1:P` collide
+  // as "a duplicate default server for 127.0.0.1:P".
+  if (host.toLowerCase() === 'localhost') return '127.0.0.1';
   return host.toLowerCase();
 }
 
@@ -155,12 +163,30 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
     }
     return true;
   });
-  for (const s of servers) {
-    const sslOn = effectiveValue(s, 'ssl');
-    s.tls = s.listens.some((l) => l.ssl) || (sslOn?.value.toLowerCase() === 'on');
-  }
+  for (const s of servers) if (s.listens.length === 0) s.listens.push(implicitListen(s.directive));
   const kept = servers.filter((s) => !exclude(s));
-  return { tree, servers: kept, sockets: groupSockets(kept), http, httpBlock };
+  const sockets = groupSockets(kept);
+  // ngx_http_add_addresses ORs `ssl` over every listen of an address:port, so a server whose own
+  // `listen` lacks it still speaks TLS there (verified: nginx -t then demands its ssl_certificate);
+  // ngx_http_init_connection reads `ssl on` from the default server only.
+  const isTls = (k: ListenSocket): boolean =>
+    k.servers.some((s) => s.listens.some((l) => l.socket === k.socket && l.ssl)) || effectiveValue(k.defaultServer, 'ssl')?.value.toLowerCase() === 'on';
+  const tlsSockets = new Set(sockets.filter(isTls).map((k) => k.socket));
+  for (const s of kept) s.tls = s.listens.some((l) => tlsSockets.has(l.socket));
+  return { tree, servers: kept, sockets, http, httpBlock };
+}
+
+/** A server without `listen` listens on *:80 (nginx's default when the master runs as root). */
+function implicitListen(server: Directive): Listen {
+  return { directive: server, socket: `0.0.0.0:${DEFAULT_PORT}`, ssl: false, defaultServer: false, port: DEFAULT_PORT };
+}
+
+/**
+ * Whether a server hands out its certificates: it speaks TLS and does not have
+ * `ssl_reject_handshake on` (then nginx aborts every handshake that selects it).
+ */
+export function servesCertificates(server: HttpServer): boolean {
+  return server.tls && !isOn(server, 'ssl_reject_handshake', false);
 }
 
 function groupSockets(servers: HttpServer[]): ListenSocket[] {

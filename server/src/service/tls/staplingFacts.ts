@@ -1,6 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import type { RuleContext } from '../rules/rule';
-import type { ServerCertificate } from './serverCertificates';
+import { readCertificateFile, type CertificateInfo } from '../certificates';
+import { isIssuedByAny } from '../certificates/issuer';
+import { resolveConfigPath, type ServerCertificate } from './serverCertificates';
 import { effectiveValue, isOn, type HttpServer, type Placed } from './serverModel';
 
 /** Where nginx would send OCSP requests for one certificate. */
@@ -9,6 +12,14 @@ export type Responder =
   | { kind: 'ip'; host: string; url: string }
   | { kind: 'none' }
   | { kind: 'unknown' };
+
+/**
+ * Whether nginx finds the issuer it needs to build OCSP requests: in the `ssl_certificate` file's
+ * chain, in a trust file (`ssl_trusted_certificate`, or `ssl_client_certificate` while client
+ * verification is on), `missing` (nginx logs "ssl_stapling" ignored, issuer certificate not
+ * found), or `unknown` when a file involved cannot be read.
+ */
+export type IssuerLookup = 'chain' | 'trusted' | 'missing' | 'unknown';
 
 /** What a server's config says about OCSP stapling, with where each setting comes from. */
 export interface StaplingFacts {
@@ -22,11 +33,44 @@ export interface StaplingFacts {
   resolverTimeout: Placed | undefined;
   trusted: Placed | undefined;
   certificates: ServerCertificate[];
+  /** Where the issuer of a certificate is found (see IssuerLookup). */
+  issuerOf(certificate: ServerCertificate): IssuerLookup;
 }
+
+/** Client verification modes under which nginx loads `ssl_client_certificate` into the store. */
+const CLIENT_VERIFY_MODES = new Set(['on', 'optional', 'optional_no_ca']);
 
 /** Collects a server's stapling settings in effect (own, else inherited from http). */
 export function staplingFacts(server: HttpServer, context: RuleContext): StaplingFacts {
   const placed = (name: string): Placed | undefined => effectiveValue(server, name)?.placed;
+  const trusted = placed('ssl_trusted_certificate');
+  // ngx_ssl_stapling_issuer looks in the certificate's chain, then in the SSL_CTX store, which
+  // holds ssl_trusted_certificate and, when client verification is on, ssl_client_certificate.
+  const storeFiles = [trusted];
+  if (CLIENT_VERIFY_MODES.has(effectiveValue(server, 'ssl_verify_client')?.value.toLowerCase() ?? 'off')) {
+    storeFiles.push(placed('ssl_client_certificate'));
+  }
+  const storeValues = storeFiles.flatMap((p) => (p?.directive.args[0] ? [p.directive.args[0].value] : []));
+  const issuerOf = (certificate: ServerCertificate): IssuerLookup => {
+    if (certificate.kind !== 'ok') return 'unknown';
+    if (certificate.file.issuerInChain) return 'chain';
+    if (storeValues.length === 0) return 'missing';
+    if (!context.settings.readCertificates) return 'unknown';
+    let unreadable = false;
+    for (const value of storeValues) {
+      if (value.includes('$')) {
+        unreadable = true;
+        continue;
+      }
+      const file = readCertificateFile(resolveConfigPath(context.model.tree, value));
+      if (file.kind !== 'ok') {
+        unreadable = true;
+        continue;
+      }
+      if (holdsIssuerOf(certificate.leaf, file.chain)) return 'trusted';
+    }
+    return unreadable ? 'unknown' : 'missing';
+  };
   return {
     on: isOn(server, 'ssl_stapling', false),
     stapling: placed('ssl_stapling'),
@@ -36,9 +80,19 @@ export function staplingFacts(server: HttpServer, context: RuleContext): Staplin
     file: placed('ssl_stapling_file'),
     resolver: placed('resolver'),
     resolverTimeout: placed('resolver_timeout'),
-    trusted: placed('ssl_trusted_certificate'),
+    trusted,
     certificates: context.certificates(server),
+    issuerOf,
   };
+}
+
+/** Whether one of `candidates` issued `leaf` (OpenSSL's X509_check_issued plus the signature). */
+export function holdsIssuerOf(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): boolean {
+  try {
+    return isIssuedByAny(new X509Certificate(leaf.der), candidates.map((c) => new X509Certificate(c.der)));
+  } catch {
+    return false;
+  }
 }
 
 function responderFromUrl(url: string): Responder {

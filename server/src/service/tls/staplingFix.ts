@@ -2,6 +2,7 @@ import type { Fix } from '../diagnostics';
 import { insertIntoBlock, replaceArguments, insertAfter } from '../fixes/directiveEdits';
 import type { RuleContext } from '../rules/rule';
 import type { HttpServer } from './serverModel';
+import { findIssuerFile } from './issuerFile';
 import { responderFor, type StaplingFacts } from './staplingFacts';
 
 /** Lines that give a server a working resolver for OCSP (`nginxTls.quickFix.resolvers`). */
@@ -9,12 +10,6 @@ export function resolverLines(context: RuleContext, facts: StaplingFacts): strin
   const lines = [`resolver ${context.settings.resolvers} valid=300s;`];
   if (!facts.resolverTimeout) lines.push('resolver_timeout 5s;');
   return lines;
-}
-
-/** Whether `ssl_stapling_verify on` can succeed: the issuer is in every chain, or a trust file is set. */
-export function canVerify(facts: StaplingFacts): boolean {
-  if (facts.trusted) return true;
-  return facts.certificates.length > 0 && facts.certificates.every((c) => c.kind === 'ok' && c.file.issuerInChain);
 }
 
 /** Whether the server's responders need a resolver (a host name, or unknown because unreadable). */
@@ -27,9 +22,34 @@ export function needsResolver(facts: StaplingFacts): boolean {
 }
 
 /**
- * The fix that turns stapling on for a server where it takes effect: the server's own
- * `ssl_stapling off` is flipped, otherwise the directives are inserted into the server block
- * (adding `ssl_stapling_verify` only when it can verify, and a resolver when one is missing).
+ * The `ssl_trusted_certificate` line that lets nginx find the issuers it lacks, when the server
+ * sets no trust file yet (a second one would be a duplicate) and a CA file beside a certificate
+ * holds the issuer; undefined when no issuer is missing or no such file is found.
+ */
+function trustedCertificateLine(facts: StaplingFacts): string | undefined {
+  if (facts.trusted) return undefined;
+  const lacking = facts.certificates.filter((c) => facts.issuerOf(c) === 'missing');
+  if (lacking.length === 0) return undefined;
+  const files = new Set(lacking.map((c) => findIssuerFile(c)));
+  if (files.size !== 1) return undefined;
+  const [file] = files;
+  return file === undefined ? undefined : `ssl_trusted_certificate ${file};`;
+}
+
+/** The fix that adds the missing `ssl_trusted_certificate` to the server block. */
+export function trustedCertificateFix(server: HttpServer, facts: StaplingFacts, context: RuleContext): Fix | undefined {
+  const line = trustedCertificateLine(facts);
+  if (!line) return undefined;
+  const edit = insertIntoBlock(context.model.tree, server.directive, [line]);
+  return edit ? { title: `Add "${line.slice(0, -1)}" so that nginx finds the issuer`, edits: [edit] } : undefined;
+}
+
+/**
+ * The fix that makes stapling work for a server: the server's own `ssl_stapling off` is flipped,
+ * otherwise `ssl_stapling on` is inserted into the server block, with a resolver when the
+ * responder is a host name and none is in effect, and `ssl_trusted_certificate` when nginx would
+ * not find an issuer. `ssl_stapling_verify` is left alone: with a CA that signs OCSP responses
+ * with a delegated signer it fails unless the whole chain is trusted, and then nothing is stapled.
  * None when the setting comes from a file included into the block (a second one would be a
  * duplicate directive).
  */
@@ -38,8 +58,9 @@ export function enableStaplingFix(server: HttpServer, facts: StaplingFacts, cont
   const own = server.own.get('ssl_stapling');
   if (own?.some((p) => p.anchor !== p.directive)) return undefined;
   const extra: string[] = [];
-  if (!facts.verify && canVerify(facts)) extra.push('ssl_stapling_verify on;');
   if (needsResolver(facts)) extra.push(...resolverLines(context, facts));
+  const trusted = trustedCertificateLine(facts);
+  if (trusted) extra.push(trusted);
   const title = 'Enable OCSP stapling (ssl_stapling on)';
   if (own?.length) {
     const last = own[own.length - 1].directive;

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+const PROBE_TARGETS = 'nginxTls/probeTargets';
+const PROBE = 'nginxTls/probe';
+
+interface Candidate {
+  offset: number;
+  names: string[];
+  port: number;
+  label: string;
+}
+
+type ProbeResult = { report: unknown; html: string; text: string; findings: number } | { error: string };
+
+let panel: vscode.WebviewPanel | undefined;
+let lastReportJson = '';
+
+async function pick<T extends vscode.QuickPickItem>(items: T[], placeHolder: string): Promise<T | undefined> {
+  return items.length === 1 ? items[0] : vscode.window.showQuickPick(items, { placeHolder });
+}
+
+function showReport(result: Extract<ProbeResult, { html: string }>, title: string): void {
+  lastReportJson = JSON.stringify(result.report, null, 2);
+  if (!panel) {
+    panel = vscode.window.createWebviewPanel('nginxTls.probeReport', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+    panel.onDidDispose(() => { panel = undefined; });
+    panel.webview.onDidReceiveMessage(async (message: { type?: string }) => {
+      if (message.type !== 'openJson') return;
+      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: lastReportJson });
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.Active);
+    });
+  }
+  panel.title = title;
+  panel.webview.html = result.html;
+  panel.reveal(vscode.ViewColumn.Beside, true);
+}
+
+/**
+ * "Probe live": picks the TLS server block (under the cursor, or from the CodeLens), its name,
+ * then asks the language server to probe it with a cancellable progress notification.
+ */
+export async function runProbeCommand(client: LanguageClient, uriArg?: string, offsetArg?: number): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('nginx TLS: the live probe is disabled in untrusted workspaces.');
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const uri = uriArg ?? editor?.document.uri.toString();
+  if (!uri) {
+    void vscode.window.showInformationMessage('nginx TLS: open an nginx config and put the cursor in a TLS server block to probe it.');
+    return;
+  }
+  const position = uriArg ? undefined : editor?.selection.active;
+  const targets = await client.sendRequest<{ candidates: Candidate[]; reason?: string }>(PROBE_TARGETS, {
+    uri,
+    ...(position ? { position: { line: position.line, character: position.character } } : {}),
+    ...(offsetArg !== undefined ? { offset: offsetArg } : {}),
+  });
+  if (targets.candidates.length === 0) {
+    void vscode.window.showInformationMessage(`nginx TLS: nothing to probe: ${targets.reason ?? 'no TLS server block here'}.`);
+    return;
+  }
+  const server = await pick(targets.candidates.map((c) => ({ label: c.label, description: c.names.slice(1).join(' '), candidate: c })), 'Which server block?');
+  if (!server) return;
+  const { candidate } = server;
+  if (candidate.names.length === 0) {
+    void vscode.window.showWarningMessage('nginx TLS: this server block has no literal server_name to connect to (wildcards and regexes cannot be probed).');
+    return;
+  }
+  const name = await pick(candidate.names.map((n) => ({ label: n })), 'Which server name (sent as SNI)?');
+  if (!name) return;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Probing ${name.label}:${candidate.port}`, cancellable: true },
+    async (progress, token) => {
+      progress.report({ message: 'TLS handshakes, OCSP stapling, sessions, protocols…' });
+      try {
+        return await client.sendRequest<ProbeResult>(PROBE, {
+          uri,
+          offset: candidate.offset,
+          serverName: name.label,
+          nonce: randomBytes(16).toString('base64'),
+          cspSource: panel?.webview.cspSource ?? '',
+        }, token);
+      } catch (err) {
+        if (token.isCancellationRequested) return undefined;
+        return { error: (err as Error).message };
+      }
+    },
+  );
+  if (!result) return;
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`nginx TLS probe: ${result.error}`);
+    return;
+  }
+  showReport(result, `Probe: ${name.label}:${candidate.port}`);
+  const summary = result.findings ? `${result.findings} finding(s), shown on the config lines` : 'no differences between the config and the server';
+  void vscode.window.showInformationMessage(`nginx TLS probe of ${name.label}: ${summary}.`);
+}

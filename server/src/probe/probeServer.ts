@@ -1,0 +1,281 @@
+// The live probe: connects to one TLS server like a client would and reports what it does
+// (certificate, stapling, sessions, protocols, OCSP responder), as plain data.
+import { X509Certificate } from 'node:crypto';
+import * as dns from 'node:dns';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { certificateCoversName } from '../service/certificates/names';
+import type { CertificateInfo } from '../service/certificates/types';
+import { parseCertificateDer } from '../service/certificates/parseCertificate';
+import { isIssuedByAny } from '../service/certificates/issuer';
+import { decodePemBody, isCertificateLabel, splitPemBlocks } from '../service/certificates/pem';
+import type {
+  CertificateObservation,
+  ProbeObservation,
+  ProbeOptions,
+  ProbeTarget,
+  ServedCertificate,
+  TargetObservation,
+} from '../service/probe/types';
+import { type HandshakeRequest, type HandshakeSuccess, performHandshake } from './handshake';
+import { checkOcspResponder } from './ocspResponder';
+import { checkOcspResponse } from './ocspResponse';
+import { observeProtocols } from './protocols';
+import { observeSessions } from './sessions';
+import { warmUpStapling } from './stapling';
+import { bounded, elapsedMs, roundMs } from './timing';
+
+/** Default stapling warm-up (nginx staples after 2-5 handshakes on a cold server, see stapling.ts). */
+export const DEFAULT_WARMUP_MS = 2000;
+/** Default bound of the whole probe. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Default bound of each network step. */
+export const DEFAULT_STEP_TIMEOUT_MS = 5000;
+
+// Several A/AAAA answers are tried in order when TCP fails, but not indefinitely.
+const MAX_ADDRESSES_TRIED = 4;
+
+interface ProbeContext {
+  deadline: number;
+  stepTimeoutMs: number;
+  signal: AbortSignal;
+  isAllowed: (address: string) => boolean;
+}
+
+/** The first full handshake and the request it was made with (the base of all later ones). */
+interface Connected {
+  first: HandshakeSuccess;
+  base: HandshakeRequest;
+}
+
+/** The served leaf and its issuer as DER, and the leaf's parsed fields when it parses. */
+interface ServedLeaf {
+  der: Uint8Array;
+  issuer: Uint8Array | undefined;
+  info: CertificateInfo | undefined;
+}
+
+/**
+ * Probes `target` and returns what was observed; never throws. Bounded by `options.timeoutMs`
+ * (partial observations are marked `incomplete`) and cancellable through `signal`.
+ */
+export async function probeServer(target: ProbeTarget, options: ProbeOptions = {}, signal?: AbortSignal): Promise<ProbeObservation> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), timeoutMs);
+  const onCancel = (): void => stop.abort();
+  signal?.addEventListener('abort', onCancel, { once: true });
+  if (signal?.aborted) stop.abort();
+  const context: ProbeContext = {
+    deadline: started + timeoutMs,
+    stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    signal: stop.signal,
+    isAllowed: options.isAddressAllowed ?? (() => true),
+  };
+  const observation: ProbeObservation = { target: describeTarget(target), startedAt: new Date().toISOString(), durationMs: 0 };
+  try {
+    const connected = await connect(observation, target, context);
+    if (connected) await observeServer(observation, connected, target, options, context);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onCancel);
+  }
+  if (stop.signal.aborted) observation.incomplete = signal?.aborted ? 'the probe was cancelled' : `the probe reached its ${timeoutMs} ms bound`;
+  observation.durationMs = elapsedMs(started);
+  return observation;
+}
+
+/** Resolves the connect host and makes the first full handshake (with status_request). */
+async function connect(observation: ProbeObservation, target: ProbeTarget, context: ProbeContext): Promise<Connected | undefined> {
+  const targetObservation = observation.target;
+  const host = targetObservation.connectHost;
+  const dnsStarted = performance.now();
+  const resolved = await resolveAddresses(host, stepTimeout(context), context.signal);
+  if (net.isIP(host) === 0) targetObservation.dnsMs = elapsedMs(dnsStarted);
+  if (!resolved.ok) {
+    observation.connectFailure = { step: 'dns', reason: `${host}: ${resolved.reason}`, timedOut: resolved.timedOut };
+    return undefined;
+  }
+  const addresses = resolved.value.filter(context.isAllowed).slice(0, MAX_ADDRESSES_TRIED);
+  if (addresses.length === 0) {
+    const reason = `no address of ${host} is allowed by the probe's address policy (${resolved.value.join(', ')})`;
+    observation.connectFailure = { step: 'address-policy', reason, timedOut: false };
+    return undefined;
+  }
+  for (const address of addresses) {
+    const base: HandshakeRequest = { address, port: targetObservation.connectPort, serverName: target.serverName, trust: { kind: 'none' }, timeoutMs: stepTimeout(context) };
+    targetObservation.address = address;
+    const outcome = await performHandshake({ ...base, requestOCSP: true }, context.signal);
+    if (outcome.ok) {
+      delete observation.connectFailure;
+      targetObservation.tcpMs = roundMs(outcome.tcpMs);
+      targetObservation.handshakeMs = roundMs(outcome.handshakeMs);
+      return { first: outcome, base };
+    }
+    observation.connectFailure = { step: outcome.stage, reason: outcome.reason, timedOut: outcome.timedOut };
+    // Another address of the name may answer; a TLS failure would only repeat.
+    if (outcome.stage !== 'tcp' || context.signal.aborted) break;
+  }
+  return undefined;
+}
+
+/** Everything after the first handshake: stapling warm-up, sessions, protocols, trust and responder, in parallel. */
+async function observeServer(observation: ProbeObservation, connected: Connected, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<void> {
+  const { first, base } = connected;
+  const leaf = servedLeaf(first.chain, options.caPem);
+  const certificate = describeCertificate(first, leaf, target.serverName);
+  observation.certificate = certificate;
+
+  const request = (): HandshakeRequest => ({ ...base, timeoutMs: stepTimeout(context) });
+  // Without an OCSP URL nginx has nothing to fetch (only an ssl_stapling_file, stapled from the
+  // first handshake on): waiting would only slow the probe down.
+  const fetchable = leaf?.info === undefined || leaf.info.ocspUrls.length > 0;
+  const warmupMs = fetchable ? (options.warmupMs ?? DEFAULT_WARMUP_MS) : 0;
+  const trustCa = [...tls.rootCertificates, ...(options.caPem ? [options.caPem] : [])];
+  const [stapling, sessions, protocols, trust, responder] = await Promise.all([
+    warmUpStapling(first, request(), warmupMs, context.signal),
+    observeSessions(request(), context.signal),
+    observeProtocols(request(), context.signal),
+    performHandshake({ ...request(), trust: { kind: 'verify', ca: trustCa } }, context.signal),
+    leaf
+      ? checkOcspResponder(
+          { leaf: leaf.der, ocspUrl: leaf.info?.ocspUrls[0], issuer: leaf.issuer, stepTimeoutMs: stepTimeout(context), isAddressAllowed: context.isAllowed },
+          context.signal,
+        )
+      : undefined,
+  ]);
+
+  observation.stapling = {
+    handshakes: stapling.handshakes,
+    failedHandshakes: stapling.failedHandshakes,
+    stapled: stapling.staple !== undefined,
+    elapsedMs: stapling.elapsedMs,
+    warmupMs,
+    warmupComplete: stapling.staple !== undefined || (!context.signal.aborted && stapling.elapsedMs >= warmupMs),
+    ...(fetchable ? {} : { warmupSkipped: 'the certificate has no OCSP URL, so nginx cannot fetch a staple' }),
+    ...(stapling.firstStapleAt !== undefined ? { firstStapleAt: stapling.firstStapleAt } : {}),
+    ...(stapling.staple && leaf ? { response: checkOcspResponse(stapling.staple, leaf.der, leaf.issuer) } : {}),
+  };
+  observation.sessions = sessions;
+  observation.protocols = protocols;
+  if (trust.ok) {
+    certificate.trusted = trust.authorized;
+    if (trust.authorizationError) certificate.trustError = trust.authorizationError;
+  }
+  if (responder) observation.ocspResponder = responder;
+}
+
+function servedLeaf(chain: readonly Uint8Array[], caPem: string | undefined): ServedLeaf | undefined {
+  const der = chain[0];
+  if (!der) return undefined;
+  const x509 = safeX509(der);
+  const issuer = x509 ? (findIssuer(x509, chain.slice(1)) ?? (caPem ? findIssuer(x509, certificatesOfPem(caPem)) : undefined)) : undefined;
+  return { der, issuer, info: safeParse(der) };
+}
+
+function describeCertificate(first: HandshakeSuccess, leaf: ServedLeaf | undefined, serverName: string): CertificateObservation {
+  const x509 = leaf ? safeX509(leaf.der) : undefined;
+  return {
+    protocol: first.protocol,
+    cipher: first.cipher,
+    chain: first.chain.map(describeServedCertificate),
+    coversServerName: leaf?.info ? certificateCoversName(leaf.info, serverName) : false,
+    issuerServed: x509 !== undefined && findIssuer(x509, first.chain.slice(1)) !== undefined,
+  };
+}
+
+function describeTarget(target: ProbeTarget): TargetObservation {
+  const connectHost = target.connect?.host ?? target.serverName;
+  return {
+    serverName: target.serverName,
+    port: target.port,
+    connectHost,
+    connectPort: target.connect?.port ?? target.port,
+    addressSource: target.connect ? 'override' : net.isIP(target.serverName) !== 0 ? 'ip-literal' : 'dns',
+    sni: net.isIP(target.serverName) === 0,
+  };
+}
+
+async function resolveAddresses(
+  host: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; value: string[] } | { ok: false; reason: string; timedOut: boolean }> {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (net.isIP(bare) !== 0) return { ok: true, value: [bare] };
+  // The system resolver (getaddrinfo: /etc/hosts, then DNS), as browsers and nginx at startup use.
+  const answer = await bounded(dns.promises.lookup(bare, { all: true, verbatim: true }), timeoutMs, signal);
+  return answer.ok ? { ok: true, value: answer.value.map((entry) => entry.address) } : answer;
+}
+
+function stepTimeout(context: ProbeContext): number {
+  return Math.max(1, Math.min(context.stepTimeoutMs, Math.floor(context.deadline - performance.now())));
+}
+
+function describeServedCertificate(der: Uint8Array): ServedCertificate {
+  try {
+    const { info } = parseCertificateDer(der);
+    return {
+      subject: info.subject,
+      issuer: info.issuer,
+      serialNumber: info.serialNumber,
+      notBefore: info.notBefore.toISOString(),
+      notAfter: info.notAfter.toISOString(),
+      dnsNames: [...info.dnsNames],
+      ipAddresses: [...info.ipAddresses],
+      ...(info.commonName !== undefined ? { commonName: info.commonName } : {}),
+      mustStaple: info.mustStaple,
+      ocspUrls: [...info.ocspUrls],
+      isCA: info.isCA,
+      sha256Fingerprint: info.sha256Fingerprint,
+    };
+  } catch (error) {
+    const x509 = safeX509(der);
+    return {
+      subject: x509?.subject.split('\n').join(', ') ?? '',
+      issuer: x509?.issuer.split('\n').join(', ') ?? '',
+      serialNumber: x509?.serialNumber.toLowerCase() ?? '',
+      notBefore: x509 ? new Date(x509.validFrom).toISOString() : '',
+      notAfter: x509 ? new Date(x509.validTo).toISOString() : '',
+      dnsNames: [],
+      ipAddresses: [],
+      mustStaple: false,
+      ocspUrls: [],
+      isCA: x509?.ca ?? false,
+      sha256Fingerprint: x509?.fingerprint256.replaceAll(':', '').toLowerCase() ?? '',
+      parseError: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+function safeParse(der: Uint8Array): CertificateInfo | undefined {
+  try {
+    return parseCertificateDer(der).info;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeX509(der: Uint8Array): X509Certificate | undefined {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The candidate (DER) that issued `leaf`, by the same test nginx uses to find the stapling issuer. */
+function findIssuer(leaf: X509Certificate, candidates: readonly Uint8Array[]): Uint8Array | undefined {
+  return candidates.find((der) => {
+    const candidate = safeX509(der);
+    return candidate !== undefined && isIssuedByAny(leaf, [candidate]);
+  });
+}
+
+function certificatesOfPem(pem: string): Uint8Array[] {
+  return splitPemBlocks(pem).flatMap((block) => {
+    const der = isCertificateLabel(block.label) && block.body !== undefined ? decodePemBody(block.body) : undefined;
+    return der ? [der] : [];
+  });
+}

@@ -1,0 +1,129 @@
+import type { ProbeExpectation, ProbeFinding, ProbeReport, SessionCheck } from './types';
+import { TLS_PROTOCOL_NAMES } from './types';
+
+/** What the editor's report view needs besides the report: the config's side and a nonce for its script. */
+export interface ReportViewContext {
+  expectation: ProbeExpectation | undefined;
+  /** Where each finding's config line is, already rendered (e.g. `sites-enabled/shop:12`). */
+  locate: (finding: ProbeFinding) => string | undefined;
+  nonce: string;
+  cspSource: string;
+}
+
+function esc(s: string | number | undefined): string {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+type Verdict = 'ok' | 'bad' | 'warn' | 'na';
+
+function badge(v: Verdict, text: string): string {
+  return `<span class="badge ${v}">${esc(text)}</span>`;
+}
+
+function row(check: string, expected: string, observed: string, verdict: Verdict, note = ''): string {
+  return `<tr class="${verdict}"><td>${esc(check)}</td><td>${esc(expected)}</td><td>${esc(observed)}${note ? `<div class="note">${esc(note)}</div>` : ''}</td><td>${badge(verdict, verdict === 'ok' ? 'as expected' : verdict === 'bad' ? 'differs' : verdict === 'warn' ? 'check' : 'n/a')}</td></tr>`;
+}
+
+function sessionText(c: SessionCheck | undefined): string {
+  if (!c) return 'not reached';
+  if (c.status !== 'tested') return `${c.status}${c.detail ? `: ${c.detail}` : ''}`;
+  if (!c.issued) return 'nothing issued';
+  return c.resumed ? 'issued, resumed' : 'issued, NOT resumed';
+}
+
+function findingsTable(findings: ProbeFinding[], locate: ReportViewContext['locate']): string {
+  if (findings.length === 0) return '<p class="allgood">No differences: the server does what the config says.</p>';
+  const rows = findings.map((f) => {
+    const where = locate(f);
+    return `<tr class="${f.severity === 'error' ? 'bad' : 'warn'}"><td>${badge(f.severity === 'error' ? 'bad' : 'warn', f.severity)}</td><td><code>${esc(f.code)}</code>${where ? `<div class="note">${esc(where)}</div>` : ''}</td><td>${esc(f.message)}</td><td>${esc(f.expected)}</td><td>${esc(f.observed)}</td></tr>`;
+  });
+  return `<table><thead><tr><th></th><th>finding</th><th>what it means</th><th>config expects</th><th>server does</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): string {
+  const rows: string[] = [];
+  const leaf = report.certificate?.chain[0];
+  if (report.connectFailure) {
+    rows.push(row('Connection', 'a TLS handshake', `${report.connectFailure.step} failed: ${report.connectFailure.reason}`, 'bad'));
+  }
+  if (leaf) {
+    rows.push(row('Certificate served', e?.certificateFiles.length ? e.certificateFiles.join(', ') : 'the configured certificate',
+      `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => f.code === 'probe-certificate-differs') ? 'bad' : 'ok',
+      `valid ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}; names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`));
+    rows.push(row('Name', report.target.serverName, report.certificate?.coversServerName ? 'covered by the certificate' : 'NOT covered by the certificate', report.certificate?.coversServerName ? 'ok' : 'bad'));
+    rows.push(row('Must-Staple', leaf.mustStaple ? 'a staple on every handshake' : 'not required', leaf.mustStaple ? (report.stapling?.stapled ? 'stapled' : 'NO staple') : 'certificate has no Must-Staple',
+      leaf.mustStaple && !report.stapling?.stapled ? 'bad' : 'ok'));
+  }
+  const s = report.stapling;
+  if (s) {
+    const expectStaple = e?.staplingOn === true || !!leaf?.mustStaple;
+    const observed = s.stapled
+      ? `stapled (handshake ${s.firstStapleAt} of ${s.handshakes}, ${Math.round(s.elapsedMs)} ms)${s.response ? `: ${s.response.certStatus ?? s.response.responseStatus}, next update ${s.response.nextUpdate?.slice(0, 16) ?? '?'}, signature ${s.response.signature}` : ''}`
+      : `no staple in ${s.handshakes} handshakes over ${Math.round(s.elapsedMs)} ms`;
+    const bad = report.findings.some((f) => f.code === 'probe-stapled-response-bad' || f.code === 'probe-stapling-expected-missing');
+    rows.push(row('OCSP stapling', e ? (e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling off') : expectStaple ? 'a staple' : 'no requirement', observed, bad ? 'bad' : expectStaple || s.stapled ? 'ok' : 'na'));
+  }
+  const sessions = report.sessions;
+  if (sessions) {
+    const ticketsExpected = e?.sessionTickets !== false;
+    const bad = report.findings.some((f) => f.code === 'probe-session-tickets-differ' || f.code === 'probe-resumption-broken');
+    rows.push(row('Session tickets', e ? `ssl_session_tickets ${ticketsExpected ? 'on' : 'off'}` : 'nginx default (on)',
+      `TLS 1.3: ${sessionText(sessions.tls13)}; TLS 1.2: ${sessionText(sessions.tls12Ticket)}`, bad ? 'bad' : 'ok'));
+    rows.push(row('Session ID cache', e?.sessionCache ? 'ssl_session_cache set' : 'no ssl_session_cache', `TLS 1.2: ${sessionText(sessions.tls12SessionId)}`, 'ok'));
+  }
+  const protocols = report.protocols;
+  if (protocols) {
+    const observed = TLS_PROTOCOL_NAMES.map((p) => `${p} ${protocols[p].result}`).join(', ');
+    const bad = report.findings.some((f) => f.code === 'probe-protocols-differ');
+    rows.push(row('Protocols', e?.protocols ? e.protocols.join(' ') : 'nginx default', observed, bad ? 'bad' : 'ok'));
+  }
+  const r = report.ocspResponder;
+  if (r) {
+    const observed = r.status === 'skipped' ? `skipped: ${r.skipReason ?? ''}` : `${r.status}${r.dns ? `; DNS ${Math.round(r.dns.ms)} ms` : ''}`;
+    const bad = report.findings.some((f) => f.code === 'probe-ocsp-responder-unreachable');
+    rows.push(row('OCSP responder', r.url ?? 'the certificate\'s responder', observed, bad ? 'bad' : r.status === 'ok' ? 'ok' : 'na'));
+  }
+  return `<table><thead><tr><th>check</th><th>config says</th><th>server does</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * The probe report as an HTML page for the editor's report view: findings first, then each
+ * check with the config's expectation beside the observation, then the raw JSON.
+ */
+export function renderProbeReportHtml(report: ProbeReport, view: ReportViewContext): string {
+  const errors = report.findings.filter((f) => f.severity === 'error').length;
+  const warnings = report.findings.length - errors;
+  const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
+  const summary = errors || warnings ? `${errors} error(s), ${warnings} warning(s)` : 'healthy';
+  const t = report.target;
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${view.cspSource}; script-src 'nonce-${view.nonce}';">
+<style>
+body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 16px 24px}
+h1{font-size:1.4em;margin:16px 0 4px}h2{font-size:1.1em;margin:20px 0 6px}
+.sub{opacity:.8;margin-bottom:12px}
+table{border-collapse:collapse;width:100%;margin:4px 0}
+th,td{text-align:left;vertical-align:top;padding:5px 8px;border-bottom:1px solid var(--vscode-panel-border,#8884)}
+th{font-weight:600;opacity:.85}
+.note{opacity:.75;font-size:.9em;margin-top:2px}
+.badge{display:inline-block;padding:1px 7px;border-radius:9px;font-size:.85em;font-weight:600;white-space:nowrap}
+.badge.ok{background:#2e7d3233;color:var(--vscode-testing-iconPassed,#2e7d32)}
+.badge.bad{background:#c6282833;color:var(--vscode-errorForeground,#c62828)}
+.badge.warn{background:#ef6c0033;color:var(--vscode-editorWarning-foreground,#ef6c00)}
+.badge.na{background:#8883}
+.allgood{font-size:1.05em}
+button{background:var(--vscode-button-background);color:var(--vscode-button-foreground);border:0;padding:5px 12px;cursor:pointer}
+pre{background:var(--vscode-textCodeBlock-background,#8881);padding:8px;overflow:auto;max-height:400px}
+</style></head><body>
+<h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
+<div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
+<h2>Findings</h2>
+${findingsTable(report.findings, view.locate)}
+<h2>Config vs server</h2>
+${checksTable(report, view.expectation)}
+<h2>Raw result</h2>
+<button id="json">Open as JSON</button>
+<details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
+<script nonce="${view.nonce}">const vscode=acquireVsCodeApi();document.getElementById('json').addEventListener('click',()=>vscode.postMessage({type:'openJson'}));</script>
+</body></html>`;
+}

@@ -1,0 +1,138 @@
+import type { Fix, TextEdit } from '../diagnostics';
+import type { RuleContext } from '../rules/rule';
+import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
+import { resolveConfigPath } from './serverCertificates';
+import { describeServer, effective, type HttpServer, type ListenSocket, type Placed } from './serverModel';
+
+/**
+ * The session settings OpenSSL takes from the default server of a listen socket (resumption runs
+ * in its SSL context before SNI picks a virtual server), with nginx's defaults.
+ */
+const SESSION_DEFAULTS: Readonly<Record<string, string | undefined>> = {
+  ssl_session_cache: 'none',
+  ssl_session_timeout: '5m',
+  ssl_session_ticket_key: undefined,
+  ssl_session_tickets: 'on',
+};
+
+/** The session directives, in the order the fix writes them. */
+const SESSION_DIRECTIVES = Object.keys(SESSION_DEFAULTS);
+
+const TIME_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000 };
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024, g: 1024 * 1024 * 1024 };
+
+/** An nginx time (`1440m`, `1d`, `1h 30m`, `300`) in milliseconds, as ngx_parse_time reads it. */
+export function parseNginxTime(text: string): number | undefined {
+  const parts = text.trim().split(/\s+/).join('');
+  if (parts === '') return undefined;
+  let total = 0;
+  const re = /(\d+)(ms|[smhdwMy])?/y;
+  let at = 0;
+  while (at < parts.length) {
+    re.lastIndex = at;
+    const m = re.exec(parts);
+    if (!m) return undefined;
+    total += Number(m[1]) * TIME_UNITS_MS[m[2] ?? 's'];
+    at = re.lastIndex;
+  }
+  return total;
+}
+
+function normaliseCache(args: string[]): string {
+  return args.map((a) => {
+    const shared = /^shared:([^:]+):(\d+)([kKmMgG]?)$/.exec(a);
+    if (shared) return `shared:${shared[1]}:${Number(shared[2]) * SIZE_UNITS[shared[3].toLowerCase()]}`;
+    return a.toLowerCase();
+  }).join(' ');
+}
+
+/** One session setting of a server as it takes effect: for comparing, and for messages. */
+export interface SessionValue {
+  /** Equal for settings nginx treats alike (`1440m` and `1d`). */
+  key: string;
+  /** As written (or nginx's default). */
+  text: string;
+  placed: Placed[] | undefined;
+}
+
+/** The value in effect for one session directive of a server. */
+export function sessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
+  const e = effective(server, name);
+  if (!e) {
+    const text = SESSION_DEFAULTS[name] ?? '(none)';
+    return { key: name === 'ssl_session_timeout' ? String(parseNginxTime(text)) : text, text, placed: undefined };
+  }
+  const lists = e.placed.map((p) => p.directive.args.map((a) => a.value));
+  const text = lists.map((l) => l.join(' ')).join('; ');
+  const last = lists[lists.length - 1];
+  let key: string;
+  switch (name) {
+    case 'ssl_session_timeout':
+      key = String(parseNginxTime(last.join(' ')) ?? last.join(' '));
+      break;
+    case 'ssl_session_cache':
+      key = normaliseCache(last);
+      break;
+    case 'ssl_session_tickets':
+      key = last.join(' ').toLowerCase();
+      break;
+    default:
+      key = lists.map((l) => resolveConfigPath(context.model.tree, l[0] ?? '')).join('\n');
+  }
+  return { key, text, placed: e.placed };
+}
+
+/** The servers of a socket other than its default one. */
+function others(socket: ListenSocket): HttpServer[] {
+  return socket.servers.filter((s) => s !== socket.defaultServer);
+}
+
+/**
+ * The fix giving the default server of `sockets` (which all share it) the session settings of
+ * `source`, in the default server's block: its own in-file directives are rewritten, missing ones
+ * inserted. Offered only when every other server of those sockets has the same settings as
+ * `source` (else aligning with one would break another), and never through an included file.
+ */
+export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
+  const target = sockets[0].defaultServer;
+  const differing = SESSION_DIRECTIVES.filter((name) => sessionValue(source, name, context).key !== sessionValue(target, name, context).key);
+  if (differing.length === 0) return undefined;
+  for (const socket of sockets) {
+    for (const other of others(socket)) {
+      if (differing.some((name) => sessionValue(other, name, context).key !== sessionValue(source, name, context).key)) return undefined;
+    }
+  }
+  const tree = context.model.tree;
+  const edits: TextEdit[] = [];
+  const lines: string[] = [];
+  for (const name of differing) {
+    const wanted = effective(source, name)?.placed.map((p) => p.directive.args.map((a) => a.raw).join(' ')) ?? (SESSION_DEFAULTS[name] ? [SESSION_DEFAULTS[name]] : undefined);
+    if (!wanted) return undefined;
+    const own = target.own.get(name);
+    if (!own?.length) {
+      lines.push(...wanted.map((w) => `${name} ${w};`));
+      continue;
+    }
+    if (own.length !== 1 || wanted.length !== 1 || own[0].anchor !== own[0].directive) return undefined;
+    const edit = replaceArguments(own[0].directive, wanted[0]);
+    if (!edit) return undefined;
+    edits.push(edit);
+  }
+  if (lines.length) {
+    const edit = insertIntoBlock(tree, target.directive, lines);
+    if (!edit) return undefined;
+    edits.push(edit);
+  }
+  const names = differing.join(', ');
+  return { title: `Use this server's ${names} in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, tree)})`, edits };
+}
+
+/** The sockets where a server is not the default server, grouped by that default server. */
+export function socketsByDefaultServer(context: RuleContext, server: HttpServer): { defaultServer: HttpServer; sockets: ListenSocket[] }[] {
+  const groups = new Map<HttpServer, ListenSocket[]>();
+  for (const socket of context.model.sockets) {
+    if (socket.defaultServer === server || !socket.servers.includes(server) || !socket.servers.some((s) => s.tls)) continue;
+    groups.set(socket.defaultServer, [...(groups.get(socket.defaultServer) ?? []), socket]);
+  }
+  return [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
+}
