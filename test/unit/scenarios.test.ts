@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from '../support/cliBundle';
 import { createTestPki, type LeafName, type TestPki } from '../support/pki';
 import { findNginx, nginxTest } from '../support/nginxBinary';
 
@@ -83,9 +83,7 @@ let pki: TestPki;
 
 before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-scenarios-'));
-  // The CLI entry bundled as scripts/build.mjs does, so that a stale dist/ never decides the outcome.
-  cli = path.join(work, 'cli.js');
-  await build({ entryPoints: [path.join(ROOT, 'server/src/cli/main.ts')], outfile: cli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  cli = await bundleCli(work);
   const pkiDir = path.join(work, 'pki');
   fs.mkdirSync(pkiDir);
   pki = await createTestPki(pkiDir, {

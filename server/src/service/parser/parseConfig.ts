@@ -79,7 +79,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
   const len = text.length;
   const stack: OpenBlock[] = [];
   let list = directives;
-  let words: Token[] = [];
+  const words: Token[] = [];
   let i = 0;
 
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']): void => {
@@ -102,7 +102,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
       parent: currentParent(),
       file: path,
     };
-    words = [];
+    words.length = 0;
     return d;
   };
 
@@ -141,7 +141,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
     if (c === LBRACE) {
       if (stack.length >= MAX_NESTING_DEPTH) {
         problem(i, i + 1, `blocks nested deeper than ${MAX_NESTING_DEPTH} levels: the rest of the file is not analysed`);
-        words = [];
+        words.length = 0;
         break;
       }
       let directive: Directive | undefined;

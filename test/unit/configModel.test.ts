@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createNodeHost } from '../../server/src/service/model/configHost';
+import { walkConfig } from '../../server/src/service/model/configTree';
+import { loadConfig, inferRootContext } from '../../server/src/service/model/loadConfig';
+import { loadConfigFor } from '../../server/src/service/model/locateMainConfig';
+import { ParseCache } from '../../server/src/service/model/parseCache';
+import { parseConfig } from '../../server/src/service/parser/parseConfig';
+import { analyzeFile } from '../../server/src/service/analyzeFile';
+
+/** Writes a tree of files into a fresh temp dir and returns its path. */
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-model-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+function order(main: string): string[] {
+  const t = loadConfig(main, { host: createNodeHost() });
+  const names: string[] = [];
+  walkConfig(t, (d) => {
+    if (d.name === 'marker') names.push(d.args[0].value);
+  });
+  return names;
+}
+
+test('includes resolve against the main config directory, not the including file', (t) => {
+  const dir = tree({
+    'nginx.conf': 'http { include conf.d/site.conf; }',
+    'conf.d/site.conf': 'include snippets/a.conf;',
+    'snippets/a.conf': 'marker from-prefix;',
+    'conf.d/snippets/a.conf': 'marker from-including-dir;',
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  assert.deepEqual(order(path.join(dir, 'nginx.conf')), ['from-prefix']);
+});
+
+test('globs expand in sorted order, skip dotfiles, and may match nothing', (t) => {
+  const dir = tree({
+    'nginx.conf': 'http { include sites/*.conf; include none/*.conf; }',
+    'sites/b.conf': 'marker b;',
+    'sites/a.conf': 'marker a;',
+    'sites/C.conf': 'marker C;',
+    'sites/.hidden.conf': 'marker hidden;',
+    'sites/x.txt': 'marker txt;',
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const main = path.join(dir, 'nginx.conf');
+  assert.deepEqual(order(main), ['C', 'a', 'b']);
+  assert.deepEqual(loadConfig(main, { host: createNodeHost() }).diagnostics, []);
+});
+
+test('a missing plain include is an error on its path; a cycle is reported once', (t) => {
+  const dir = tree({
+    'nginx.conf': 'http {\n  include missing.conf;\n  include a.conf;\n}\n',
+    'a.conf': 'include b.conf;',
+    'b.conf': 'include a.conf;',
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const main = path.join(dir, 'nginx.conf');
+  const diags = loadConfig(main, { host: createNodeHost() }).diagnostics;
+  const missing = diags.find((d) => d.code === 'include-not-found');
+  assert.ok(missing);
+  assert.equal(missing.severity, 'error');
+  assert.equal(fs.readFileSync(main, 'utf8').slice(missing.start, missing.end), 'missing.conf');
+  const cycles = diags.filter((d) => d.code === 'include-cycle');
+  assert.equal(cycles.length, 1);
+  assert.match(cycles[0].message, /a\.conf → b\.conf → a\.conf/);
+});
+
+test('each file is parsed once per version, even when included twice', (t) => {
+  const dir = tree({ 'nginx.conf': 'http { server { include s.conf; } server { include s.conf; } }', 's.conf': 'marker s;' });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const cache = new ParseCache();
+  const main = path.join(dir, 'nginx.conf');
+  const first = loadConfig(main, { host: createNodeHost(), cache });
+  assert.deepEqual(order(main), ['s', 's']);
+  const second = loadConfig(main, { host: createNodeHost(), cache });
+  assert.equal(first.files.get(path.join(dir, 's.conf')), second.files.get(path.join(dir, 's.conf')));
+});
+
+test('binary, oversized, unreadable-as-directory and invalid UTF-8 files: one clear diagnostic, no throw', (t) => {
+  const dir = tree({
+    'nginx.conf': 'http { include bin.conf; include big.conf; include dir; include latin1.conf; }',
+    'bin.conf': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]),
+    'big.conf': 'marker big;\n'.repeat(2000),
+    'dir/x': '',
+    'latin1.conf': Buffer.from('marker caf\xe9;\n', 'latin1'),
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const loaded = loadConfig(path.join(dir, 'nginx.conf'), { host: createNodeHost({ maxFileSize: 4096 }) });
+  const codes = loaded.diagnostics.map((d) => d.code).sort();
+  assert.deepEqual(codes, ['binary-file', 'file-too-large', 'file-unreadable']);
+  assert.ok(loaded.diagnostics.every((d) => d.message.includes(dir)));
+  const latin = loaded.files.get(path.join(dir, 'latin1.conf'));
+  assert.equal(latin?.directives[0].args[0].value, 'caf\ufffd');
+});
+
+test('the main config of an opened file: the nearest nginx.conf that includes it, else the file alone', (t) => {
+  const dir = tree({
+    'etc/nginx/nginx.conf': 'http { include sites-enabled/*; }',
+    'etc/nginx/sites-enabled/shop': 'server { listen 80; include snippets/x.conf; }',
+    'etc/nginx/snippets/x.conf': 'marker x;',
+    'etc/nginx/sites-available/old': 'server { listen 80; include snippets/x.conf; include snippets/gone.conf; }',
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const host = createNodeHost();
+  const nginxDir = path.join(dir, 'etc/nginx');
+  const enabled = loadConfigFor(path.join(nginxDir, 'sites-enabled/shop'), { host });
+  assert.equal(enabled.mainFile, path.join(nginxDir, 'nginx.conf'));
+  const alone = loadConfigFor(path.join(nginxDir, 'sites-available/old'), { host });
+  assert.equal(alone.mainFile, path.join(nginxDir, 'sites-available/old'));
+  assert.deepEqual(alone.rootContext, ['http']);
+  assert.equal(alone.prefix, nginxDir, 'relative includes of a lone site file resolve like the nginx.conf beside it');
+  const missing = alone.diagnostics.filter((d) => d.code === 'include-not-found');
+  assert.equal(missing.length, 1);
+  assert.equal(missing[0].severity, 'warning', 'the prefix is a guess for a file nothing includes');
+  const explicit = loadConfigFor(path.join(nginxDir, 'sites-enabled/shop'), { host, mainConfig: path.join(nginxDir, 'nginx.conf') });
+  assert.equal(explicit.mainFile, path.join(nginxDir, 'nginx.conf'));
+});
+
+test('unsaved editor contents win over the disk for included files', (t) => {
+  const dir = tree({ 'nginx.conf': 'http { include site.conf; }', 'site.conf': 'marker disk;' });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const site = path.join(dir, 'site.conf');
+  const host = createNodeHost({ overlay: (f) => (f === site ? { text: 'marker editor', version: 3 } : undefined) });
+  const result = analyzeFile(site, { host, settings: {} });
+  assert.deepEqual(result.diagnostics.map((d) => d.code), ['syntax-error']);
+});
+
+test('the context a lone file implies', () => {
+  const ctx = (text: string, file = '/x/site.conf'): string[] => inferRootContext(parseConfig(text, file));
+  assert.deepEqual(ctx('events {} http {}'), []);
+  assert.deepEqual(ctx('server { listen 443 ssl; }'), ['http']);
+  assert.deepEqual(ctx('location / { }'), ['http', 'server']);
+  assert.deepEqual(ctx('server 10.0.0.1:8080; server 10.0.0.2:8080;'), ['http', 'upstream']);
+  assert.deepEqual(ctx('ssl_protocols TLSv1.2;'), ['http']);
+  assert.deepEqual(ctx('server { listen 53 udp; }', '/etc/nginx/stream.d/dns.conf'), ['stream']);
+});
