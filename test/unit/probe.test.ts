@@ -179,7 +179,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       assert.equal(observation.ocspResponder?.http?.response?.certStatus, 'revoked');
       assert.match(findings[0]!.observed, /revoked/);
       assert.ok(findings[0]!.configLocation, 'points at ssl_stapling');
-      assert.match(nginx.errorLog(), /certificate status "revoked" in the OCSP response/);
+      await nginx.waitForLog(/certificate status "revoked" in the OCSP response/);
     });
 
     test('certificate without an OCSP URL: ssl_stapling is a no-op', async () => {
@@ -190,7 +190,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       assert.deepEqual(codes, ['probe-stapling-expected-missing']);
       assert.equal(observation.ocspResponder?.status, 'skipped');
       assert.match(findings[0]!.observed, /no OCSP responder URL/);
-      assert.match(nginx.errorLog(), /"ssl_stapling" ignored, no OCSP responder URL in the certificate/);
+      await nginx.waitForLog(/"ssl_stapling" ignored, no OCSP responder URL in the certificate/);
     });
 
     test('unreachable responder: no staple, and the responder check says why', async () => {
@@ -202,7 +202,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       assert.equal(observation.ocspResponder?.status, 'failed');
       assert.match(observation.ocspResponder?.tcp?.error ?? '', /ECONNREFUSED/);
       assert.match(findings.find((finding) => finding.code === 'probe-stapling-expected-missing')!.observed, /responder fails/);
-      assert.match(nginx.errorLog(), /while requesting certificate status/);
+      await nginx.waitForLog(/Connection refused\) while requesting certificate status/);
     });
 
     test('a chain larger than a client accepts is a connect failure, not a hang', async () => {
@@ -426,6 +426,21 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       const { codes, observation } = await probe('reset.test', rogue.port);
       assert.deepEqual(codes, ['probe-connect-failed']);
       assert.match(observation.connectFailure?.reason ?? '', /ECONNRESET|closed|disconnected/);
+    });
+
+    test('an OCSP responder that never answers: its own timeout, one connection, nothing else held up', async (t) => {
+      const silentResponder = await startRogueServer('silent');
+      t.after(() => silentResponder.stop());
+      const hungPki = await createTestPki(fs.mkdtempSync(path.join(dir, 'hung-')), { ocspUrl: `http://127.0.0.1:${silentResponder.port}/` });
+      const { ports: [port] } = await lab(([p]) => `${SERVER_DEFAULTS}
+        server { listen 127.0.0.1:${p} ssl; server_name ocsp.test; ${leafTls(hungPki, 'ocsp')} return 204; }`);
+      const { observation, codes } = await probe('ocsp.test', port!, { warmupMs: 0, stepTimeoutMs: 600 });
+      assert.deepEqual(codes, ['probe-ocsp-responder-unreachable']);
+      assert.equal(observation.ocspResponder?.status, 'failed');
+      assert.match(observation.ocspResponder?.http?.error ?? '', /no answer within 600 ms/);
+      assert.equal(silentResponder.connections, 1, 'the HTTP request reuses the checked TCP connection');
+      assert.equal(observation.incomplete, undefined);
+      assert.ok(observation.durationMs < 1500, `took ${observation.durationMs} ms`);
     });
 
     test('nothing listens: probe-connect-failed at the TCP step', async () => {

@@ -5,7 +5,8 @@ import { planFixes } from '../service/fixes/applyFixes';
 import { writeFileAtomic } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
-import { PROBE_USAGE, runProbeCommand } from './probeCommand';
+import { PROBE_USAGE } from './probeUsage';
+import { requireBundle } from '../splitBundles';
 
 /** Exit codes of the CLI (a contract). */
 export const enum ExitCode {
@@ -68,6 +69,15 @@ function runCheck(argv: string[]): number {
   return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.Errors : ExitCode.Clean;
 }
 
+type ProbeCommandModule = typeof import('./probeCommand');
+
+/** The probe command, loaded only when used (in dist/ it is a bundle of its own, probe-cli.js). */
+function loadProbeCommand(): ProbeCommandModule {
+  return typeof NGINX_TLS_SPLIT !== 'undefined' && NGINX_TLS_SPLIT
+    ? requireBundle<ProbeCommandModule>('probe-cli.js')
+    : (require('./probeCommand') as ProbeCommandModule);
+}
+
 /** Runs the CLI and resolves to its exit code; never rejects. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -81,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.Clean;
     }
     if (command === 'check') return runCheck(rest);
-    if (command === 'probe') return await runProbeCommand(rest);
+    if (command === 'probe') return await loadProbeCommand().runProbeCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -123,7 +123,8 @@ function postOcsp(socket: net.Socket, url: URL, request: Uint8Array): Promise<Ht
       port: url.port,
       path: `${url.pathname}${url.search}`,
       headers: { 'content-type': 'application/ocsp-request', 'content-length': request.length, host: url.host },
-      agent: false,
+      // No `agent`: with one (even `agent: false`, a fresh Agent), Node opens its own connection,
+      // re-resolving the host and bypassing the address checked above.
       createConnection: () => socket,
     });
     req.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code ?? error.message)));

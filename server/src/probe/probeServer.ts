@@ -34,6 +34,7 @@ export const DEFAULT_STEP_TIMEOUT_MS = 5000;
 
 // Several A/AAAA answers are tried in order when TCP fails, but not indefinitely.
 const MAX_ADDRESSES_TRIED = 4;
+const STEP_DEADLINE_MARGIN_MS = 100;
 
 interface ProbeContext {
   deadline: number;
@@ -152,7 +153,7 @@ async function observeServer(observation: ProbeObservation, connected: Connected
     stapled: stapling.staple !== undefined,
     elapsedMs: stapling.elapsedMs,
     warmupMs,
-    warmupComplete: stapling.staple !== undefined || (!context.signal.aborted && stapling.elapsedMs >= warmupMs),
+    warmupComplete: stapling.complete,
     ...(fetchable ? {} : { warmupSkipped: 'the certificate has no OCSP URL, so nginx cannot fetch a staple' }),
     ...(stapling.firstStapleAt !== undefined ? { firstStapleAt: stapling.firstStapleAt } : {}),
     ...(stapling.staple && leaf ? { response: checkOcspResponse(stapling.staple, leaf.der, leaf.issuer) } : {}),
@@ -209,8 +210,10 @@ async function resolveAddresses(
   return answer.ok ? { ok: true, value: answer.value.map((entry) => entry.address) } : answer;
 }
 
+// Steps end a little before the whole probe does, so they report their own timeout and the
+// probe still returns everything else it saw.
 function stepTimeout(context: ProbeContext): number {
-  return Math.max(1, Math.min(context.stepTimeoutMs, Math.floor(context.deadline - performance.now())));
+  return Math.max(1, Math.min(context.stepTimeoutMs, Math.floor(context.deadline - performance.now()) - STEP_DEADLINE_MARGIN_MS));
 }
 
 function describeServedCertificate(der: Uint8Array): ServedCertificate {

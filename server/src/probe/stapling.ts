@@ -13,6 +13,8 @@ export interface StaplingRun {
   staple?: Uint8Array;
   firstStapleAt?: number;
   elapsedMs: number;
+  /** A staple was seen or the whole budget was used (not cut short by cancellation). */
+  complete: boolean;
 }
 
 // The first retry comes after nginx's usual fetch time on a near responder (10-15 ms); later ones
@@ -31,7 +33,7 @@ export async function warmUpStapling(
   signal: AbortSignal,
 ): Promise<StaplingRun> {
   const started = performance.now();
-  const run: StaplingRun = { handshakes: 0, failedHandshakes: 0, elapsedMs: 0 };
+  const run: StaplingRun = { handshakes: 0, failedHandshakes: 0, elapsedMs: 0, complete: false };
   const record = (outcome: HandshakeOutcome): boolean => {
     if (!outcome.ok) {
       run.failedHandshakes++;
@@ -45,13 +47,18 @@ export async function warmUpStapling(
   };
   let delay = FIRST_RETRY_DELAY_MS;
   let done = record(first);
+  run.complete = done;
   while (!done && !signal.aborted) {
     const remaining = warmupMs - (performance.now() - started);
-    if (remaining <= 0) break;
+    if (remaining <= 0) {
+      run.complete = true;
+      break;
+    }
     await pause(Math.min(delay, remaining), signal);
     delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     if (signal.aborted) break;
     done = record(await performHandshake({ ...request, requestOCSP: true }, signal));
+    run.complete = done;
   }
   run.elapsedMs = elapsedMs(started);
   return run;

@@ -29,12 +29,15 @@ export interface NginxInstance {
   pid: number;
   /** The error log so far (startup warnings, OCSP fetch errors). */
   errorLog(): string;
+  /** Resolves with the log once it matches `pattern` (watching the file); rejects at the deadline. */
+  waitForLog(pattern: RegExp, deadlineMs?: number): Promise<string>;
   /** Stops nginx (SIGTERM, then SIGKILL after a deadline) and removes the prefix directory. */
   stop(): Promise<void>;
 }
 
 const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 5_000;
+const LOG_DEADLINE_MS = 10_000;
 const TEMP_PATH_DIRECTIVES = ['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'];
 
 /** Starts nginx with the given `http {}` body and resolves once every port accepts connections. */
@@ -78,6 +81,7 @@ ${http}
     confFile,
     pid: child.pid ?? -1,
     errorLog: () => readIfExists(errorLog),
+    waitForLog: (pattern, deadlineMs = LOG_DEADLINE_MS) => waitForFile(errorLog, pattern, deadlineMs),
     stop: () => stopNginx(child, prefix),
   };
   try {
@@ -128,6 +132,28 @@ function killQuietly(pid: number): void {
   } catch {
     // already gone
   }
+}
+
+function waitForFile(file: string, pattern: RegExp, deadlineMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const watcher = fs.watch(file);
+    const check = (): void => {
+      const text = readIfExists(file);
+      if (!pattern.test(text)) return;
+      finish();
+      resolve(text);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`${file} did not match ${pattern} within ${deadlineMs} ms:\n${readIfExists(file)}`));
+    }, deadlineMs);
+    const finish = (): void => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+    watcher.on('change', check);
+    check();
+  });
 }
 
 function readIfExists(file: string): string {

@@ -11,6 +11,8 @@ export interface RogueServer {
   port: number;
   /** Resolves when the first connection arrives. */
   readonly firstConnection: Promise<void>;
+  /** Connections accepted so far. */
+  readonly connections: number;
   stop(): Promise<void>;
 }
 
@@ -22,10 +24,12 @@ const GARBAGE_BYTES = 4096;
  */
 export async function startRogueServer(behaviour: RogueBehaviour): Promise<RogueServer> {
   const sockets = new Set<net.Socket>();
+  let connections = 0;
   let connected!: () => void;
   const firstConnection = new Promise<void>((resolve) => (connected = resolve));
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    connections++;
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     connected();
@@ -39,6 +43,9 @@ export async function startRogueServer(behaviour: RogueBehaviour): Promise<Rogue
   return {
     port: (server.address() as net.AddressInfo).port,
     firstConnection,
+    get connections() {
+      return connections;
+    },
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

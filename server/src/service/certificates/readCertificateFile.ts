@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { requireBundle } from '../../splitBundles';
 import { isIssuedByAny } from './issuer';
 import type { ParsedCertificate } from './parseCertificate';
 import { decodePemBody, isCertificateLabel, isPrivateKeyLabel, type PemBlock, splitPemBlocks } from './pem';
@@ -7,9 +8,14 @@ import type { CertificateFileError, CertificateFileErrorReason, CertificateFileR
 type ParserModule = typeof import('./parseCertificate');
 let parserModule: ParserModule | undefined;
 
-/** The X.509 parser, loaded on first use: it is large, and most runs never read a certificate. */
+/**
+ * The X.509 parser, loaded on first use: it is most of the code's size, and most runs of the
+ * CLI never read a certificate (in dist/ it is a bundle of its own, x509.js).
+ */
 function parseCertificateDer(der: Uint8Array): ParsedCertificate {
-  parserModule ??= require('./parseCertificate') as ParserModule;
+  parserModule ??= typeof NGINX_TLS_SPLIT !== 'undefined' && NGINX_TLS_SPLIT
+    ? requireBundle<ParserModule>('x509.js')
+    : (require('./parseCertificate') as ParserModule);
   return parserModule.parseCertificateDer(der);
 }
 

@@ -97,15 +97,17 @@ function describeResponse(response: OcspResponseCheck): string {
 }
 
 function sessionLines(sessions: SessionsObservation): string[] {
-  const describe = (label: string, issuedWord: string, check: SessionCheck): string => {
+  // A ticket the server hands out and then refuses is always a fault; a session ID without a
+  // session cache (nginx's default `ssl_session_cache none`) is just not resumable.
+  const describe = (label: string, issuedWord: string, refused: string, check: SessionCheck): string => {
     if (check.status !== 'tested') return `${label}: ${check.status}${check.detail ? ` (${check.detail})` : ''}`;
     if (!check.issued) return `${label}: no ${issuedWord} issued`;
-    return `${label}: ${issuedWord} issued, ${check.resumed === undefined ? 'not resumed' : check.resumed ? 'resumed' : 'NOT accepted back'}`;
+    return `${label}: ${issuedWord} issued, ${check.resumed === undefined ? 'not tried' : check.resumed ? 'resumed' : refused}`;
   };
   return [
-    describe('TLS 1.2 ticket', 'ticket', sessions.tls12Ticket),
-    describe('TLS 1.2 session ID', 'session ID', sessions.tls12SessionId),
-    describe('TLS 1.3 ticket', 'ticket', sessions.tls13),
+    describe('TLS 1.2 ticket', 'ticket', 'NOT accepted back', sessions.tls12Ticket),
+    describe('TLS 1.2 session ID', 'session ID', 'not resumed', sessions.tls12SessionId),
+    describe('TLS 1.3 ticket', 'ticket', 'NOT accepted back', sessions.tls13),
   ];
 }
 
