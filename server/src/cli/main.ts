@@ -29,6 +29,10 @@ Exit status: 0 no error finding, 1 error findings, 2 usage or I/O error.
 `;
 
 function runCheck(argv: string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return ExitCode.Clean;
+  }
   const args = parseArgs(argv, { flags: ['fix'], options: ['format'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);

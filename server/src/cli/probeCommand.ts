@@ -46,6 +46,10 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
 class InputError extends Error {}
 
 async function probe(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(PROBE_USAGE);
+    return EXIT_CLEAN;
+  }
   const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'server-name', 'connect', 'ca', 'warmup-ms', 'timeout-ms'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);

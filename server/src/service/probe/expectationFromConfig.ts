@@ -1,9 +1,9 @@
-// A small, self-contained reading of one TLS `server {}` of a loaded config into a
-// ProbeExpectation: effective ssl_* settings with http {} inheritance, across included files.
-import * as path from 'node:path';
+// Reads one TLS `server {}` of a loaded config into a ProbeExpectation, from the same
+// effective-settings and listen-socket model the rules use (tls/serverModel.ts).
 import type { Directive } from '../parser/ast';
 import type { ConfigTree } from '../model/configTree';
-import { contextOf, walkConfig } from '../model/configTree';
+import { resolveConfigPath } from '../tls/serverCertificates';
+import { buildServerModel, effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../tls/serverModel';
 import type { ConfigLocation, ProbeExpectation, ProbeExpectationLocations } from './types';
 
 /** Which server block to read: by name (as nginx matches server_name) and, optionally, ssl port. */
@@ -15,35 +15,10 @@ export interface ServerSelection {
 /** The expectation, or why no TLS server block could be chosen. */
 export type ExpectationResult = { ok: true; expectation: ProbeExpectation } | { ok: false; reason: string };
 
-// The ssl_* directives the probe compares, all allowed in http and server (they inherit down).
-const INHERITED = ['ssl_stapling', 'ssl_stapling_verify', 'ssl_certificate', 'ssl_protocols', 'ssl_session_tickets', 'ssl_session_cache', 'ssl'] as const;
-type InheritedName = (typeof INHERITED)[number];
-const DEFAULT_LISTEN_PORT = 80;
-
-interface ListenInfo {
-  directive: Directive;
-  /** Address part as written (`*` when only a port was given). */
-  address: string;
-  port: number;
-  ssl: boolean;
-  isDefault: boolean;
-}
-
-interface ServerBlock {
-  directive: Directive | undefined;
-  names: string[];
-  listens: ListenInfo[];
-  settings: Map<InheritedName, Directive[]>;
-}
-
 /** Reads the effective TLS settings of the selected `server` (default: the first TLS server with a plain name). */
 export function expectationFromConfig(tree: ConfigTree, selection: ServerSelection = {}): ExpectationResult {
-  const { http, servers } = collectServers(tree);
-  for (const server of servers) {
-    const sslOn = argument(effective(server, http, 'ssl')) === 'on';
-    for (const listen of server.listens) listen.ssl ||= sslOn;
-  }
-  const tlsServers = servers.filter((server) => server.listens.some((listen) => listen.ssl));
+  const model = buildServerModel(tree);
+  const tlsServers = model.servers.filter((server) => server.listens.some((listen) => listen.ssl && listen.port !== undefined));
   if (tlsServers.length === 0) return { ok: false, reason: 'the config has no server block with an ssl listen' };
 
   const chosen = chooseServer(tlsServers, selection);
@@ -52,13 +27,12 @@ export function expectationFromConfig(tree: ConfigTree, selection: ServerSelecti
     return { ok: false, reason: `no server block with an ssl listen has server_name ${name}${selection.port ? ` on port ${selection.port}` : ''}` };
   }
   const { server, serverName } = chosen;
-  const sslListens = server.listens.filter((listen) => listen.ssl);
-  const listen = sslListens.find((candidate) => candidate.port === selection.port) ?? sslListens[0]!;
+  const sslListens = server.listens.filter((listen) => listen.ssl && listen.port !== undefined);
+  const listen = sslListens.find((candidate) => candidate.port === selection.port) ?? sslListens[0];
 
-  const setting = (name: InheritedName): Directive | undefined => effective(server, http, name);
-  const certificates = server.settings.get('ssl_certificate') ?? http.get('ssl_certificate') ?? [];
+  const setting = (name: string): Directive | undefined => effectiveValue(server, name)?.placed.directive;
   // Paths with variables are loaded per handshake (and never stapled): nothing to read ahead.
-  const readable = certificates.filter((directive) => {
+  const readable = (effective(server, 'ssl_certificate')?.placed ?? []).map((p) => p.directive).filter((directive) => {
     const value = directive.args[0]?.value;
     return value !== undefined && !value.includes('$') && !value.startsWith('data:');
   });
@@ -67,10 +41,10 @@ export function expectationFromConfig(tree: ConfigTree, selection: ServerSelecti
   const protocols = setting('ssl_protocols');
   const tickets = setting('ssl_session_tickets');
   const cache = setting('ssl_session_cache');
-  const defaultServer = defaultServerOf(listen, servers);
+  const defaultServer = defaultServerOf(model, listen);
 
   const locations: ProbeExpectationLocations = {
-    ...(server.directive ? { server: nameLocation(server.directive) } : {}),
+    server: nameLocation(server.directive),
     listen: locationOf(listen.directive),
     ...(stapling ? { stapling: locationOf(stapling) } : {}),
     ...(staplingVerify ? { staplingVerify: locationOf(staplingVerify) } : {}),
@@ -78,17 +52,17 @@ export function expectationFromConfig(tree: ConfigTree, selection: ServerSelecti
     ...(protocols ? { protocols: locationOf(protocols) } : {}),
     ...(tickets ? { sessionTickets: locationOf(tickets) } : {}),
     ...(cache ? { sessionCache: locationOf(cache) } : {}),
-    ...(defaultServer && defaultServer !== server && defaultServer.directive ? { defaultServer: nameLocation(defaultServer.directive) } : {}),
+    ...(defaultServer && defaultServer !== server ? { defaultServer: nameLocation(defaultServer.directive) } : {}),
   };
-  const defaultServerName = defaultServer && defaultServer !== server ? (defaultServer.names[0] ?? '') : undefined;
+  const defaultServerName = defaultServer && defaultServer !== server ? (defaultServer.names[0]?.value ?? '') : undefined;
   return {
     ok: true,
     expectation: {
       serverName,
-      port: listen.port,
+      port: listen.port as number,
       staplingOn: flag(stapling),
       staplingVerify: flag(staplingVerify),
-      certificateFiles: readable.map((directive) => resolvePath(tree, directive.args[0]!.value)),
+      certificateFiles: readable.map((directive) => resolveConfigPath(tree, directive.args[0].value)),
       protocols: protocols ? protocols.args.map((arg) => arg.value) : undefined,
       sessionTickets: flag(tickets),
       // `off` and `none` (nginx's default) keep no sessions; `builtin` and `shared:` do.
@@ -99,75 +73,13 @@ export function expectationFromConfig(tree: ConfigTree, selection: ServerSelecti
   };
 }
 
-function collectServers(tree: ConfigTree): { http: Map<InheritedName, Directive[]>; servers: ServerBlock[] } {
-  const http = new Map<InheritedName, Directive[]>();
-  const byDirective = new Map<Directive | undefined, ServerBlock>();
-  const serverFor = (directive: Directive | undefined): ServerBlock => {
-    let server = byDirective.get(directive);
-    if (!server) {
-      server = { directive, names: [], listens: [], settings: new Map() };
-      byDirective.set(directive, server);
-    }
-    return server;
-  };
-  walkConfig(tree, (directive, ancestors) => {
-    // Returning true descends into a block or an included file; only main, http and server matter.
-    const descendInto = directive.name === 'include';
-    switch (contextOf(tree, ancestors).join('/')) {
-      case '':
-        return descendInto || directive.name === 'http';
-      case 'http':
-        if (directive.name === 'server' && directive.block) {
-          serverFor(directive);
-          return true;
-        }
-        if (isInherited(directive.name)) push(http, directive.name, directive);
-        return descendInto;
-      case 'http/server': {
-        // A file analysed alone may be a server body: its directives then form one implicit server.
-        const server = serverFor([...ancestors].reverse().find((ancestor) => ancestor.name === 'server'));
-        if (directive.name === 'server_name') server.names.push(...directive.args.map((arg) => arg.value));
-        else if (directive.name === 'listen') {
-          const listen = parseListen(directive);
-          if (listen) server.listens.push(listen);
-        } else if (isInherited(directive.name)) push(server.settings, directive.name, directive);
-        // ssl_* directives are not allowed in location {}: no need to look inside.
-        return descendInto;
-      }
-      default:
-        return false;
-    }
-  });
-  return { http, servers: [...byDirective.values()] };
-}
-
-function parseListen(directive: Directive): ListenInfo | undefined {
-  const [first, ...rest] = directive.args.map((arg) => arg.value);
-  if (first === undefined || first.startsWith('unix:')) return undefined;
-  let address = '*';
-  let portText: string | undefined;
-  if (/^\d+$/.test(first)) portText = first;
-  else if (first.startsWith('[')) {
-    const close = first.indexOf(']');
-    address = first.slice(0, close + 1);
-    portText = first.slice(close + 2) || undefined;
-  } else {
-    const colon = first.lastIndexOf(':');
-    address = colon < 0 ? first : first.slice(0, colon);
-    portText = colon < 0 ? undefined : first.slice(colon + 1);
-  }
-  const port = portText === undefined ? DEFAULT_LISTEN_PORT : Number(portText);
-  if (!Number.isInteger(port)) return undefined;
-  return { directive, address, port, ssl: rest.includes('ssl'), isDefault: rest.includes('default_server') || rest.includes('default') };
-}
-
-function chooseServer(servers: ServerBlock[], selection: ServerSelection): { server: ServerBlock; serverName: string } | undefined {
-  const onPort = (server: ServerBlock): boolean => selection.port === undefined || server.listens.some((listen) => listen.ssl && listen.port === selection.port);
+function chooseServer(servers: HttpServer[], selection: ServerSelection): { server: HttpServer; serverName: string } | undefined {
+  const onPort = (server: HttpServer): boolean => selection.port === undefined || server.listens.some((listen) => listen.ssl && listen.port === selection.port);
   const candidates = servers.filter(onPort);
   const wanted = selection.serverName?.toLowerCase().replace(/\.$/, '');
   if (wanted === undefined) {
     for (const server of candidates) {
-      const plain = server.names.find(isPlainName);
+      const plain = server.names.map((n) => n.value).find(isPlainName);
       if (plain) return { server, serverName: plain };
     }
     return undefined;
@@ -179,36 +91,18 @@ function chooseServer(servers: ServerBlock[], selection: ServerSelection): { ser
     (name) => name.endsWith('.*') && wanted.startsWith(name.toLowerCase().slice(0, -1)),
   ];
   for (const matches of matchers) {
-    const server = candidates.find((candidate) => candidate.names.some(matches));
-    if (server) return { server, serverName: selection.serverName! };
+    const server = candidates.find((candidate) => candidate.names.some((n) => matches(n.value)));
+    if (server) return { server, serverName: selection.serverName as string };
   }
   return undefined;
 }
 
-// nginx: the server marked default_server on that address:port, else the first one listening there.
-function defaultServerOf(listen: ListenInfo, servers: ServerBlock[]): ServerBlock | undefined {
-  const same = (other: ListenInfo): boolean => other.port === listen.port && other.address === listen.address;
-  const sharing = servers.filter((server) => server.listens.some(same));
-  return sharing.find((server) => server.listens.some((other) => same(other) && other.isDefault)) ?? sharing[0];
-}
-
-function effective(server: ServerBlock, http: Map<InheritedName, Directive[]>, name: InheritedName): Directive | undefined {
-  const own = server.settings.get(name) ?? http.get(name);
-  return own?.[own.length - 1];
+function defaultServerOf(model: ServerModel, listen: Listen): HttpServer | undefined {
+  return model.sockets.find((socket) => socket.socket === listen.socket)?.defaultServer;
 }
 
 function isPlainName(name: string): boolean {
   return name !== '' && name !== '_' && !name.includes('*') && !name.startsWith('.') && !name.startsWith('~');
-}
-
-function isInherited(name: string): name is InheritedName {
-  return (INHERITED as readonly string[]).includes(name);
-}
-
-function push(map: Map<InheritedName, Directive[]>, name: InheritedName, directive: Directive): void {
-  const list = map.get(name) ?? [];
-  list.push(directive);
-  map.set(name, list);
 }
 
 function argument(directive: Directive | undefined): string | undefined {
@@ -218,11 +112,6 @@ function argument(directive: Directive | undefined): string | undefined {
 function flag(directive: Directive | undefined): boolean | undefined {
   const value = argument(directive);
   return value === undefined ? undefined : value === 'on';
-}
-
-function resolvePath(tree: ConfigTree, value: string): string {
-  // Relative paths resolve against the conf prefix, never the including file's directory.
-  return path.isAbsolute(value) ? path.normalize(value) : path.join(tree.prefix, value);
 }
 
 function locationOf(directive: Directive): ConfigLocation {
