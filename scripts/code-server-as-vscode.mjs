@@ -6,7 +6,13 @@
 // the test payload, and exits with the extension host's test exit code.
 // Env: CODE_SERVER, CHROMIUM (executables), TEST_TIMEOUT_MS, CS_VERBOSE=1 (code-server output),
 // BROWSER_CONSOLE=1 (workbench console), KEEP_TMP=1 (keep the run's temp dir, always kept on failure).
+//
+// UI driver: the extension host cannot touch the workbench's DOM (a notification's Cancel button, say), so this
+// script serves a tiny loopback HTTP endpoint that drives the page with playwright, and hands its URL to the
+// extension host as E2E_UI_DRIVER. POST /click or /waitFor with JSON { selector, hasText?, within?: { selector,
+// hasText? }, state?, timeoutMs? }; 200 {"ok":true} or 500 {"error": "..."}. test/e2e/suite/uiDriver.ts is its client.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -52,6 +58,40 @@ fs.mkdirSync(tmpRoot, { recursive: true });
 const sockets = () => fs.readdirSync(tmpRoot).filter((f) => f.startsWith('vscode-') && f.endsWith('.sock'));
 const socketsBefore = new Set(sockets());
 const tmp = fs.mkdtempSync(path.join(tmpRoot, 'cs-test-'));
+
+let page; // the workbench page, once chromium has opened it
+/** What the UI driver understands: a locator (optionally inside another), then click or wait for a state. */
+async function drive(action, { selector, hasText, within, state, timeoutMs = 10000 }) {
+  if (!page) throw new Error('the workbench page is not open yet');
+  if (typeof selector !== 'string') throw new Error('selector must be a string');
+  const scope = within ? page.locator(within.selector, within.hasText ? { hasText: within.hasText } : {}).first() : page;
+  const target = scope.locator(selector, hasText ? { hasText } : {}).first();
+  if (action === 'click') await target.click({ timeout: timeoutMs });
+  else if (action === 'waitFor') await target.waitFor({ state: state ?? 'visible', timeout: timeoutMs });
+  else throw new Error(`unknown action ${action}`);
+}
+const driver = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => { body += d; });
+  req.on('end', () => {
+    const reply = (status, value) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    let args;
+    try {
+      args = JSON.parse(body || '{}');
+    } catch {
+      return reply(400, { error: 'body is not JSON' });
+    }
+    drive(req.url?.replace(/^\//, ''), args).then(() => reply(200, { ok: true }), (e) => reply(500, { error: String(e?.message ?? e) }));
+  });
+});
+await new Promise((resolve, reject) => {
+  driver.once('error', reject);
+  driver.listen(0, '127.0.0.1', resolve);
+});
+const driverUrl = `http://127.0.0.1:${driver.address().port}`;
 for (const d of ['user-data', 'extensions']) fs.mkdirSync(path.join(tmp, d), { recursive: true });
 const cs = spawn(codeServer, [
   '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
@@ -63,6 +103,7 @@ const cs = spawn(codeServer, [
   env: {
     EXTENSIONS_GALLERY: '{}',
     ...process.env,
+    E2E_UI_DRIVER: driverUrl,
     TMPDIR: tmpRoot,
     XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
     XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
@@ -119,7 +160,7 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  const page = context.pages()[0] ?? await context.newPage();
+  page = context.pages()[0] ?? await context.newPage();
   const done = new Promise((resolve) => {
     void page.exposeFunction('codeAutomationLog', (_type, args) => {
       const parts = Array.isArray(args) ? args : [args];
@@ -146,6 +187,9 @@ try {
   exitCode = 1;
 } finally {
   clearTimeout(timer);
+  driver.closeAllConnections();
+  driver.close();
+  page = undefined;
   await context?.close().catch(() => {});
   await stopCodeServer();
   for (const f of sockets().filter((f) => !socketsBefore.has(f))) fs.rmSync(path.join(tmpRoot, f), { force: true });

@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// UI smoke test as a user sees it: installs the packaged VSIX into a fresh code-server with --install-extension,
-// opens a config with a missing ";" in headless Debian chromium, reads the diagnostic from the Problems panel and
-// saves a screenshot of the editor (squiggle) and the Problems panel.
-// usage: node scripts/ui-smoke.mjs [nginx-tls.vsix] [test-artifacts/problems.png]
+// UI smoke test as a user sees it: installs the packaged VSIX into a fresh code-server with --install-extension and,
+// in headless Debian chromium:
+//  1. opens a config with a missing ";", reads the diagnostic from the Problems panel, saves test-artifacts/problems.png;
+//  2. opens a site with a Must-Staple certificate and no stapling (served by a real nginx on 127.0.0.1, the probe lab of
+//     test/e2e/support/probeLab.ts, bundled here with esbuild), hovers its TLS diagnostic and saves diagnostic.png;
+//  3. runs the live probe from its CodeLens, waits for the report view and the probe finding in the Problems panel,
+//     and saves probe-side-by-side.png (config and report as they open) and probe-report.png (the report maximised).
+// Step 2-3 are skipped with a message where nginx or openssl are missing, except under CI=true, where that fails.
+// usage: node scripts/ui-smoke.mjs [nginx-tls.vsix] [test-artifacts/problems.png]  (the other PNGs go beside it)
 // Env: CODE_SERVER, CHROMIUM (executables), CS_VERBOSE=1 (code-server output), KEEP_TMP=1 (keep the temp dir).
 import { spawn, execFileSync } from 'node:child_process';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,8 +21,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const codeServer = process.env.CODE_SERVER || path.join(root, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
 const vsix = path.resolve(process.argv[2] || path.join(root, 'nginx-tls.vsix'));
 const shot = path.resolve(process.argv[3] || path.join(root, 'test-artifacts', 'problems.png'));
+const diagnosticShot = path.join(path.dirname(shot), 'diagnostic.png');
+const reportShot = path.join(path.dirname(shot), 'probe-report.png');
+const sideBySideShot = path.join(path.dirname(shot), 'probe-side-by-side.png');
 const FILE = 'missing-semicolon.conf';
 const MESSAGE = 'unexpected "}": expected ";" after "ssl_protocols TLSv1.2 TLSv1.3"';
+const SITE = 'must-staple.conf';
+const TLS_MESSAGE = 'requires a stapled OCSP response (Must-Staple) but ssl_stapling is not enabled for "must-staple.test"';
+const ci = process.env.CI === 'true' || process.env.CI === '1';
 const t0 = Date.now();
 const log = (...a) => console.log(`[ui-smoke ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 
@@ -37,14 +50,7 @@ const extensions = path.join(tmp, 'extensions');
 // code-server's non-recursive mkdir of these fails when a parent is missing, and the extension then silently does not load.
 fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
 fs.mkdirSync(extensions, { recursive: true });
-fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'security.workspace.trust.enabled': false,
-  'git.openRepositoryInParentFolders': 'never',
-  'editor.hover.above': false,
-  'workbench.reduceMotion': 'on',
-}, null, 2));
+
 const env = {
   EXTENSIONS_GALLERY: '{}',
   ...process.env,
@@ -59,6 +65,36 @@ log(`installed ${path.relative(root, vsix)}`);
 // A folder named nginx, so its *.conf files are language nginx (filenamePattern **/nginx/**/*.conf).
 const ws = path.join(tmp, 'nginx');
 fs.cpSync(path.join(root, 'test', 'e2e', 'fixtures', 'workspace', 'broken', 'nginx'), ws, { recursive: true });
+
+// The probe lab, started before code-server so the site files hold their port when the editor opens them.
+const labDir = path.join(ws, 'probe');
+fs.cpSync(path.join(root, 'test', 'e2e', 'fixtures', 'workspace', 'probe'), labDir, { recursive: true });
+const labModule = path.join(tmp, 'probe-lab.cjs');
+await build({ entryPoints: [path.join(root, 'test', 'e2e', 'support', 'probeLab.ts')], outfile: labModule, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+const { labUnavailable, startProbeLab } = createRequire(import.meta.url)(labModule);
+const unavailable = labUnavailable();
+if (unavailable && ci) {
+  console.error(`ui-smoke: ${unavailable}: CI runs the probe part against a real nginx`);
+  process.exit(1);
+}
+if (unavailable) log(`probe part skipped: ${unavailable}`);
+const lab = unavailable ? undefined : await startProbeLab(labDir);
+if (lab) log(`lab nginx on 127.0.0.1:${lab.port}, OCSP responder ${lab.responder.url}`);
+
+fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'editor.hover.above': false,
+  'workbench.reduceMotion': 'on',
+  ...(lab ? {
+    // No DNS: the probe connects to the lab nginx and trusts the lab's root; stapling is off, so a short warm-up.
+    'nginxTls.probe.connect': `127.0.0.1:${lab.port}`,
+    'nginxTls.probe.caFile': lab.pki.root.crt,
+    'nginxTls.probe.warmupMs': 400,
+  } : {}),
+}, null, 2));
 
 const cs = spawn(codeServer, ['--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
   '--disable-workspace-trust', '--disable-getting-started-override', '--config', path.join(tmp, 'config.yaml'), ...dirs, ws],
@@ -76,8 +112,9 @@ const port = await new Promise((resolve, reject) => {
   cs.stderr.on('data', on);
   void exited.then((c) => reject(new Error(`code-server exited (${c}): ${out}`)));
   setTimeout(() => reject(new Error(`code-server did not start in 60s: ${out}`)), 60000).unref();
-}).catch((e) => {
+}).catch(async (e) => {
   console.error(e.message);
+  await lab?.stop();
   process.exit(1);
 });
 log('code-server on port', port);
@@ -93,16 +130,39 @@ async function stopCodeServer() {
 }
 
 const profile = fs.mkdtempSync(path.join(tmpRoot, 'chromium-profile-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
 let rc = 1;
-const page = context.pages()[0] ?? await context.newPage();
+let context;
+let page;
+const checks = [];
+const check = (ok, what) => {
+  checks.push([ok, what]);
+  log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+};
+/** The Problems panel row holding `text`, once it shows. */
+async function problemRow(text) {
+  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+  await problem.waitFor({ timeout: 60000 });
+  return problem;
+}
+/** Opens a workspace file by name with Quick Open, as a user would. */
+async function quickOpen(name, shows) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines', { hasText: shows }).first().waitFor({ timeout: 30000 });
+}
 try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  page = context.pages()[0] ?? await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: FILE }).first();
@@ -111,8 +171,7 @@ try {
   await page.locator('.monaco-editor .view-lines', { hasText: 'ssl_protocols' }).first().waitFor({ timeout: 30000 });
   await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Control+Shift+M');
-  const problem = page.locator('.markers-panel .monaco-list-row', { hasText: MESSAGE }).first();
-  await problem.waitFor({ timeout: 60000 });
+  const problem = await problemRow(MESSAGE);
   const text = await problem.innerText();
   log('Problems panel row:', JSON.stringify(text));
   const language = await page.locator('#status\\.editor\\.mode').innerText().catch(() => '?');
@@ -121,21 +180,73 @@ try {
   await page.locator('.monaco-editor .squiggly-error').first().hover({ force: true, timeout: 10000 })
     .then(() => page.locator('.monaco-hover', { hasText: MESSAGE }).first().waitFor({ timeout: 10000 }))
     .catch(() => log('no hover over the squiggle: the screenshot shows the editor without it'));
-  const checks = [
-    [text.includes(MESSAGE), `the row shows the message ${MESSAGE}`],
-    [text.includes('syntax-error'), 'the row shows the code syntax-error'],
-    [text.includes('nginx-tls'), 'the row shows the source nginx-tls'],
-    [language.trim().toLowerCase() === 'nginx', `the language mode is nginx (got ${language})`],
-  ];
-  for (const [ok, what] of checks) log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  rc = checks.every(([ok]) => ok) ? 0 : 1;
+  check(text.includes(MESSAGE), `the row shows the message ${MESSAGE}`);
+  check(text.includes('syntax-error'), 'the row shows the code syntax-error');
+  check(text.includes('nginx-tls'), 'the row shows the source nginx-tls');
+  check(language.trim().toLowerCase() === 'nginx', `the language mode is nginx (got ${language})`);
+  fs.mkdirSync(path.dirname(shot), { recursive: true });
+  await page.screenshot({ path: shot });
+  log('screenshot', shot);
+
+  if (lab) {
+    const title = `Probe: must-staple.test:${lab.port}`;
+    // The TLS diagnostic: squiggle on the certificate path, its hover, its Problems row.
+    await page.keyboard.press('Escape');
+    await quickOpen(SITE, 'must-staple.test');
+    const tlsRow = await problemRow('must-staple-without-stapling');
+    const tlsText = await tlsRow.innerText();
+    log('Problems panel row:', JSON.stringify(tlsText));
+    check(tlsText.includes(TLS_MESSAGE), 'the Problems panel shows must-staple-without-stapling with its message');
+    const editor = page.locator('.editor-instance .monaco-editor', { hasText: 'must-staple.test' }).first();
+    const squiggle = editor.locator('.squiggly-error').first();
+    await squiggle.waitFor({ timeout: 60000 });
+    await squiggle.hover({ force: true, timeout: 10000 });
+    const hover = page.locator('.monaco-hover', { hasText: 'Must-Staple' }).first();
+    const hovered = await hover.waitFor({ timeout: 10000 }).then(() => true, () => false);
+    check(hovered && (await hover.innerText()).includes(TLS_MESSAGE), 'hovering the squiggle shows the Must-Staple diagnostic');
+    await page.screenshot({ path: diagnosticShot });
+    log('screenshot', diagnosticShot);
+
+    // The live probe, from the CodeLens over the server block.
+    await page.keyboard.press('Escape');
+    const lens = editor.locator('.codelens-decoration a', { hasText: 'Probe live' }).first();
+    await lens.waitFor({ timeout: 30000 });
+    check((await lens.innerText()).includes(`must-staple.test:${lab.port}`), `the CodeLens offers "Probe live must-staple.test:${lab.port}"`);
+    await lens.click();
+    const tab = page.locator('.tabs-container .tab', { hasText: title }).first();
+    const opened = await tab.waitFor({ timeout: 60000 }).then(() => true, () => false);
+    check(opened, `the report view "${title}" opens`);
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    const rendered = await report.locator('body', { hasText: 'probe-must-staple-violated' }).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check(rendered, 'the report view lists probe-must-staple-violated');
+    const liveRow = await problemRow('probe-must-staple-violated').catch(() => undefined);
+    const liveText = (await liveRow?.innerText()) ?? '';
+    log('Problems panel row:', JSON.stringify(liveText));
+    check(liveText.includes(`live probe of must-staple.test:${lab.port}`), 'the Problems panel shows the live finding probe-must-staple-violated');
+    // Let the notification that summarises the probe settle before the picture.
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'nginx TLS probe of must-staple.test' }).first().waitFor({ timeout: 10000 }).catch(() => {});
+    await page.screenshot({ path: sideBySideShot });
+    log('screenshot', sideBySideShot);
+    // The report on its own, as a user reading it would arrange it: sidebar and panel hidden, its editor group maximised.
+    await tab.click();
+    await page.keyboard.press('Control+B');
+    await page.keyboard.press('Control+J');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+M');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => log('the Problems panel stays open'));
+    await page.locator('.explorer-folders-view').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => log('the sidebar stays open'));
+    await page.locator('.editor-group-container', { hasText: 'must-staple.conf' }).waitFor({ state: 'hidden', timeout: 10000 }).catch(() => log('the config editor stays beside the report'));
+    await page.screenshot({ path: reportShot });
+    log('screenshot', reportShot);
+  }
+  rc = checks.length > 0 && checks.every(([ok]) => ok) ? 0 : 1;
 } catch (e) {
   log('FAILED:', e.message);
+  await page?.screenshot({ path: path.join(path.dirname(shot), 'ui-smoke-failure.png') }).catch(() => {});
 } finally {
-  fs.mkdirSync(path.dirname(shot), { recursive: true });
-  await page.screenshot({ path: shot }).then(() => log('screenshot', shot)).catch((e) => log('no screenshot:', e.message));
-  await context.close().catch(() => {});
+  await context?.close().catch(() => {});
   await stopCodeServer();
+  await lab?.stop();
   for (const f of sockets().filter((f) => !socketsBefore.has(f))) fs.rmSync(path.join(tmpRoot, f), { force: true });
   fs.rmSync(profile, { recursive: true, force: true });
   if (rc === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });

@@ -26,10 +26,14 @@ function showReport(result: Extract<ProbeResult, { html: string }>, title: strin
   if (!panel) {
     panel = vscode.window.createWebviewPanel('nginxTls.probeReport', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
     panel.onDidDispose(() => { panel = undefined; });
-    panel.webview.onDidReceiveMessage(async (message: { type?: string }) => {
-      if (message.type !== 'openJson') return;
-      const doc = await vscode.workspace.openTextDocument({ language: 'json', content: lastReportJson });
-      await vscode.window.showTextDocument(doc, vscode.ViewColumn.Active);
+    panel.webview.onDidReceiveMessage(async (message: { type?: string; file?: string; line?: number }) => {
+      if (message.type === 'openJson') {
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: lastReportJson });
+        await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      } else if (message.type === 'reveal' && typeof message.file === 'string' && typeof message.line === 'number') {
+        const position = new vscode.Position(message.line, 0);
+        await vscode.window.showTextDocument(vscode.Uri.file(message.file), { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+      }
     });
   }
   panel.title = title;
@@ -76,13 +80,14 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     async (progress, token) => {
       progress.report({ message: 'TLS handshakes, OCSP stapling, sessions, protocols…' });
       try {
-        return await client.sendRequest<ProbeResult>(PROBE, {
+        const reply = await client.sendRequest<ProbeResult>(PROBE, {
           uri,
           offset: candidate.offset,
           serverName: name.label,
           nonce: randomBytes(16).toString('base64'),
           cspSource: panel?.webview.cspSource ?? '',
         }, token);
+        return token.isCancellationRequested ? undefined : reply;
       } catch (err) {
         if (token.isCancellationRequested) return undefined;
         return { error: (err as Error).message };
@@ -95,6 +100,6 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     return;
   }
   showReport(result, `Probe: ${name.label}:${candidate.port}`);
-  const summary = result.findings ? `${result.findings} finding(s), shown on the config lines` : 'no differences between the config and the server';
+  const summary = result.findings ? `${result.findings} finding${result.findings === 1 ? '' : 's'}, shown on the config lines` : 'no differences between the config and the server';
   void vscode.window.showInformationMessage(`nginx TLS probe of ${name.label}: ${summary}.`);
 }

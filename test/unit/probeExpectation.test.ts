@@ -86,10 +86,10 @@ server {
     assert.deepEqual(expectation.protocols, ['TLSv1.3'], "the server's own directive replaces http's");
     assert.equal(expectation.sessionTickets, undefined);
     assert.equal(expectation.sessionCache, true);
-    assert.equal(textAt(expectation.locations?.stapling), 'ssl_stapling on;');
-    assert.equal(textAt(expectation.locations?.certificateFiles?.[0]), 'ssl_certificate certs/a.crt;');
+    assert.equal(textAt(expectation.locations?.stapling), 'ssl_stapling on');
+    assert.equal(textAt(expectation.locations?.certificateFiles?.[0]), 'ssl_certificate certs/a.crt');
     assert.equal(expectation.locations?.certificateFiles?.[0]?.file, path.join(dir, 'snippets/a-tls.conf'));
-    assert.equal(textAt(expectation.locations?.listen), 'listen 8443 ssl;');
+    assert.equal(textAt(expectation.locations?.listen), 'listen 8443 ssl');
     assert.equal(textAt(expectation.locations?.server), 'server');
   });
 

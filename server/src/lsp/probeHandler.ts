@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { probeConfiguredServer } from '../probe/probeConfiguredServer';
 import { LineIndex } from '../service/lineIndex';
@@ -132,12 +132,13 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
       const result = await probeConfiguredServer(tree, { serverName: params.serverName, port: candidate.port }, {
         caPem, connect, warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs,
       }, abort.signal);
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
       if (!result.ok) return { error: result.reason };
-      const locate = (f: ProbeFinding): string | undefined => {
+      const locate = (f: ProbeFinding): { label: string; file: string; line: number } | undefined => {
         if (!f.configLocation) return undefined;
         const text = tree.files.get(f.configLocation.file)?.text ?? '';
-        const line = new LineIndex(text).positionAt(f.configLocation.start).line + 1;
-        return `${path.relative(tree.prefix, f.configLocation.file) || f.configLocation.file}:${line}`;
+        const line = new LineIndex(text).positionAt(f.configLocation.start).line;
+        return { label: `${path.relative(tree.prefix, f.configLocation.file) || f.configLocation.file}:${line + 1}`, file: f.configLocation.file, line };
       };
       publishFindings(tree, result.report.findings, candidate, file);
       return {

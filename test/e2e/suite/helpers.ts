@@ -220,3 +220,66 @@ export async function applyFirstQuickFix(uri: vscode.Uri, range: vscode.Range): 
   if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
   return fix.title;
 }
+
+/** Only the diagnostics of the TLS rules and the live probe (everything but the foundation's checks). */
+export function tlsOnly(diagnostics: readonly vscode.Diagnostic[]): vscode.Diagnostic[] {
+  return diagnostics.filter((d) => !FOUNDATION_CODES.has(codeOf(d)));
+}
+
+/** Only the live probe's findings (codes `probe-*`). */
+export function probeOnly(diagnostics: readonly vscode.Diagnostic[]): vscode.Diagnostic[] {
+  return diagnostics.filter((d) => codeOf(d).startsWith('probe-'));
+}
+
+/** The related locations of a diagnostic as "workspace/relative/path:range message". */
+export function relatedText(d: vscode.Diagnostic): string[] {
+  return (d.relatedInformation ?? []).map((r) => `${vscode.workspace.asRelativePath(r.location.uri)}:${rangeText(r.location.range)} ${r.message}`);
+}
+
+/** Settles with the promise, or rejects naming `what` once `ms` have passed. */
+export function withDeadline<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([Promise.resolve(promise), deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Every tab of every editor group. */
+export function allTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+}
+
+/**
+ * Resolves with the first tab matching `predicate`, now or on a later `onDidChangeTabs`; resolves undefined when none
+ * has appeared after `timeoutMs` (callers assert on it, so absence can be asserted too).
+ */
+export function waitForTab(predicate: (tab: vscode.Tab) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<vscode.Tab | undefined> {
+  return new Promise((resolve) => {
+    const finish = (tab: vscode.Tab | undefined): void => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(tab);
+    };
+    const subscription = vscode.window.tabGroups.onDidChangeTabs(() => {
+      const tab = allTabs().find(predicate);
+      if (tab) finish(tab);
+    });
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    const now = allTabs().find(predicate);
+    if (now) finish(now);
+  });
+}
+
+/**
+ * Sets settings of a section in the workspace settings (undefined removes one), writing only those that change. Each
+ * write has fired its configuration change (and the language client its didChangeConfiguration) when this resolves, so a
+ * document opened afterwards is analysed, and any request sent after that is handled, with the new values.
+ */
+export async function setWorkspaceSettings(section: string, values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration(section);
+  for (const [key, value] of Object.entries(values)) {
+    if (JSON.stringify(config.inspect(key)?.workspaceValue) === JSON.stringify(value)) continue;
+    await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  }
+}

@@ -100,6 +100,7 @@ function missingStapleCause(observation: ProbeObservation, expectation: ProbeExp
   const certificate = observation.certificate!;
   const leaf = certificate.chain[0]!;
   const responder = observation.ocspResponder;
+  if (expectation !== undefined && expectation.staplingOn !== true) return '; ssl_stapling is not on for this server';
   if (leaf.ocspUrls.length === 0) {
     return '; the certificate has no OCSP responder URL, so nginx ignores ssl_stapling ("ssl_stapling" ignored, no OCSP responder URL in the certificate)';
   }

@@ -2,6 +2,7 @@
 // effective-settings and listen-socket model the rules use (tls/serverModel.ts).
 import type { Directive } from '../parser/ast';
 import type { ConfigTree } from '../model/configTree';
+import { directiveSpot } from '../tls/locations';
 import { resolveConfigPath } from '../tls/serverCertificates';
 import { buildServerModel, effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../tls/serverModel';
 import type { ConfigLocation, ProbeExpectation, ProbeExpectationLocations } from './types';
@@ -115,7 +116,7 @@ function flag(directive: Directive | undefined): boolean | undefined {
 }
 
 function locationOf(directive: Directive): ConfigLocation {
-  return { file: directive.file, start: directive.start, end: directive.end };
+  return directiveSpot(directive);
 }
 
 function nameLocation(directive: Directive): ConfigLocation {

@@ -4,8 +4,8 @@ import { TLS_PROTOCOL_NAMES } from './types';
 /** What the editor's report view needs besides the report: the config's side and a nonce for its script. */
 export interface ReportViewContext {
   expectation: ProbeExpectation | undefined;
-  /** Where each finding's config line is, already rendered (e.g. `sites-enabled/shop:12`). */
-  locate: (finding: ProbeFinding) => string | undefined;
+  /** Where each finding's config line is: a label (e.g. `sites-enabled/shop:12`), the file and 0-based line. */
+  locate: (finding: ProbeFinding) => { label: string; file: string; line: number } | undefined;
   nonce: string;
   cspSource: string;
 }
@@ -31,13 +31,20 @@ function sessionText(c: SessionCheck | undefined): string {
   return c.resumed ? 'issued, resumed' : 'issued, NOT resumed';
 }
 
-function findingsTable(findings: ProbeFinding[], locate: ReportViewContext['locate']): string {
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function findingCards(findings: ProbeFinding[], locate: ReportViewContext['locate']): string {
   if (findings.length === 0) return '<p class="allgood">No differences: the server does what the config says.</p>';
-  const rows = findings.map((f) => {
+  return findings.map((f) => {
     const where = locate(f);
-    return `<tr class="${f.severity === 'error' ? 'bad' : 'warn'}"><td>${badge(f.severity === 'error' ? 'bad' : 'warn', f.severity)}</td><td><code>${esc(f.code)}</code>${where ? `<div class="note">${esc(where)}</div>` : ''}</td><td>${esc(f.message)}</td><td>${esc(f.expected)}</td><td>${esc(f.observed)}</td></tr>`;
-  });
-  return `<table><thead><tr><th></th><th>finding</th><th>what it means</th><th>config expects</th><th>server does</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    const link = where ? `<a href="#" class="reveal" data-file="${esc(where.file)}" data-line="${where.line}">${esc(where.label)}</a>` : '';
+    const v: Verdict = f.severity === 'error' ? 'bad' : 'warn';
+    return `<div class="card ${v}"><div class="head">${badge(v, f.severity)} <code>${esc(f.code)}</code> ${link}</div>
+<div class="msg">${esc(f.message)}</div>
+<div class="kv"><span>Config expects</span><div>${esc(f.expected)}</div><span>Server does</span><div>${esc(f.observed)}</div></div></div>`;
+  }).join('');
 }
 
 function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): string {
@@ -51,8 +58,9 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
       `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => f.code === 'probe-certificate-differs') ? 'bad' : 'ok',
       `valid ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}; names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`));
     rows.push(row('Name', report.target.serverName, report.certificate?.coversServerName ? 'covered by the certificate' : 'NOT covered by the certificate', report.certificate?.coversServerName ? 'ok' : 'bad'));
-    rows.push(row('Must-Staple', leaf.mustStaple ? 'a staple on every handshake' : 'not required', leaf.mustStaple ? (report.stapling?.stapled ? 'stapled' : 'NO staple') : 'certificate has no Must-Staple',
-      leaf.mustStaple && !report.stapling?.stapled ? 'bad' : 'ok'));
+    const staplingSetting = e ? (e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling not on') : 'not compared with a config';
+    rows.push(row('Must-Staple', leaf.mustStaple ? `certificate requires a staple; ${staplingSetting}` : 'certificate does not require a staple', leaf.mustStaple ? (report.stapling?.stapled ? 'stapled' : 'NO staple') : 'no requirement',
+      report.findings.some((f) => f.code === 'probe-must-staple-violated') ? 'bad' : leaf.mustStaple ? 'ok' : 'na'));
   }
   const s = report.stapling;
   if (s) {
@@ -60,8 +68,8 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
     const observed = s.stapled
       ? `stapled (handshake ${s.firstStapleAt} of ${s.handshakes}, ${Math.round(s.elapsedMs)} ms)${s.response ? `: ${s.response.certStatus ?? s.response.responseStatus}, next update ${s.response.nextUpdate?.slice(0, 16) ?? '?'}, signature ${s.response.signature}` : ''}`
       : `no staple in ${s.handshakes} handshakes over ${Math.round(s.elapsedMs)} ms`;
-    const bad = report.findings.some((f) => f.code === 'probe-stapled-response-bad' || f.code === 'probe-stapling-expected-missing');
-    rows.push(row('OCSP stapling', e ? (e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling off') : expectStaple ? 'a staple' : 'no requirement', observed, bad ? 'bad' : expectStaple || s.stapled ? 'ok' : 'na'));
+    const bad = report.findings.some((f) => f.code === 'probe-stapled-response-bad' || f.code === 'probe-stapling-expected-missing' || f.code === 'probe-must-staple-violated');
+    rows.push(row('OCSP stapling', e ? (e.staplingOn === undefined ? 'ssl_stapling not set (off)' : e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling off') : expectStaple ? 'a staple' : 'no requirement', observed, bad ? 'bad' : expectStaple || s.stapled ? 'ok' : 'na'));
   }
   const sessions = report.sessions;
   if (sessions) {
@@ -79,7 +87,8 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
   }
   const r = report.ocspResponder;
   if (r) {
-    const observed = r.status === 'skipped' ? `skipped: ${r.skipReason ?? ''}` : `${r.status}${r.dns ? `; DNS ${Math.round(r.dns.ms)} ms` : ''}`;
+    const dns = r.dns ? (r.dns.skipped === 'ip-literal' ? '; IP address, no DNS' : `; DNS ${Math.round(r.dns.ms)} ms`) : '';
+    const observed = r.status === 'skipped' ? `skipped: ${r.skipReason ?? ''}` : `${r.status}${dns}`;
     const bad = report.findings.some((f) => f.code === 'probe-ocsp-responder-unreachable');
     rows.push(row('OCSP responder', r.url ?? 'the certificate\'s responder', observed, bad ? 'bad' : r.status === 'ok' ? 'ok' : 'na'));
   }
@@ -94,7 +103,7 @@ export function renderProbeReportHtml(report: ProbeReport, view: ReportViewConte
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.length - errors;
   const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
-  const summary = errors || warnings ? `${errors} error(s), ${warnings} warning(s)` : 'healthy';
+  const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
   const t = report.target;
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${view.cspSource}; script-src 'nonce-${view.nonce}';">
@@ -112,18 +121,25 @@ th{font-weight:600;opacity:.85}
 .badge.warn{background:#ef6c0033;color:var(--vscode-editorWarning-foreground,#ef6c00)}
 .badge.na{background:#8883}
 .allgood{font-size:1.05em}
+.card{border-left:4px solid #8886;padding:6px 10px;margin:8px 0;background:var(--vscode-editorWidget-background,#8881)}
+.card.bad{border-left-color:var(--vscode-errorForeground,#c62828)}.card.warn{border-left-color:var(--vscode-editorWarning-foreground,#ef6c00)}
+.card .head{display:flex;gap:8px;align-items:center;flex-wrap:wrap}.card .msg{margin:4px 0}
+.kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}.kv span{opacity:.75}
+a.reveal{color:var(--vscode-textLink-foreground)}
+@media (max-width:700px){table,thead,tbody,tr,td,th{display:block}thead{display:none}tr{border-bottom:1px solid #8884;padding:4px 0}td{border:0;padding:2px 4px}.kv{grid-template-columns:1fr}}
 button{background:var(--vscode-button-background);color:var(--vscode-button-foreground);border:0;padding:5px 12px;cursor:pointer}
 pre{background:var(--vscode-textCodeBlock-background,#8881);padding:8px;overflow:auto;max-height:400px}
 </style></head><body>
 <h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
 <div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
 <h2>Findings</h2>
-${findingsTable(report.findings, view.locate)}
+${findingCards(report.findings, view.locate)}
 <h2>Config vs server</h2>
 ${checksTable(report, view.expectation)}
 <h2>Raw result</h2>
 <button id="json">Open as JSON</button>
 <details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
-<script nonce="${view.nonce}">const vscode=acquireVsCodeApi();document.getElementById('json').addEventListener('click',()=>vscode.postMessage({type:'openJson'}));</script>
+<script nonce="${view.nonce}">const vscode=acquireVsCodeApi();document.getElementById('json').addEventListener('click',()=>vscode.postMessage({type:'openJson'}));
+for(const a of document.querySelectorAll('a.reveal'))a.addEventListener('click',(e)=>{e.preventDefault();vscode.postMessage({type:'reveal',file:a.dataset.file,line:Number(a.dataset.line)});});</script>
 </body></html>`;
 }

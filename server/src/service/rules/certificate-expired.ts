@@ -14,7 +14,7 @@ export const certificateExpired: Rule = {
       if (left >= 0) return;
       findings.push({
         ...pathSpot(cert.placed),
-        message: `the certificate "${cert.path}" expired on ${day(cert.leaf.notAfter)} (${Math.ceil(-left / DAY_MS)} days ago): browsers refuse the site (Chrome NET::ERR_CERT_DATE_INVALID, Firefox SEC_ERROR_EXPIRED_CERTIFICATE)`,
+        message: `the certificate "${cert.shown}" expired on ${day(cert.leaf.notAfter)} (${Math.ceil(-left / DAY_MS)} days ago): browsers refuse the site (Chrome NET::ERR_CERT_DATE_INVALID, Firefox SEC_ERROR_EXPIRED_CERTIFICATE)`,
       });
     });
     return findings;

@@ -14,7 +14,7 @@ export const certificateExpiring: Rule = {
       if (left < 0 || left > context.settings.expiryWarningDays * DAY_MS) return;
       findings.push({
         ...pathSpot(cert.placed),
-        message: `the certificate "${cert.path}" expires on ${day(cert.leaf.notAfter)}, in ${Math.floor(left / DAY_MS)} days: renew it before browsers refuse the site`,
+        message: `the certificate "${cert.shown}" expires on ${day(cert.leaf.notAfter)}, in ${Math.floor(left / DAY_MS)} days: renew it before browsers refuse the site`,
       });
     });
     return findings;

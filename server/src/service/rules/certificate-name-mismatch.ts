@@ -33,7 +33,7 @@ export const certificateNameMismatch: Rule = {
         const covered = [...cert.leaf.dnsNames, ...cert.leaf.ipAddresses];
         findings.push({
           ...tokenSpot(directive, token),
-          message: `"${name}" is not covered by the certificate "${cert.path}" (${covered.length ? `it covers ${covered.join(', ')}` : `subject ${cert.leaf.subject}`}): browsers show NET::ERR_CERT_COMMON_NAME_INVALID / SSL_ERROR_BAD_CERT_DOMAIN for this name`,
+          message: `"${name}" is not covered by the certificate "${cert.shown}" (${covered.length ? `it covers ${covered.join(', ')}` : `subject ${cert.leaf.subject}`}): browsers show NET::ERR_CERT_COMMON_NAME_INVALID / SSL_ERROR_BAD_CERT_DOMAIN for this name`,
         });
       }
     }

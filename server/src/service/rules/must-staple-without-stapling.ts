@@ -20,7 +20,7 @@ export const mustStapleWithoutStapling: Rule = {
       const who = describeServer(server, context.model.tree);
       for (const cert of facts.certificates) {
         if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
-        const needs = `the certificate "${cert.path}" requires a stapled OCSP response (Must-Staple)`;
+        const needs = `the certificate "${cert.shown}" requires a stapled OCSP response (Must-Staple)`;
         let message: string | undefined;
         let fix: Fix | undefined;
         if (!facts.on) {

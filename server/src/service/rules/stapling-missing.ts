@@ -32,7 +32,7 @@ export const staplingMissing: Rule = {
         findings.push({
           ...serverPathSpot(server, unreadable.placed),
           severity: 'information',
-          message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.path}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
+          message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.shown}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
           related: serverPathRelated(server, unreadable.placed, 'the certificate is set here'),
         });
         continue;
@@ -43,7 +43,7 @@ export const staplingMissing: Rule = {
         const fix = enableStaplingFix(server, facts, context);
         findings.push({
           ...serverPathSpot(server, cert.placed),
-          message: `${state} for ${who} although its certificate "${cert.path}" names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
+          message: `${state} for ${who} although its certificate "${cert.shown}" names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });
@@ -55,7 +55,7 @@ export const staplingMissing: Rule = {
         const fix = trustedCertificateFix(server, facts, context);
         findings.push({
           ...serverPathSpot(server, cert.placed),
-          message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of "${cert.path}" (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
+          message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of "${cert.shown}" (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });

@@ -6,8 +6,8 @@ import { effective, type HttpServer, type Placed } from './serverModel';
 
 /** One `ssl_certificate` of a server and what could be learnt about the file. */
 export type ServerCertificate =
-  | { kind: 'ok'; placed: Placed; path: string; file: CertificateFileOk; leaf: CertificateInfo }
-  | { kind: 'unknown'; placed: Placed; path: string; reason: 'variable' | 'unreadable' | 'not-read'; message: string };
+  | { kind: 'ok'; placed: Placed; path: string; shown: string; file: CertificateFileOk; leaf: CertificateInfo }
+  | { kind: 'unknown'; placed: Placed; path: string; shown: string; reason: 'variable' | 'unreadable' | 'not-read'; message: string };
 
 /** Resolves a path directive's value as nginx does: relative paths against the conf prefix. */
 export function resolveConfigPath(tree: ConfigTree, value: string): string {
@@ -25,13 +25,13 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     const value = placed.directive.args[0]?.value;
     if (value === undefined) return [];
     if (value.includes('$') || value.startsWith('data:')) {
-      return [{ kind: 'unknown', placed, path: value, reason: 'variable', message: `the certificate "${value}" is chosen per handshake (variables or data:), so nginx does no OCSP stapling for it and it cannot be checked here` }];
+      return [{ kind: 'unknown', placed, path: value, shown: value, reason: 'variable', message: `the certificate "${value}" is chosen per handshake (variables or data:), so nginx does no OCSP stapling for it and it cannot be checked here` }];
     }
     const file = resolveConfigPath(tree, value);
-    if (!readCertificates) return [{ kind: 'unknown', placed, path: file, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
+    if (!readCertificates) return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
     const result = readCertificateFile(file);
-    if (result.kind === 'error') return [{ kind: 'unknown', placed, path: file, reason: 'unreadable', message: result.message }];
+    if (result.kind === 'error') return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'unreadable', message: result.message }];
     const leaf = result.chain[0];
-    return [{ kind: 'ok', placed, path: file, file: result, leaf }];
+    return [{ kind: 'ok', placed, path: file, shown: value, file: result, leaf }];
   });
 }

@@ -1,0 +1,121 @@
+import type { ConfigDiagnostic, Fix, RelatedLocation, Severity } from '../diagnostics';
+import type { Directive } from '../parser/ast';
+import { walkConfig, type ConfigTree } from '../model/configTree';
+import { ContextKind, childContext, lookupDirective, nestedContexts, rootContextKind, variantsIn } from '../directives/directiveTable';
+import type { DirectiveCheckMeta, DirectiveCheckSettings } from './check';
+import { directiveNotAllowedHere, notAllowedMessage } from './directive-not-allowed-here';
+import { duplicateDirective, duplicateFinding } from './duplicate-directive';
+import { checkArgumentCount, invalidArgumentCount } from './invalid-argument-count';
+import { findMissingSemicolons, missingSemicolon } from './missing-semicolon';
+import { checkUnknownName, checkVersion, unknownDirective } from './unknown-directive';
+
+export type { DirectiveCheckMeta, DirectiveCheckSettings } from './check';
+
+/** Every directive check, sorted by id (an explicit registry; the ids are a CLI contract). */
+export const DIRECTIVE_CHECKS: readonly DirectiveCheckMeta[] = [
+  directiveNotAllowedHere,
+  duplicateDirective,
+  invalidArgumentCount,
+  missingSemicolon,
+  unknownDirective,
+];
+
+/** The body context of the first context in `mask` where block `name` opens a known context. */
+function firstChildContext(mask: number, name: string): number {
+  for (let bit = 1; bit <= mask; bit <<= 1) {
+    if (mask & bit) {
+      const child = childContext(bit, name);
+      if (child !== ContextKind.Unchecked) return child;
+    }
+  }
+  return ContextKind.Unchecked;
+}
+
+/**
+ * Checks every directive of a tree against the directive table in one pass: unknown names,
+ * directives outside their contexts, argument counts, single-valued directives set twice in a
+ * block, and forgotten semicolons. Bodies of value-list blocks (map, types, geo, split_clients,
+ * charset_map), of unknown blocks and of `*_by_lua_block` are not checked; nor is anything inside
+ * a block that was reported or never closed. A file analysed alone (tree.rootContext not empty)
+ * has a guessed top level: there a directive that belongs in a block nested inside the guessed
+ * context is accepted, since the file may be a snippet included there.
+ */
+export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSettings = {}): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  const severities = settings.severities ?? {};
+  const enabled = (meta: DirectiveCheckMeta): boolean => severities[meta.id] !== 'off';
+  const report = (meta: DirectiveCheckMeta, d: Directive, start: number, end: number, message: string, severity: Severity = meta.defaultSeverity, fixes: Fix[] = [], related: RelatedLocation[] = []): void => {
+    const override = severities[meta.id];
+    out.push({ file: d.file, start, end, severity: override && override !== 'off' ? override : severity, code: meta.id, message, fixes, related });
+  };
+  const rootKind = rootContextKind(tree.rootContext);
+  const guessedRoot = tree.rootContext.length > 0 ? nestedContexts(rootKind) : 0;
+  const bodyKinds = new Map<Directive, number>();
+  const singles = new Map<Directive | undefined, Map<string, Directive>>();
+  const textOf = (file: string): string => tree.files.get(file)?.text ?? '';
+
+  walkConfig(tree, (d, ancestors) => {
+    const parent = ancestors.length ? ancestors[ancestors.length - 1] : undefined;
+    const context = parent ? bodyKinds.get(parent) ?? ContextKind.Unchecked : rootKind;
+    if (context === ContextKind.Unchecked) return false;
+    const skipBody = (): false => {
+      if (d.block) bodyKinds.set(d, ContextKind.Unchecked);
+      return false;
+    };
+
+    const info = lookupDirective(d.name);
+    if (!info) {
+      if (enabled(unknownDirective)) {
+        const f = checkUnknownName(d, context);
+        report(unknownDirective, d, d.nameToken.start, d.nameToken.end, f.message, f.severity, f.fixes);
+      }
+      return skipBody();
+    }
+    const versionProblem = checkVersion(d, info, settings.nginxVersion);
+    if (versionProblem && enabled(unknownDirective)) report(unknownDirective, d, d.nameToken.start, d.nameToken.end, versionProblem);
+
+    let allowedIn = info.contexts & context;
+    if (allowedIn === 0 && !parent && guessedRoot !== 0) allowedIn = info.contexts & guessedRoot;
+    if (allowedIn === 0) {
+      if (enabled(directiveNotAllowedHere)) report(directiveNotAllowedHere, d, d.nameToken.start, d.nameToken.end, notAllowedMessage(d, info, context));
+      return skipBody();
+    }
+    const variants = variantsIn(info, allowedIn);
+
+    const text = textOf(d.file);
+    const runOn = findMissingSemicolons(d, text, allowedIn);
+    if (runOn.length > 0) {
+      if (enabled(missingSemicolon)) for (const m of runOn) report(missingSemicolon, d, m.start, m.end, m.message, undefined, m.fixes);
+      return skipBody();
+    }
+
+    // A statement the parser had to end itself (no ";" and no block) is already a syntax error.
+    const recovered = !d.semicolon && !d.block;
+    if (!recovered && d.name !== 'include' && enabled(invalidArgumentCount)) {
+      const message = checkArgumentCount(d, variants);
+      if (message) {
+        const last = d.args.length ? d.args[d.args.length - 1] : d.nameToken;
+        report(invalidArgumentCount, d, d.nameToken.start, last.end, message);
+      }
+    }
+
+    if (!recovered && variants[0]?.def.single && enabled(duplicateDirective)) {
+      let seen = singles.get(parent);
+      if (!seen) singles.set(parent, (seen = new Map()));
+      const first = seen.get(d.name);
+      if (first) {
+        const f = duplicateFinding(first, d, text);
+        report(duplicateDirective, d, d.nameToken.start, d.nameToken.end, f.message, undefined, f.fixes, f.related);
+      } else {
+        seen.set(d.name, d);
+      }
+    }
+
+    if (d.block) {
+      if (d.block.close === undefined) return skipBody();
+      bodyKinds.set(d, allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name));
+    }
+    return true;
+  });
+  return out;
+}

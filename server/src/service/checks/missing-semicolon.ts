@@ -1,0 +1,62 @@
+import type { Fix } from '../diagnostics';
+import type { Directive, Token } from '../parser/ast';
+import { acceptsCount, lookupDirective } from '../directives/directiveTable';
+import type { DirectiveCheckMeta } from './check';
+
+export const missingSemicolon: DirectiveCheckMeta = {
+  id: 'missing-semicolon',
+  defaultSeverity: 'error',
+  summary: 'A directive without its ";" runs on into the next line\'s directive, which nginx then reads as more arguments ("invalid parameter", or a wrong value).',
+};
+
+/** A place where a `;` is missing: after `before`, the last word of a line. */
+export interface MissingSemicolon {
+  start: number;
+  end: number;
+  message: string;
+  fixes: Fix[];
+}
+
+function startsLine(text: string, previous: Token, token: Token): boolean {
+  return text.slice(previous.end, token.start).includes('\n');
+}
+
+/** Whether a directive `name` with `count` arguments, with or without a block, is valid in `context`. */
+function validStatement(name: string, count: number, block: boolean, context: number): boolean {
+  const info = lookupDirective(name);
+  if (!info) return false;
+  return info.variants.some((v) => (v.contexts & context) !== 0 && !!v.def.block === block && acceptsCount(v, count));
+}
+
+/**
+ * Finds the line ends of `d` where a `;` was forgotten: a later line starts with a bare word that
+ * is a directive allowed here, and cutting the words there gives statements that are each valid
+ * (so legitimately wrapped arguments, which never split into valid directives, stay silent).
+ */
+export function findMissingSemicolons(d: Directive, text: string, context: number): MissingSemicolon[] {
+  const tokens = [d.nameToken, ...d.args];
+  const cuts: number[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.quote !== '' || !startsLine(text, tokens[i - 1], t)) continue;
+    const info = lookupDirective(t.value);
+    if (info && (info.contexts & context) !== 0) cuts.push(i);
+  }
+  if (cuts.length === 0) return [];
+  const bounds = [0, ...cuts, tokens.length];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const last = s + 2 === bounds.length;
+    const block = last && !!d.block;
+    if (!validStatement(tokens[bounds[s]].value, bounds[s + 1] - bounds[s] - 1, block, context)) return [];
+  }
+  return cuts.map((i) => {
+    const before = tokens[i - 1];
+    const head = tokens[bounds[cuts.indexOf(i)]];
+    return {
+      start: before.end,
+      end: before.end,
+      message: `missing ";" after "${text.slice(head.start, before.end)}": nginx reads the next line's "${tokens[i].value}" as more arguments of "${head.value}"`,
+      fixes: [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
+    };
+  });
+}
