@@ -7,6 +7,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NginxParser } from 'nginx-conf/dist/src/parser';
 import { parseConfig } from '../server/src/service/parser/parseConfig';
+import { analyzeTree } from '../server/src/service/analyzeTree';
+import { createNodeHost } from '../server/src/service/model/configHost';
+import { loadConfig } from '../server/src/service/model/loadConfig';
+import { checkBlockStructure } from '../server/src/service/structure/checkBlockStructure';
 import { findNginx } from '../test/support/nginxBinary';
 
 const LARGE = path.resolve(__dirname, '../../shared/corpus/nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf');
@@ -70,6 +74,10 @@ function main(): void {
   const ours = timeInProcess(() => parseConfig(text, LARGE));
   const theirs = timeInProcess(() => new NginxParser().parse(text, () => undefined));
   console.log(`in-process parse (median of ${RUNS} after ${WARMUP} warm-up): nginx-tls ${ours.toFixed(1)} ms, nginx-conf ${theirs.toFixed(1)} ms`);
+  const host = createNodeHost();
+  const foundation = timeInProcess(() => checkBlockStructure(loadConfig(LARGE, { host })));
+  const withRules = timeInProcess(() => analyzeTree(loadConfig(LARGE, { host }), {}));
+  console.log(`in-process load + analyse: foundation checks ${foundation.toFixed(1)} ms, with the TLS rules ${withRules.toFixed(1)} ms (${(((withRules - foundation) / foundation) * 100).toFixed(0)}%)`);
 
   const nginx = findNginx();
   if (!nginx) {

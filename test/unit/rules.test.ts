@@ -14,6 +14,7 @@ import { planFixes } from '../../server/src/service/fixes/applyFixes';
 import { parseConfig } from '../../server/src/service/parser/parseConfig';
 import { LineIndex } from '../../server/src/service/lineIndex';
 import { RULES } from '../../server/src/service/rules';
+import { DIRECTIVE_CHECKS } from '../../server/src/service/checks';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { createTestPki } from '../support/pki';
@@ -226,7 +227,8 @@ describe('rule parity', () => {
       assert.equal(setting.default, 'default', `nginxTls.rules.${rule.id} must default to "default" (the rule's own severity, ${rule.defaultSeverity})`);
       assert.ok(setting.markdownDescription?.includes(`default: ${rule.defaultSeverity}`), `nginxTls.rules.${rule.id}'s description must name its default severity (${rule.defaultSeverity})`);
     }
-    const stray = Object.keys(properties).filter((k) => k.startsWith('nginxTls.rules.') && !RULES.some((r) => k === `nginxTls.rules.${r.id}`));
+    const known = [...RULES, ...DIRECTIVE_CHECKS];
+    const stray = Object.keys(properties).filter((k) => k.startsWith('nginxTls.rules.') && !known.some((r) => k === `nginxTls.rules.${r.id}`));
     assert.deepEqual(stray, []);
   });
 });

@@ -16,7 +16,11 @@ import * as path from 'node:path';
 import { analyzeFile } from '../service/analyzeFile';
 import { ruleDocsPath } from '../service/analyzeTree';
 import { RULES } from '../service/rules';
-import { createNodeHost } from '../service/model/configHost';
+import { createNodeHost, type ConfigHost } from '../service/model/configHost';
+import { loadConfigFor } from '../service/model/locateMainConfig';
+import { LineIndex } from '../service/lineIndex';
+import { DIRECTIVE_CHECKS } from '../service/checks';
+import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
 import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
@@ -36,7 +40,7 @@ const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
 let workspaceTrusted = true;
-const RULE_IDS = new Set(RULES.map((r) => r.id));
+const DOCUMENTED_CODES = new Set([...RULES, ...DIRECTIVE_CHECKS].map((r) => r.id));
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -54,9 +58,20 @@ function openDocumentFor(file: string): TextDocument | undefined {
 
 /** The bundled docs page of a rule, opened from the diagnostic's code link. */
 function docsLink(code: string): string | undefined {
-  if (!RULE_IDS.has(code)) return undefined;
+  if (!DOCUMENTED_CODES.has(code)) return undefined;
   const page = path.join(__dirname, '..', ruleDocsPath(code));
   return fs.existsSync(page) ? pathToFileURL(page).toString() : undefined;
+}
+
+/** The file system as the service sees it: open documents' unsaved contents win over the disk. */
+function hostWithOpenDocuments(): ConfigHost {
+  return createNodeHost({
+    maxFileSize: settings.maxFileSize,
+    overlay: (f) => {
+      const open = openDocumentFor(f);
+      return open ? { text: open.getText(), version: open.version } : undefined;
+    },
+  });
 }
 
 function analyzeNow(uri: string): void {
@@ -69,13 +84,7 @@ function analyzeNow(uri: string): void {
     return;
   }
   try {
-    const host = createNodeHost({
-      maxFileSize: settings.maxFileSize,
-      overlay: (f) => {
-        const open = openDocumentFor(f);
-        return open ? { text: open.getText(), version: open.version } : undefined;
-      },
-    });
+    const host = hostWithOpenDocuments();
     const result = analyzeFile(file, {
       host,
       cache,
@@ -151,6 +160,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
+      ...EDITOR_FEATURE_CAPABILITIES,
     },
     serverInfo: { name: 'nginx-tls', version: '0.1.0' },
   };
@@ -189,6 +199,18 @@ connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
 
 connection.onCodeAction((params) => provideCodeActions(params, published.get(params.textDocument.uri) ?? []));
 connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.uri));
+registerEditorFeatures(connection, {
+  currentTree(uri) {
+    const file = filePathOf(uri);
+    if (!file) return undefined;
+    const host = hostWithOpenDocuments();
+    const tree = loadConfigFor(file, { host, cache, mainConfig: settings.mainConfig || undefined });
+    const text = tree.files.get(file)?.text;
+    return text === undefined ? undefined : { tree, file, index: new LineIndex(text), host };
+  },
+  analysedTrees: () => [...trees.values()],
+  resolvers: () => settings.resolvers,
+});
 connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
 connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
 

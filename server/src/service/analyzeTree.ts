@@ -3,6 +3,7 @@ import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
 import { DEFAULT_RULE_SETTINGS, type RuleContext, type RuleSettings } from './rules/rule';
 import { checkBlockStructure } from './structure/checkBlockStructure';
+import { DIRECTIVE_CHECKS, runDirectiveChecks } from './checks';
 import { buildServerModel, type HttpServer } from './tls/serverModel';
 import { serverCertificates, type ServerCertificate } from './tls/serverCertificates';
 
@@ -12,9 +13,9 @@ export interface AnalysisSettings {
   rules?: Partial<RuleSettings>;
 }
 
-/** Where each rule's documentation page lives in the repository. */
+/** Where each rule's documentation page lives in the repository (the directive checks share one). */
 export function ruleDocsPath(id: string): string {
-  return `docs/rules/${id}.md`;
+  return DIRECTIVE_CHECKS.some((c) => c.id === id) ? 'docs/directives.md' : `docs/rules/${id}.md`;
 }
 
 /** Whether a server block is broken by a syntax error: rules skip it rather than pile onto it. */
@@ -57,5 +58,5 @@ export function runRules(tree: ConfigTree, settings: RuleSettings): ConfigDiagno
 /** All diagnostics of a loaded tree: syntax, include and file problems first, then the rules. */
 export function analyzeTree(tree: ConfigTree, settings: AnalysisSettings): ConfigDiagnostic[] {
   const ruleSettings: RuleSettings = { ...DEFAULT_RULE_SETTINGS, now: new Date(), ...settings.rules };
-  return [...tree.diagnostics, ...checkBlockStructure(tree), ...runRules(tree, ruleSettings)];
+  return [...tree.diagnostics, ...checkBlockStructure(tree), ...runDirectiveChecks(tree, ruleSettings), ...runRules(tree, ruleSettings)];
 }

@@ -20,6 +20,32 @@ export const DIRECTIVE_CHECKS: readonly DirectiveCheckMeta[] = [
   unknownDirective,
 ];
 
+const HTTP_FAMILY = ContextKind.Http | ContextKind.Server | ContextKind.Location | ContextKind.Upstream | ContextKind.IfInServer | ContextKind.IfInLocation | ContextKind.LimitExcept;
+const STREAM_FAMILY = ContextKind.Stream | ContextKind.StreamServer | ContextKind.StreamUpstream;
+const MAIL_FAMILY = ContextKind.Mail | ContextKind.MailServer;
+
+/**
+ * The contexts a file analysed alone may really be included into, given the guessed one: any
+ * block of the same protocol (the guess from a file's content is often one level off).
+ */
+function contextFamily(kind: number): number {
+  if (kind & HTTP_FAMILY) return HTTP_FAMILY;
+  if (kind & STREAM_FAMILY) return STREAM_FAMILY;
+  if (kind & MAIL_FAMILY) return MAIL_FAMILY;
+  return nestedContexts(kind);
+}
+
+/** Keys of map/geo/split_clients bodies that are words: a file of such lines is a value list. */
+const VALUE_KEYWORDS = new Set(['default', 'hostnames', 'volatile', 'ranges', 'proxy', 'proxy_recursive', 'delete']);
+
+/**
+ * Whether a top-level word of a file analysed alone is rather a value (a map key, a MIME type, an
+ * address): the file is then likely the body of a map, geo or types block included elsewhere.
+ */
+function looksLikeValue(name: string): boolean {
+  return !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || VALUE_KEYWORDS.has(name);
+}
+
 /** The body context of the first context in `mask` where block `name` opens a known context. */
 function firstChildContext(mask: number, name: string): number {
   for (let bit = 1; bit <= mask; bit <<= 1) {
@@ -49,9 +75,12 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
     out.push({ file: d.file, start, end, severity: override && override !== 'off' ? override : severity, code: meta.id, message, fixes, related });
   };
   const rootKind = rootContextKind(tree.rootContext);
-  const guessedRoot = tree.rootContext.length > 0 ? nestedContexts(rootKind) : 0;
+  const guessedRoot = tree.rootContext.length > 0 ? contextFamily(rootKind) : 0;
   const bodyKinds = new Map<Directive, number>();
-  const singles = new Map<Directive | undefined, Map<string, Directive>>();
+  // A file included twice shares its Directive objects: each visit of a block gets its own key.
+  const visits = new Map<Directive, object>();
+  const rootVisit = {};
+  const singles = new Map<object, Map<string, Directive>>();
   const textOf = (file: string): string => tree.files.get(file)?.text ?? '';
 
   walkConfig(tree, (d, ancestors) => {
@@ -65,7 +94,8 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
 
     const info = lookupDirective(d.name);
     if (!info) {
-      if (enabled(unknownDirective)) {
+      const valueLike = !parent && guessedRoot !== 0 && looksLikeValue(d.name);
+      if (enabled(unknownDirective) && !valueLike) {
         const f = checkUnknownName(d, context);
         report(unknownDirective, d, d.nameToken.start, d.nameToken.end, f.message, f.severity, f.fixes);
       }
@@ -100,8 +130,9 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
     }
 
     if (!recovered && variants[0]?.def.single && enabled(duplicateDirective)) {
-      let seen = singles.get(parent);
-      if (!seen) singles.set(parent, (seen = new Map()));
+      const visit = parent ? visits.get(parent) ?? rootVisit : rootVisit;
+      let seen = singles.get(visit);
+      if (!seen) singles.set(visit, (seen = new Map()));
       const first = seen.get(d.name);
       if (first) {
         const f = duplicateFinding(first, d, text);
@@ -113,6 +144,7 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
 
     if (d.block) {
       if (d.block.close === undefined) return skipBody();
+      visits.set(d, {});
       bodyKinds.set(d, allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name));
     }
     return true;

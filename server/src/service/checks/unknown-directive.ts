@@ -1,6 +1,6 @@
 import type { Fix } from '../diagnostics';
 import type { Directive } from '../parser/ast';
-import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo } from '../directives/directiveTable';
+import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
 import { compareVersions, type DirectiveCheckMeta } from './check';
 
 export const unknownDirective: DirectiveCheckMeta = {
@@ -33,9 +33,13 @@ export interface UnknownFinding {
   fixes: Fix[];
 }
 
-const suggestionCache = new Map<string, string[]>();
+const suggestionCache = new Map<string, NameSuggestion[]>();
 
-/** The finding for a name the table does not know, with "did you mean" fixes for near misses. */
+/**
+ * The finding for a name the table does not know: a warning with "did you mean" fixes for a near
+ * miss; information for a name that looks like another module's (unless it is one letter off a
+ * known name), since that module may be loaded; a warning otherwise.
+ */
 export function checkUnknownName(d: Directive, context: number): UnknownFinding {
   const key = `${d.name}\0${context}`;
   let suggestions = suggestionCache.get(key);
@@ -45,13 +49,14 @@ export function checkUnknownName(d: Directive, context: number): UnknownFinding 
   }
   const where = `nginx ${TABLE_VERSIONS.nginxVersion}`;
   const fixes: Fix[] = suggestions.map((s) => ({
-    title: `Change to "${s}"`,
-    edits: [{ file: d.file, start: d.nameToken.start, end: d.nameToken.end, newText: s }],
+    title: `Change to "${s.name}"`,
+    edits: [{ file: d.file, start: d.nameToken.start, end: d.nameToken.end, newText: s.name }],
   }));
-  if (suggestions.length > 0) {
-    return { severity: 'warning', message: `unknown directive "${d.name}": did you mean "${suggestions[0]}"? (nginx -t fails with unknown directive)`, fixes };
+  const thirdParty = looksThirdParty(d.name);
+  if (suggestions.length > 0 && (!thirdParty || suggestions[0].distance <= 1)) {
+    return { severity: 'warning', message: `unknown directive "${d.name}": did you mean "${suggestions[0].name}"? (nginx -t fails with unknown directive)`, fixes };
   }
-  if (looksThirdParty(d.name)) {
+  if (thirdParty) {
     return {
       severity: 'information',
       message: `unknown directive "${d.name}": not defined by ${where} or the third-party modules known here; if it comes from NGINX Plus or another module, that module must be loaded (load_module) or nginx -t fails`,

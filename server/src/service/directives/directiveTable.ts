@@ -266,11 +266,17 @@ function suggestionBudget(name: string): number {
   return Math.max(1, Math.min(3, Math.floor(name.length / 3)));
 }
 
+/** A known name close to a misspelt one, and how far it is. */
+export interface NameSuggestion {
+  name: string;
+  distance: number;
+}
+
 /**
  * Known directive names close to `name` (typos, a missing or extra letter, a truncated word),
- * nearest first, preferring those allowed in `context` when given.
+ * those allowed in `context` (when given) first, then nearest first.
  */
-export function suggestDirectiveNames(name: string, context = 0, limit = 3): string[] {
+export function suggestDirectiveNames(name: string, context = 0, limit = 3): NameSuggestion[] {
   const lower = name.toLowerCase();
   const budget = suggestionBudget(lower);
   const found: { name: string; distance: number; allowed: boolean }[] = [];
@@ -281,5 +287,5 @@ export function suggestDirectiveNames(name: string, context = 0, limit = 3): str
     if (distance <= budget) found.push({ name: info.name, distance, allowed: context === 0 || (info.contexts & context) !== 0 });
   }
   found.sort((a, b) => Number(b.allowed) - Number(a.allowed) || a.distance - b.distance || (a.name < b.name ? -1 : 1));
-  return found.slice(0, limit).map((f) => f.name);
+  return found.slice(0, limit).map((f) => ({ name: f.name, distance: f.distance }));
 }

@@ -1,0 +1,245 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ConfigHost } from '../../server/src/service/model/configHost';
+import { loadConfig } from '../../server/src/service/model/loadConfig';
+import { createNodeHost } from '../../server/src/service/model/configHost';
+import type { ConfigTree } from '../../server/src/service/model/configTree';
+import { parseConfig } from '../../server/src/service/parser/parseConfig';
+import { LineIndex } from '../../server/src/service/lineIndex';
+import { applyEdits } from '../../server/src/service/fixes/applyFixes';
+import { DIRECTIVE_CHECKS, runDirectiveChecks } from '../../server/src/service/checks';
+import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
+import { CORPUS_DIR, nginxResults } from '../support/corpus';
+
+/**
+ * nginx -t's first error per corpus file: pass 2 (load_module lines commented out) where pass 1
+ * failed on a missing dynamic module, as NGINX_T_RESULTS.tsv records it.
+ */
+function nginxFirstErrors(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of fs.readFileSync(path.join(CORPUS_DIR, 'NGINX_T_RESULTS.tsv'), 'utf8').split('\n')) {
+    if (!line || line.startsWith('#') || line.startsWith('path\t')) continue;
+    const [file, cls, message, cls2, message2] = line.split('\t');
+    if (cls === 'OK') continue;
+    out.set(file, cls === 'MODULE(load_module)' && cls2 ? message2 : message);
+  }
+  return out;
+}
+
+/** A tree over in-memory files (absolute paths under /conf). */
+function memoryTree(files: Record<string, string>, main = '/conf/nginx.conf', rootContext?: string[]): ConfigTree {
+  const host: ConfigHost = {
+    readFile: (f) => (f in files ? { kind: 'text', text: files[f], version: '1' } : { kind: 'error', reason: 'not-found', message: `no ${f}` }),
+    listDirectory: (dir) => {
+      const names = Object.keys(files).filter((f) => path.dirname(f) === dir).map((f) => ({ name: path.basename(f), isDirectory: false }));
+      return names.length ? names : undefined;
+    },
+    exists: (f) => f in files,
+  };
+  return loadConfig(main, { host, rootContext });
+}
+
+/** Diagnostics of a one-file config as `line:code` strings (1-based lines). */
+function check(text: string, rootContext?: string[], settings = {}): { found: string[]; diags: ConfigDiagnostic[] } {
+  const tree = memoryTree({ '/conf/nginx.conf': text }, '/conf/nginx.conf', rootContext);
+  const diags = runDirectiveChecks(tree, settings);
+  const index = new LineIndex(text);
+  return { found: diags.map((d) => `${index.positionAt(d.start).line + 1}:${d.code}`), diags };
+}
+
+const MAIN = (http: string): string => `events {}\nhttp {\n${http}\n}\n`;
+
+test('the registry lists the five checks, sorted, with their contract ids and severities', () => {
+  assert.deepEqual(DIRECTIVE_CHECKS.map((c) => `${c.id}:${c.defaultSeverity}`), [
+    'directive-not-allowed-here:error', 'duplicate-directive:error', 'invalid-argument-count:error', 'missing-semicolon:error', 'unknown-directive:warning',
+  ]);
+});
+
+test('unknown-directive: a near miss gets a warning with a did-you-mean fix', () => {
+  const text = MAIN('server {\n listen 443 ssl;\n ssl_staple on;\n}');
+  const { found, diags } = check(text);
+  assert.deepEqual(found, ['5:unknown-directive']);
+  assert.equal(diags[0].severity, 'warning');
+  assert.match(diags[0].message, /did you mean "ssl_stapling"/);
+  assert.equal(diags[0].fixes[0].edits[0].newText, 'ssl_stapling');
+  assert.equal(applyEdits(text, diags[0].fixes[0].edits).includes('ssl_stapling on;'), true);
+});
+
+test('unknown-directive: third-party-looking names are information; known third-party ones are silent', () => {
+  const { found, diags } = check(MAIN('server {\n status_zone x;\n more_set_headers "X: y";\n location / { content_by_lua_block { ngx.say("{") } }\n location /j { js_content main.hello; }\n}'));
+  assert.deepEqual(found, ['4:unknown-directive']);
+  assert.equal(diags[0].severity, 'information');
+});
+
+test('unknown-directive: nothing inside value-list blocks, lua blocks or unknown blocks', () => {
+  const { found } = check(MAIN([
+    'map $host $x { default 0; ~^www 1; hostnames; }',
+    'types { text/html html; }',
+    'geo $g { default 0; 10.0.0.0/8 1; }',
+    'split_clients "$r" $v { 50% a; * b; }',
+    'charset_map koi8-r utf-8 { C0 D18E; }',
+    'server { location / { access_by_lua_block { local t = { bogus_directive = 1 } } } }',
+    'some_module_block { whatever 1; }',
+  ].join('\n')));
+  assert.deepEqual(found, ['9:unknown-directive']);
+});
+
+test('unknown-directive: with nginxVersion set, directives of a newer or older nginx are reported', () => {
+  const text = MAIN('server {\n listen 443 ssl;\n http2 on;\n ssl on;\n}');
+  assert.deepEqual(check(text).found, []);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.22.1' }).found, ['5:unknown-directive']);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.26.3' }).found, ['6:unknown-directive']);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.24.0' }).found, []);
+});
+
+test('directive-not-allowed-here: ssl_stapling in location, listen in http, nested if', () => {
+  const { found, diags } = check(MAIN('listen 80;\nserver {\n location / { ssl_stapling on; if ($a) { if ($b) { return 404; } } }\n}'));
+  assert.deepEqual(found, ['3:directive-not-allowed-here', '5:directive-not-allowed-here', '5:directive-not-allowed-here']);
+  assert.match(diags[1].message, /"ssl_stapling" directive is not allowed here \(in location\); nginx accepts it in: http, server/);
+});
+
+test('directive-not-allowed-here: near misses stay silent (if contexts, limit_except, stream, mail, upstream)', () => {
+  const text = [
+    'user www-data;', 'worker_processes auto;', 'load_module modules/x.so;',
+    'events { worker_connections 512; use epoll; }',
+    'http {',
+    ' resolver 127.0.0.1 valid=30s; resolver_timeout 5s; ssl_stapling on;',
+    ' upstream b { server 127.0.0.1:8080 weight=2; keepalive 8; }',
+    ' server { listen 443 ssl; server_name a; if ($x) { return 404; set $y 1; rewrite ^ /z; }',
+    '  location / { if ($y) { add_header X y; proxy_pass http://b; } limit_except GET { deny all; } }',
+    ' }',
+    '}',
+    'stream { upstream s { server 127.0.0.1:1; } server { listen 853 ssl; ssl_certificate a; proxy_pass s; resolver 127.0.0.1; } }',
+    'mail { server { listen 993 ssl; protocol imap; ssl_certificate a; } }',
+  ].join('\n');
+  assert.deepEqual(check(text).found, []);
+});
+
+test('directive-not-allowed-here: a file analysed alone accepts directives of blocks nested in its guessed context', () => {
+  assert.deepEqual(check('try_files $uri =404;\nfastcgi_split_path_info ^(.+)(/.*)$;\n', ['http']).found, []);
+  assert.deepEqual(check('worker_processes 2;\n', ['http']).found, ['1:directive-not-allowed-here']);
+  assert.deepEqual(check('~^/old /new;\n/foo /bar;\ndefault 0;\n', ['http']).found, []);
+});
+
+test('invalid-argument-count: too few and too many, including flags', () => {
+  const { found, diags } = check(MAIN('server {\n ssl_stapling;\n ssl_stapling_verify on off;\n listen;\n add_header X;\n}'));
+  assert.deepEqual(found, ['4:invalid-argument-count', '5:invalid-argument-count', '6:invalid-argument-count', '7:invalid-argument-count']);
+  assert.match(diags[0].message, /invalid number of arguments in "ssl_stapling" directive: got 0, expected ssl_stapling on \| off/);
+});
+
+test('invalid-argument-count: near misses stay silent (optional args, 1MORE, blocks, include handled by the loader)', () => {
+  const text = MAIN('server {\n listen 443 ssl http2 default_server;\n add_header X y always;\n ssl_protocols TLSv1.2 TLSv1.3;\n location = /a { return 204; }\n location /b { return 301 https://x; }\n error_page 404 500 502 /e.html;\n}');
+  assert.deepEqual(check(text).found, []);
+});
+
+test('duplicate-directive: a set-slot directive twice in one block, with a removal fix', () => {
+  const text = MAIN('server {\n ssl_stapling on;\n ssl_stapling off;\n}');
+  const { found, diags } = check(text);
+  assert.deepEqual(found, ['5:duplicate-directive']);
+  assert.equal(diags[0].related[0].start, text.indexOf('ssl_stapling on'));
+  assert.equal(applyEdits(text, diags[0].fixes[0].edits), MAIN('server {\n ssl_stapling on;\n}'));
+});
+
+test('duplicate-directive: near misses stay silent (array directives, other blocks, a file included twice)', () => {
+  const files = {
+    '/conf/nginx.conf': MAIN('ssl_stapling on;\nserver {\n ssl_stapling on;\n ssl_certificate a.pem;\n ssl_certificate b.pem;\n add_header A b;\n add_header C d;\n ssl_protocols TLSv1.2;\n location / { include loc.conf; }\n location /x { include loc.conf; }\n}'),
+    '/conf/loc.conf': 'root /srv;\nexpires 1d;\ngzip on;\n',
+  };
+  assert.deepEqual(runDirectiveChecks(memoryTree(files)).map((d) => d.message), []);
+  const twice = { ...files, '/conf/nginx.conf': MAIN('server {\n include loc.conf;\n include loc.conf;\n}') };
+  assert.deepEqual(runDirectiveChecks(memoryTree(twice)).map((d) => d.code), ['duplicate-directive', 'duplicate-directive']);
+});
+
+test('missing-semicolon: reported at the end of the first line, with a fix inserting ";"', () => {
+  const text = MAIN('server {\n ssl_certificate /a.pem\n ssl_certificate_key /a.key;\n}');
+  const { found, diags } = check(text);
+  assert.deepEqual(found, ['4:missing-semicolon']);
+  assert.equal(diags[0].start, text.indexOf('/a.pem') + '/a.pem'.length);
+  assert.equal(diags[0].severity, 'error');
+  assert.equal(applyEdits(text, diags[0].fixes[0].edits), MAIN('server {\n ssl_certificate /a.pem;\n ssl_certificate_key /a.key;\n}'));
+});
+
+test('missing-semicolon: a run-on into a block directive and into an upstream server', () => {
+  const { found } = check(MAIN('upstream u {\n server a:1\n server b:2;\n}\nserver {\n server_name a.example\n location / { }\n}'));
+  assert.deepEqual(found, ['4:missing-semicolon', '8:missing-semicolon']);
+});
+
+test('missing-semicolon: wrapped arguments stay silent', () => {
+  const text = MAIN([
+    "log_format main '$remote_addr'\n   '$status';",
+    'server {',
+    ' listen 443 ssl\n   http2;',
+    ' server_name a.example\n   b.example;',
+    ' ssl_ciphers\n   HIGH:!aNULL;',
+    ' add_header Content-Security-Policy\n   "default-src self";',
+    '}',
+  ].join('\n'));
+  assert.deepEqual(check(text).found, []);
+});
+
+test('severity overrides and off', () => {
+  const text = MAIN('server {\n ssl_staple on;\n}');
+  assert.equal(check(text, undefined, { severities: { 'unknown-directive': 'error' } }).diags[0].severity, 'error');
+  assert.deepEqual(check(text, undefined, { severities: { 'unknown-directive': 'off' } }).found, []);
+});
+
+const hasCorpus = fs.existsSync(path.join(CORPUS_DIR, 'NGINX_T_RESULTS.tsv'));
+const skip = hasCorpus ? false : `corpus not found at ${CORPUS_DIR}`;
+const CONTEXT_CODES = new Set(['directive-not-allowed-here', 'invalid-argument-count']);
+
+test('corpus: files nginx -t accepts have no directive-not-allowed-here or invalid-argument-count', { skip }, () => {
+  const ok = [...nginxResults()].filter(([, r]) => r.cls === 'OK').map(([p]) => p);
+  assert.ok(ok.length >= 40);
+  const host = createNodeHost();
+  for (const rel of ok) {
+    const diags = runDirectiveChecks(loadConfig(path.join(CORPUS_DIR, rel), { host })).filter((d) => d.severity === 'error');
+    assert.deepEqual(diags.map((d) => `${d.code}: ${d.message}`), [], rel);
+  }
+});
+
+test('corpus: files nginx -t rejects as "not allowed here" / "invalid number of arguments" / "duplicate" get it on the same line', { skip }, () => {
+  const host = createNodeHost();
+  let compared = 0;
+  for (const [rel, message] of nginxFirstErrors()) {
+    if (!/is not allowed here|invalid number of arguments|directive is duplicate/.test(message)) continue;
+    const m = /in (\S+):(\d+)$/.exec(message);
+    if (!m) continue;
+    const file = path.join(CORPUS_DIR, m[1]);
+    const line = Number(m[2]);
+    const tree = loadConfig(path.join(CORPUS_DIR, rel), { host });
+    const text = tree.files.get(file)?.text ?? '';
+    const index = new LineIndex(text);
+    const parsed = parseConfig(text, file);
+    const diags = runDirectiveChecks(tree).filter((d) => d.file === file && (CONTEXT_CODES.has(d.code) || d.code === 'missing-semicolon' || d.code === 'duplicate-directive'));
+    // nginx reports the line where the statement ends; a missing ";" explains an argument count
+    // error reported on the line of the run-on statement's end.
+    const endLine = (d: ConfigDiagnostic): number => {
+      let last = index.positionAt(d.end).line + 1;
+      const visit = (list: typeof parsed.directives): void => {
+        for (const x of list) {
+          if (x.start <= d.start && d.start <= x.end && !x.block) last = index.positionAt(x.end).line + 1;
+          if (x.block) visit(x.block.children);
+        }
+      };
+      if (d.code === 'missing-semicolon') visit(parsed.directives);
+      return last;
+    };
+    const hit = diags.some((d) => index.positionAt(d.start).line + 1 === line || endLine(d) === line);
+    assert.ok(hit, `${rel}: nginx says "${message}", we found ${diags.map((d) => `${index.positionAt(d.start).line + 1}:${d.code}`).join(', ') || 'nothing'}`);
+    compared++;
+  }
+  assert.ok(compared >= 8, `compared ${compared}`);
+});
+
+test('performance: the 35k-line corpus file is checked in well under a second', { skip }, () => {
+  const file = path.join(CORPUS_DIR, 'nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf');
+  const tree = loadConfig(file, { host: createNodeHost() });
+  runDirectiveChecks(tree);
+  const t0 = process.hrtime.bigint();
+  const diags = runDirectiveChecks(tree);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  assert.ok(ms < 1000, `${ms} ms`);
+  assert.ok(diags.every((d) => d.code === 'unknown-directive' && d.severity === 'information'), diags.filter((d) => d.severity !== 'information').map((d) => d.message).slice(0, 3).join('; '));
+});
