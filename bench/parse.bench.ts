@@ -1,5 +1,6 @@
 // Parser and CLI speed on the 35k-line corpus config, side by side with nginx-conf and `nginx -t`.
 // Run: npm run bench   (figures go to the README; this is a measurement, not a test)
+// (scripts/run-bench.mjs bundles it like the product and runs it with --expose-gc)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,14 +8,18 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NginxParser } from 'nginx-conf/dist/src/parser';
 import { parseConfig } from '../server/src/service/parser/parseConfig';
-import { analyzeTree } from '../server/src/service/analyzeTree';
 import { createNodeHost } from '../server/src/service/model/configHost';
 import { loadConfig } from '../server/src/service/model/loadConfig';
 import { checkBlockStructure } from '../server/src/service/structure/checkBlockStructure';
+import { runDirectiveChecks } from '../server/src/service/checks';
+import { analyzeTree, runRules } from '../server/src/service/analyzeTree';
+import { DEFAULT_RULE_SETTINGS } from '../server/src/service/rules/rule';
 import { findNginx } from '../test/support/nginxBinary';
 
-const LARGE = path.resolve(__dirname, '../../shared/corpus/nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf');
-const CLI = path.resolve(__dirname, '../dist/cli.js');
+// Paths from the repository root: npm scripts run there (scripts/run-bench.mjs bundles this file into out/).
+const ROOT = process.cwd();
+const LARGE = path.resolve(ROOT, '../shared/corpus/nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf');
+const CLI = path.resolve(ROOT, 'dist/cli.js');
 const WARMUP = 20;
 const RUNS = 50;
 const PROCESS_RUNS = 15;
@@ -25,10 +30,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Collects garbage when node runs with --expose-gc, so that each run starts from a clean heap. */
+const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
+
 function timeInProcess(fn: () => void): number {
   for (let i = 0; i < WARMUP; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    collect();
     const t = performance.now();
     fn();
     times.push(performance.now() - t);
@@ -73,11 +82,18 @@ function main(): void {
 
   const ours = timeInProcess(() => parseConfig(text, LARGE));
   const theirs = timeInProcess(() => new NginxParser().parse(text, () => undefined));
-  console.log(`in-process parse (median of ${RUNS} after ${WARMUP} warm-up): nginx-tls ${ours.toFixed(1)} ms, nginx-conf ${theirs.toFixed(1)} ms`);
+  const method = (globalThis as { gc?: unknown }).gc ? 'heap collected before each run' : 'run node with --expose-gc to collect the heap between runs';
+  console.log(`in-process parse (median of ${RUNS} after ${WARMUP} warm-up; ${method}): nginx-tls ${ours.toFixed(1)} ms, nginx-conf ${theirs.toFixed(1)} ms`);
   const host = createNodeHost();
-  const foundation = timeInProcess(() => checkBlockStructure(loadConfig(LARGE, { host })));
-  const withRules = timeInProcess(() => analyzeTree(loadConfig(LARGE, { host }), {}));
-  console.log(`in-process load + analyse: foundation checks ${foundation.toFixed(1)} ms, with the TLS rules ${withRules.toFixed(1)} ms (${(((withRules - foundation) / foundation) * 100).toFixed(0)}%)`);
+  const tree = loadConfig(LARGE, { host });
+  const load = timeInProcess(() => loadConfig(LARGE, { host }));
+  const structure = timeInProcess(() => checkBlockStructure(tree));
+  const directives = timeInProcess(() => runDirectiveChecks(tree, DEFAULT_RULE_SETTINGS));
+  const rules = timeInProcess(() => runRules(tree, DEFAULT_RULE_SETTINGS));
+  const all = timeInProcess(() => analyzeTree(loadConfig(LARGE, { host }), {}));
+  const foundation = load + structure;
+  console.log(`in-process, same method: load (read + parse + includes) ${load.toFixed(1)} ms, structure checks ${structure.toFixed(1)} ms, directive checks ${directives.toFixed(1)} ms, TLS rules ${rules.toFixed(1)} ms`);
+  console.log(`  TLS rules add ${((rules / foundation) * 100).toFixed(0)}% to the foundation (load + structure); everything (load + analyzeTree) ${all.toFixed(1)} ms`);
 
   const nginx = findNginx();
   if (!nginx) {

@@ -120,7 +120,7 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
     }
 
     // A statement the parser had to end itself (no ";" and no block) is already a syntax error.
-    const recovered = !d.semicolon && !d.block;
+    const recovered = d.semicolon === undefined && !d.block;
     if (!recovered && d.name !== 'include' && enabled(invalidArgumentCount)) {
       const message = checkArgumentCount(d, variants);
       if (message) {

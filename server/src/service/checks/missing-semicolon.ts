@@ -18,7 +18,8 @@ export interface MissingSemicolon {
 }
 
 function startsLine(text: string, previous: Token, token: Token): boolean {
-  return text.slice(previous.end, token.start).includes('\n');
+  const newline = text.indexOf('\n', previous.end);
+  return newline >= 0 && newline < token.start;
 }
 
 /** Whether a directive `name` with `count` arguments, with or without a block, is valid in `context`. */
@@ -34,6 +35,7 @@ function validStatement(name: string, count: number, block: boolean, context: nu
  * (so legitimately wrapped arguments, which never split into valid directives, stay silent).
  */
 export function findMissingSemicolons(d: Directive, text: string, context: number): MissingSemicolon[] {
+  if (d.args.length === 0 || !startsLine(text, d.nameToken, d.args[d.args.length - 1])) return [];
   const tokens = [d.nameToken, ...d.args];
   const cuts: number[] = [];
   for (let i = 1; i < tokens.length; i++) {

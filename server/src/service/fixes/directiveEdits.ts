@@ -45,7 +45,7 @@ export function insertIntoBlock(tree: ConfigTree, block: Directive, lines: strin
   if (!block.block || block.block.close === undefined) return undefined;
   const text = fileText(tree, block.file);
   const nl = newline(text);
-  const children = block.block.children.filter((c) => c.file === block.file && (c.semicolon || c.block));
+  const children = block.block.children.filter((c) => c.file === block.file && (c.semicolon !== undefined || c.block));
   let anchor: Directive | undefined;
   for (const prefer of ANCHOR_PREFERENCE) {
     const found = children.filter((c) => prefer(c.name) && !c.block);

@@ -33,8 +33,8 @@ export interface Directive extends Span {
   name: string;
   nameToken: Token;
   args: Token[];
-  /** The `;` that ends a simple directive, absent when the parser had to recover. */
-  semicolon: Span | undefined;
+  /** Offset of the `;` that ends a simple directive, absent when the parser had to recover. */
+  semicolon: number | undefined;
   block: Block | undefined;
   /** Body of a `*_by_lua_block`, kept verbatim (its content is Lua, not nginx). */
   luaBody: Span | undefined;

@@ -1,4 +1,4 @@
-import type { Block, Comment, Directive, ParsedFile, QuoteKind, Span, SyntaxProblem, Token } from './ast';
+import type { Block, Comment, Directive, ParsedFile, QuoteKind, SyntaxProblem, Token } from './ast';
 import { scanLuaBlock } from './luaBlock';
 
 const TAB = 9;
@@ -79,7 +79,9 @@ export function parseConfig(text: string, path: string): ParsedFile {
   const len = text.length;
   const stack: OpenBlock[] = [];
   let list = directives;
-  const words: Token[] = [];
+  // The statement being read: its name token, then its arguments.
+  let nameWord: Token | undefined;
+  let argWords: Token[] = [];
   let i = 0;
 
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']): void => {
@@ -89,11 +91,11 @@ export function parseConfig(text: string, path: string): ParsedFile {
   const currentParent = (): Directive | undefined => (stack.length ? stack[stack.length - 1].directive : undefined);
 
   const makeDirective = (end: number): Directive => {
-    const nameToken = words[0];
+    const nameToken = nameWord as Token;
     const d: Directive = {
       name: nameToken.value,
       nameToken,
-      args: words.slice(1),
+      args: argWords,
       start: nameToken.start,
       end,
       semicolon: undefined,
@@ -102,20 +104,30 @@ export function parseConfig(text: string, path: string): ParsedFile {
       parent: currentParent(),
       file: path,
     };
-    words.length = 0;
+    nameWord = undefined;
+    argWords = [];
     return d;
   };
 
-  const finishStatement = (semicolon: Span | undefined, end: number): Directive => {
+  const finishStatement = (semicolon: number | undefined, end: number): Directive => {
     const d = makeDirective(end);
     d.semicolon = semicolon;
     list.push(d);
     return d;
   };
 
+  const addWord = (token: Token): void => {
+    if (nameWord) argWords.push(token);
+    else nameWord = token;
+  };
+
+  /** The statement's text so far, for messages. */
+  const statementText = (): string => text.slice((nameWord as Token).start, (argWords.length ? argWords[argWords.length - 1] : (nameWord as Token)).end);
+  const lastWordEnd = (): number => (argWords.length ? argWords[argWords.length - 1] : (nameWord as Token)).end;
+
   const pushWord = (start: number, end: number, quote: QuoteKind): void => {
     const inner = quote ? text.slice(start + 1, end - 1) : text.slice(start, end);
-    words.push({ start, end, value: unescape(inner), raw: quote ? text.slice(start, end) : inner, quote });
+    addWord({ start, end, value: unescape(inner), raw: quote ? text.slice(start, end) : inner, quote });
   };
 
   while (i < len) {
@@ -132,8 +144,8 @@ export function parseConfig(text: string, path: string): ParsedFile {
     }
 
     if (c === SEMICOLON) {
-      if (words.length === 0) problem(i, i + 1, 'unexpected ";"');
-      else finishStatement({ start: i, end: i + 1 }, i + 1);
+      if (!nameWord) problem(i, i + 1, 'unexpected ";"');
+      else finishStatement(i, i + 1);
       i++;
       continue;
     }
@@ -141,11 +153,12 @@ export function parseConfig(text: string, path: string): ParsedFile {
     if (c === LBRACE) {
       if (stack.length >= MAX_NESTING_DEPTH) {
         problem(i, i + 1, `blocks nested deeper than ${MAX_NESTING_DEPTH} levels: the rest of the file is not analysed`);
-        words.length = 0;
+        nameWord = undefined;
+        argWords = [];
         break;
       }
       let directive: Directive | undefined;
-      if (words.length === 0) {
+      if (!nameWord) {
         problem(i, i + 1, 'unexpected "{"');
       } else {
         directive = makeDirective(i + 1);
@@ -173,10 +186,9 @@ export function parseConfig(text: string, path: string): ParsedFile {
     }
 
     if (c === RBRACE) {
-      if (words.length > 0) {
-        const last = words[words.length - 1];
-        problem(i, i + 1, `unexpected "}": expected ";" after "${text.slice(words[0].start, last.end)}"`);
-        finishStatement(undefined, last.end);
+      if (nameWord) {
+        problem(i, i + 1, `unexpected "}": expected ";" after "${statementText()}"`);
+        finishStatement(undefined, lastWordEnd());
       }
       const top = stack.pop();
       if (!top) {
@@ -204,7 +216,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
         let lineEnd = text.indexOf('\n', start);
         if (lineEnd < 0) lineEnd = len;
         problem(start, lineEnd, `unterminated string: the ${c === DQUOTE ? 'double' : 'single'} quote opened here is never closed`);
-        words.push({ start, end: lineEnd, value: unescape(text.slice(start + 1, lineEnd)), raw: text.slice(start, lineEnd), quote: c === DQUOTE ? '"' : "'" });
+        addWord({ start, end: lineEnd, value: unescape(text.slice(start + 1, lineEnd)), raw: text.slice(start, lineEnd), quote: c === DQUOTE ? '"' : "'" });
         finishStatement(undefined, lineEnd);
         i = lineEnd;
         continue;
@@ -241,10 +253,9 @@ export function parseConfig(text: string, path: string): ParsedFile {
     i = j;
   }
 
-  if (words.length > 0) {
-    const last = words[words.length - 1];
-    problem(len, len, `unexpected end of file, expecting ";" or "}" after "${text.slice(words[0].start, last.end)}"`);
-    finishStatement(undefined, last.end);
+  if (nameWord) {
+    problem(len, len, `unexpected end of file, expecting ";" or "}" after "${statementText()}"`);
+    finishStatement(undefined, lastWordEnd());
   } else if (stack.length > 0) {
     const innermost = stack[stack.length - 1];
     const name = innermost.directive ? `"${innermost.directive.name}"` : 'block';

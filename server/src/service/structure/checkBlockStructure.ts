@@ -31,8 +31,8 @@ export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
       }
       return false;
     }
-    if (d.semicolon && d.nameToken.quote === '' && BLOCK_DIRECTIVES.has(d.name) && !(d.name === 'server' && parent === 'upstream')) {
-      out.push(syntaxError(d.file, d.semicolon.start, d.semicolon.end, `directive "${d.name}" has no opening "{"`));
+    if (d.semicolon !== undefined && d.nameToken.quote === '' && BLOCK_DIRECTIVES.has(d.name) && !(d.name === 'server' && parent === 'upstream')) {
+      out.push(syntaxError(d.file, d.semicolon, d.semicolon + 1, `directive "${d.name}" has no opening "{"`));
     }
     return true;
   });
