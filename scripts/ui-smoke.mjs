@@ -252,5 +252,6 @@ try {
   if (rc === 0 && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
   else log(`kept ${tmp}`);
 }
-console.log(`ui-smoke: ${rc === 0 ? 'passed' : 'FAILED'}`);
+const passedChecks = checks.filter(([ok]) => ok).length;
+console.log(`ui-smoke: ${passedChecks} passed, ${checks.length - passedChecks + (rc === 0 ? 0 : checks.every(([ok]) => ok) ? 1 : 0)} failed`);
 process.exit(rc);
