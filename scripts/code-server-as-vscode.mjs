@@ -13,7 +13,7 @@
 // hasText? }, state?, timeoutMs? }; 200 {"ok":true} or 500 {"error": "..."}. test/e2e/suite/uiDriver.ts is its client.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from './headless-chromium.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,14 +152,7 @@ let exitCode = 1;
 let context;
 let timer;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    // Playwright rejects --user-data-dir in args: the profile is the first parameter.
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchHeadlessChromium(profile);
   page = context.pages()[0] ?? await context.newPage();
   const done = new Promise((resolve) => {
     void page.exposeFunction('codeAutomationLog', (_type, args) => {

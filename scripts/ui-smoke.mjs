@@ -11,7 +11,7 @@
 // Env: CODE_SERVER, CHROMIUM (executables), CS_VERBOSE=1 (code-server output), KEEP_TMP=1 (keep the temp dir).
 import { spawn, execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchHeadlessChromium } from './headless-chromium.mjs';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -155,13 +155,7 @@ async function quickOpen(name, shows) {
   await page.locator('.monaco-editor .view-lines', { hasText: shows }).first().waitFor({ timeout: 30000 });
 }
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  context = await launchHeadlessChromium(profile);
   page = context.pages()[0] ?? await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });

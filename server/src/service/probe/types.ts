@@ -257,17 +257,7 @@ export interface ProbeFinding {
 }
 
 /** The probe's full result: observation sections plus findings (the CLI's JSON, version 1). */
-export interface ProbeReport {
+export interface ProbeReport extends ProbeObservation {
   version: 1;
-  target: TargetObservation;
-  startedAt: string;
-  durationMs: number;
-  connectFailure?: ConnectFailure;
-  incomplete?: string;
-  certificate?: CertificateObservation;
-  stapling?: StaplingObservation;
-  sessions?: SessionsObservation;
-  protocols?: ProtocolsObservation;
-  ocspResponder?: OcspResponderObservation;
   findings: ProbeFinding[];
 }
