@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import type { ConfigTree } from '../../server/src/service/model/configTree';
@@ -12,6 +11,7 @@ import { applyEdits } from '../../server/src/service/fixes/applyFixes';
 import { DIRECTIVE_CHECKS, runDirectiveChecks } from '../../server/src/service/checks';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { CORPUS_DIR, nginxResults } from '../support/corpus';
+import { createMemoryHost } from '../support/memoryHost';
 
 /**
  * nginx -t's first error per corpus file: pass 2 (load_module lines commented out) where pass 1
@@ -30,14 +30,7 @@ function nginxFirstErrors(): Map<string, string> {
 
 /** A tree over in-memory files (absolute paths under /conf). */
 function memoryTree(files: Record<string, string>, main = '/conf/nginx.conf', rootContext?: string[]): ConfigTree {
-  const host: ConfigHost = {
-    readFile: (f) => (f in files ? { kind: 'text', text: files[f], version: '1' } : { kind: 'error', reason: 'not-found', message: `no ${f}` }),
-    listDirectory: (dir) => {
-      const names = Object.keys(files).filter((f) => path.dirname(f) === dir).map((f) => ({ name: path.basename(f), isDirectory: false }));
-      return names.length ? names : undefined;
-    },
-    exists: (f) => f in files,
-  };
+  const host = createMemoryHost(files);
   return loadConfig(main, { host, rootContext });
 }
 

@@ -97,3 +97,32 @@ test('--fix writes the fixes atomically and the result re-checks without those f
   const afterFix = JSON.parse(run(['check', '--format', 'json', main]).stdout);
   assert.ok(!afterFix.diagnostics.some((d: { code: string }) => d.code === 'session-tickets-mismatch'));
 });
+
+test('symlinked sites: --fix edits the file the link points to and keeps the link; each file is checked once', () => {
+  const dir = project('links', {
+    'nginx.conf': 'events {}\nhttp {\n  include sites-enabled/*;\n}\n',
+    'sites-available/default': 'server {\n    listen 443 ssl default_server;\n    ssl_certificate /nonexistent/a.pem;\n    ssl_certificate_key /nonexistent/a.key;\n}\n',
+    'sites-available/shop': 'server {\n    listen 443 ssl;\n    server_name shop.example;\n    ssl_certificate /nonexistent/b.pem;\n    ssl_certificate_key /nonexistent/b.key;\n    ssl_session_tickets off;\n}\n',
+  });
+  fs.mkdirSync(path.join(dir, 'sites-enabled'));
+  fs.symlinkSync('../sites-available/default', path.join(dir, 'sites-enabled/default'));
+  fs.symlinkSync('../sites-available/shop', path.join(dir, 'sites-enabled/shop'));
+  fs.symlinkSync('../sites-available/gone', path.join(dir, 'sites-enabled/gone'));
+  const out = JSON.parse(run(['check', '--format', 'json', dir]).stdout);
+  const keys = out.diagnostics.map((d: { file: string; code: string }) => `${path.relative(dir, d.file)} ${d.code}`);
+  assert.equal(keys.filter((k: string) => k.endsWith('session-tickets-mismatch')).length, 1, keys.join('\n'));
+  assert.deepEqual(keys.filter((k: string) => k.includes('include-not-found') || k.includes('file-unreadable')), ['nginx.conf include-not-found']);
+  run(['check', '--fix', path.join(dir, 'nginx.conf')]);
+  assert.ok(fs.lstatSync(path.join(dir, 'sites-enabled/default')).isSymbolicLink());
+  assert.match(fs.readFileSync(path.join(dir, 'sites-available/default'), 'utf8'), /ssl_session_tickets off;/);
+});
+
+test('a PATH that cannot be analysed exits with 2: a binary file, a directory without configs', () => {
+  const dir = project('unusable', { 'bin.conf': '\u0000\u0001', 'empty/readme.txt': 'nothing' });
+  const binary = run(['check', path.join(dir, 'bin.conf')]);
+  assert.equal(binary.status, 2);
+  assert.match(binary.stderr, /binary file/);
+  const empty = run(['check', path.join(dir, 'empty')]);
+  assert.equal(empty.status, 2);
+  assert.match(empty.stderr, /no nginx configuration/);
+});

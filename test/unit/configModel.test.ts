@@ -74,6 +74,12 @@ test('a missing plain include is an error on its path; a cycle is reported once'
   assert.match(cycles[0].message, /a\.conf → b\.conf → a\.conf/);
 });
 
+test('a quoted "include" is followed too: nginx matches the name whether quoted or not', (t) => {
+  const dir = tree({ 'nginx.conf': 'http { "include" site.conf; }', 'site.conf': 'marker quoted;' });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  assert.deepEqual(order(path.join(dir, 'nginx.conf')), ['quoted']);
+});
+
 test('each file is parsed once per version, even when included twice', (t) => {
   const dir = tree({ 'nginx.conf': 'http { server { include s.conf; } server { include s.conf; } }', 's.conf': 'marker s;' });
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

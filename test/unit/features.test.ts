@@ -5,23 +5,14 @@ import type { ConfigHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import type { ConfigTree } from '../../server/src/service/model/configTree';
 import { completeAt, definitionAt, documentLinks, documentSymbols, hoverAt, workspaceSymbols } from '../../server/src/service/features';
+import { createMemoryHost } from '../support/memoryHost';
 
 interface Memory { tree: ConfigTree; host: ConfigHost; reads: string[] }
 
 /** A tree over in-memory files; `reads` records every file the service opened. */
 function memory(files: Record<string, string>, main = '/etc/nginx/nginx.conf', rootContext?: string[]): Memory {
   const reads: string[] = [];
-  const host: ConfigHost = {
-    readFile: (f) => {
-      reads.push(f);
-      return f in files ? { kind: 'text', text: files[f], version: '1' } : { kind: 'error', reason: 'not-found', message: `no ${f}` };
-    },
-    listDirectory: (dir) => {
-      const names = [...new Set(Object.keys(files).filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1).split('/')[0]))];
-      return names.length ? names.map((n) => ({ name: n, isDirectory: !(`${dir}/${n}` in files) })) : undefined;
-    },
-    exists: (f) => f in files,
-  };
+  const host = createMemoryHost(files, (f) => reads.push(f));
   return { tree: loadConfig(main, { host, rootContext }), host, reads };
 }
 

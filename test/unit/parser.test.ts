@@ -156,3 +156,16 @@ test('never throws on arbitrary input', () => {
     for (const p of parsed.problems) assert.ok(p.start >= 0 && p.end <= s.length && p.start <= p.end);
   }
 });
+
+test('a byte-order mark is reported with a fix, and the rest is read as if it were absent', () => {
+  const parsed = parseConfig('\ufeffevents {}\nhttp {}\n', '/t.conf');
+  assert.equal(parsed.problems.length, 1);
+  assert.deepEqual([parsed.problems[0].start, parsed.problems[0].end], [0, 1]);
+  assert.deepEqual(parsed.problems[0].fix, { title: 'Remove the byte-order mark', start: 0, end: 1, newText: '' });
+  assert.deepEqual(parsed.directives.map((d) => d.name), ['events', 'http']);
+});
+
+test('a } glued to a quoted string is one error, as nginx stops once there', () => {
+  const text = 'http {\n  return 200 "a"}\n';
+  assert.deepEqual(problems(text).map((p) => p.message), ['unexpected "}" after a quoted string: a space, ";" or "{" must follow it']);
+});

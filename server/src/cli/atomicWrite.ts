@@ -1,20 +1,37 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Writes a file by writing a sibling temporary file and renaming it over, keeping the mode. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.nginx-tls-${process.pid}.tmp`);
-  let mode: number | undefined;
+interface Staged {
+  target: string;
+  tmp: string;
+}
+
+function stage(file: string, text: string): Staged {
+  // A symlinked file (sites-enabled → sites-available) is edited where it points, keeping the link.
+  const target = fs.realpathSync(file);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.nginx-tls-${process.pid}.tmp`);
+  const stat = fs.statSync(target);
+  fs.writeFileSync(tmp, text, { mode: stat.mode & 0o7777 });
   try {
-    mode = fs.statSync(file).mode & 0o7777;
+    fs.chownSync(tmp, stat.uid, stat.gid);
   } catch {
-    mode = undefined;
+    // Not permitted for other users' files unless root: the new file keeps the writer's owner.
   }
+  return { target, tmp };
+}
+
+/**
+ * Writes several files all or nothing as far as the file system allows: every new text is
+ * written to a temporary file beside its target first (mode and owner kept), and only when all
+ * of them are written are they renamed over their targets.
+ */
+export function writeFilesAtomically(files: ReadonlyMap<string, string>): void {
+  const staged: Staged[] = [];
   try {
-    fs.writeFileSync(tmp, text, { mode });
-    fs.renameSync(tmp, file);
+    for (const [file, text] of files) staged.push(stage(file, text));
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    for (const s of staged) fs.rmSync(s.tmp, { force: true });
     throw err;
   }
+  for (const s of staged) fs.renameSync(s.tmp, s.target);
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { checkPaths } from '../service/checkPaths';
 import { createNodeHost } from '../service/model/configHost';
 import { planFixes } from '../service/fixes/applyFixes';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFilesAtomically } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
 import { PROBE_USAGE } from './probeUsage';
@@ -54,22 +54,24 @@ function runCheck(argv: string[]): number {
   };
   if (args.flags.fix) {
     const plan = planFixes(result.diagnostics, textOf);
-    for (const [file, text] of plan.files) {
-      try {
-        writeFileAtomic(file, text);
-      } catch (err) {
-        process.stderr.write(`nginx-tls: cannot write ${file}: ${(err as Error).message}\n`);
-        return ExitCode.UsageOrIo;
-      }
+    try {
+      writeFilesAtomically(plan.files);
+    } catch (err) {
+      process.stderr.write(`nginx-tls: no fix written: ${(err as Error).message}\n`);
+      return ExitCode.UsageOrIo;
     }
     for (const s of plan.skipped) process.stderr.write(`nginx-tls: fix not applied: ${s.title}: ${s.reason}\n`);
-    if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix(es) in ${plan.files.size} file(s)\n`);
+    if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix${plan.applied === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
     result = checkPaths(args.positionals, createNodeHost(), {});
   }
   const json = toJsonDiagnostics(result.diagnostics, textOf);
+  const unusable = result.trees.flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && (d.code === 'file-unreadable' || d.code === 'binary-file')));
   const filesChecked = new Set(result.trees.flatMap((t) => [...t.files.keys()])).size;
   if (format === 'json') process.stdout.write(JSON.stringify({ version: 1, diagnostics: json }, null, 2) + '\n');
   else process.stdout.write(formatText(json, filesChecked, process.cwd()));
+  for (const d of unusable) process.stderr.write(`nginx-tls: ${d.message}\n`);
+  for (const dir of result.emptyDirectories) process.stderr.write(`nginx-tls: ${dir}: no nginx configuration (nginx.conf or *.conf) in this directory\n`);
+  if (unusable.length || result.emptyDirectories.length) return ExitCode.UsageOrIo;
   return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.Errors : ExitCode.Clean;
 }
 

@@ -97,7 +97,9 @@ async function probe(argv: string[]): Promise<number> {
   }
 
   if (format === 'json') {
-    const json = { ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
+    // The documented sections are always present: null where the probe did not get that far.
+    const sections = { certificate: null, stapling: null, sessions: null, protocols: null, ocspResponder: null };
+    const json = { ...sections, ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     process.stdout.write(formatProbeReport(report, { locate: (location) => describeLocation(location, tree) }));

@@ -25,12 +25,20 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
  * Code actions from the fixes carried on the diagnostics (no per-rule logic here): one quick-fix
  * per fix, and the "fix all" source action with every non-overlapping first fix.
  */
-export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[]): CodeAction[] {
+export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[], version: number | undefined): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
+  // Fixes carry the document version they were computed for: an edit for older text would land
+  // at the wrong place, so a stale diagnostic takes its fixes from the current analysis instead.
+  const current = (d: Diagnostic): Diagnostic | undefined => {
+    if ((d.data as DiagnosticData | undefined)?.version === version) return d;
+    return allDiagnostics.find((f) => f.code === d.code && f.message === d.message);
+  };
   if (wants(CodeActionKind.QuickFix)) {
-    for (const d of params.context.diagnostics) {
+    for (const stale of params.context.diagnostics) {
+      const d = current(stale);
+      if (!d) continue;
       fixesOf(d).forEach((fix, i) => {
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit([fix]) });
       });
@@ -40,6 +48,7 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
     const taken: LspFix[] = [];
     const takenEdits: { uri: string; edit: TextEdit }[] = [];
     for (const d of allDiagnostics) {
+      if ((d.data as DiagnosticData | undefined)?.version !== version) continue;
       const fix = fixesOf(d)[0];
       if (!fix) continue;
       const same = (e: LspFix['edits'][number]): boolean => takenEdits.some((t) => t.uri === e.uri && t.edit.newText === e.newText &&

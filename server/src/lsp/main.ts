@@ -33,6 +33,7 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const published = new Map<string, Diagnostic[]>();
+const analysedVersions = new Map<string, number>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
 const timers = new Map<string, NodeJS.Timeout>();
@@ -103,6 +104,7 @@ function analyzeNow(uri: string): void {
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
+    analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
     publish(uri);
   } catch (err) {
@@ -188,7 +190,9 @@ documents.onDidClose((e) => {
   timers.delete(e.document.uri);
   generations.delete(e.document.uri);
   published.delete(e.document.uri);
+  analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);
+  probeDiagnostics.forget(e.document.uri);
   const file = filePathOf(e.document.uri);
   if (file) cache.delete(file);
   connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -197,7 +201,17 @@ documents.onDidClose((e) => {
 
 connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
 
-connection.onCodeAction((params) => provideCodeActions(params, published.get(params.textDocument.uri) ?? []));
+connection.onCodeAction((params) => {
+  const uri = params.textDocument.uri;
+  const doc = documents.get(uri);
+  if (!doc) return [];
+  if (analysedVersions.get(uri) !== doc.version && timers.has(uri)) {
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+    analyzeNow(uri);
+  }
+  return provideCodeActions(params, published.get(uri) ?? [], doc.version);
+});
 connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.uri));
 registerEditorFeatures(connection, {
   currentTree(uri) {

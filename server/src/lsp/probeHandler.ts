@@ -71,6 +71,11 @@ export class ProbeDiagnostics {
     return kept.map((e) => e.diagnostic);
   }
 
+  /** Drops the probe diagnostics of a closed document. */
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+  }
+
   /** Replaces every probe diagnostic; returns the URIs whose diagnostics changed. */
   replace(next: Map<string, { diagnostic: Diagnostic; lineText: string }[]>): string[] {
     const changed = new Set([...this.byUri.keys(), ...next.keys()]);

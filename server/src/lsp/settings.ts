@@ -27,6 +27,15 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   probe: { connect: '', caFile: '', warmupMs: 2000, timeoutMs: 15000 },
 };
 
+/** `resolver` addresses only (IPv4, [IPv6] or host names, each with an optional :port): nothing that could end the directive. */
+const RESOLVER_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
+/** Whether a `nginxTls.quickFix.resolvers` value is safe to paste into a `resolver` directive. */
+export function isResolverList(value: string): boolean {
+  const parts = value.trim().split(/\s+/);
+  return parts.length > 0 && parts[0] !== '' && parts.every((p) => RESOLVER_ADDRESS.test(p));
+}
+
 const SEVERITY_SETTINGS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** Reads the settings object the client returns, keeping defaults for missing or mistyped values. */
@@ -47,7 +56,7 @@ export function toServerSettings(raw: unknown): ServerSettings {
     maxFileSize: num(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
     nginxVersion: version,
-    resolvers: typeof quickFix.resolvers === 'string' && quickFix.resolvers.trim() ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
+    resolvers: typeof quickFix.resolvers === 'string' && isResolverList(quickFix.resolvers) ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
     expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
     severities,
     probe: {

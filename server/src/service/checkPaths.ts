@@ -14,6 +14,8 @@ const MAX_FILES_PER_DIRECTORY_TREE = 20000;
 export interface CheckResult {
   trees: ConfigTree[];
   diagnostics: ConfigDiagnostic[];
+  /** Directories given that hold no nginx.conf or *.conf file. */
+  emptyDirectories: string[];
 }
 
 function isConfigCandidate(name: string): boolean {
@@ -49,17 +51,21 @@ export function findConfigCandidates(dir: string, host: ConfigHost): string[] {
 export function checkPaths(paths: string[], host: ConfigHost, settings: AnalysisSettings): CheckResult {
   const cache = new ParseCache();
   const trees: ConfigTree[] = [];
+  // Canonical paths, so that a sites-available file reached through a sites-enabled link counts once.
   const covered = new Set<string>();
+  const emptyDirectories: string[] = [];
   const analyse = (root: string, prefix?: string): void => {
     const tree = loadConfig(root, { host, cache, prefix, prefixIsGuess: prefix !== undefined });
     trees.push(tree);
-    for (const f of tree.files.keys()) covered.add(f);
+    for (const f of [...tree.files.keys(), ...tree.includedPaths]) covered.add(host.realpath(f));
   };
   for (const p of paths) {
     const abs = path.resolve(p);
     if (host.listDirectory(abs) !== undefined) {
-      for (const candidate of findConfigCandidates(abs, host)) {
-        if (covered.has(candidate)) continue;
+      const candidates = findConfigCandidates(abs, host);
+      if (candidates.length === 0) emptyDirectories.push(abs);
+      for (const candidate of candidates) {
+        if (covered.has(host.realpath(candidate))) continue;
         analyse(candidate, path.basename(candidate) === 'nginx.conf' ? undefined : nearestMainDirectory(candidate, abs, host));
       }
     } else {
@@ -67,7 +73,7 @@ export function checkPaths(paths: string[], host: ConfigHost, settings: Analysis
     }
   }
   const diagnostics = sortAndDedupe(trees.flatMap((t) => analyzeTree(t, settings)));
-  return { trees, diagnostics };
+  return { trees, diagnostics, emptyDirectories };
 }
 
 /** The folder of the closest nginx.conf between a file and the checked directory (nginx's prefix). */

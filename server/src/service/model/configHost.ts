@@ -15,6 +15,8 @@ export interface ConfigHost {
   /** Entries of a directory (names only), or undefined when it cannot be listed. */
   listDirectory(dir: string): { name: string; isDirectory: boolean }[] | undefined;
   exists(file: string): boolean;
+  /** The file's canonical path (symlinks resolved), or the path itself when it cannot be resolved. */
+  realpath(file: string): string;
 }
 
 function describeErrno(err: unknown): string {
@@ -95,6 +97,13 @@ export function createNodeHost(options: { maxFileSize?: number; overlay?: (file:
     },
     exists(file) {
       return fs.existsSync(file);
+    },
+    realpath(file) {
+      try {
+        return fs.realpathSync(file);
+      } catch {
+        return file;
+      }
     },
   };
 }

@@ -16,6 +16,8 @@ export interface ConfigTree {
   includes: Map<Directive, string[]>;
   /** Syntax errors of every file, include and file problems. */
   diagnostics: ConfigDiagnostic[];
+  /** Every file an `include` named or matched, loaded or not (a dangling link, a directory...). */
+  includedPaths: Set<string>;
 }
 
 /**

@@ -55,7 +55,7 @@ function syntaxDiagnostics(parsed: ParsedFile): ConfigDiagnostic[] {
     severity: 'error' as const,
     code: 'syntax-error',
     message: p.message,
-    fixes: [],
+    fixes: p.fix ? [{ title: p.fix.title, edits: [{ file: parsed.path, start: p.fix.start, end: p.fix.end, newText: p.fix.newText }] }] : [],
     related: (p.related ?? []).map((r) => ({ file: parsed.path, ...r })),
   }));
 }
@@ -65,7 +65,7 @@ function includeDirectives(parsed: ParsedFile): Directive[] {
   const out: Directive[] = [];
   const visit = (list: readonly Directive[]): void => {
     for (const d of list) {
-      if (d.name === 'include' && d.nameToken.quote === '') out.push(d);
+      if (d.name === 'include') out.push(d);
       if (d.block && !d.luaBody) visit(d.block.children);
     }
   };
@@ -86,6 +86,7 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
   const includes = new Map<Directive, string[]>();
   const diagnostics: ConfigDiagnostic[] = [];
   const processed = new Set<string>();
+  const includedPaths = new Set<string>();
   const missingSeverity: Severity = options.prefixIsGuess ? 'warning' : 'error';
 
   const parseFile = (file: string, result: Extract<ReadResult, { kind: 'text' }>): ParsedFile => {
@@ -123,6 +124,7 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     }
     const loaded: string[] = [];
     for (const file of candidates) {
+      includedPaths.add(file);
       if (stack.includes(file)) {
         const chain = [...stack.slice(stack.indexOf(file)), file].map((f) => path.relative(prefix, f) || f).join(' → ');
         report('error', 'include-cycle', `include cycle: ${chain}; nginx would include these files forever`);
@@ -163,5 +165,5 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     rootContext = options.rootContext ?? inferRootContext(parsed);
     followIncludes(parsed, [main]);
   }
-  return { mainFile: main, prefix, rootContext, files, includes, diagnostics };
+  return { mainFile: main, prefix, rootContext, files, includes, diagnostics, includedPaths };
 }

@@ -46,6 +46,8 @@ export interface Directive extends Span {
 export interface SyntaxProblem extends Span {
   message: string;
   related?: { start: number; end: number; message: string }[];
+  /** A replacement that repairs the problem, when one is certain. */
+  fix?: { title: string; start: number; end: number; newText: string };
 }
 
 /** The result of parsing one file: never thrown, always this. */

@@ -14,6 +14,7 @@ const SEMICOLON = 59;
 const BACKSLASH = 92;
 const LBRACE = 123;
 const RBRACE = 125;
+const BYTE_ORDER_MARK = 0xfeff;
 
 const ORDINARY = 0;
 const ENDS_WORD = 1;
@@ -83,6 +84,15 @@ export function parseConfig(text: string, path: string): ParsedFile {
   let nameWord: Token | undefined;
   let argWords: Token[] = [];
   let i = 0;
+  if (text.charCodeAt(0) === BYTE_ORDER_MARK) {
+    problems.push({
+      start: 0,
+      end: 1,
+      message: 'the file starts with a UTF-8 byte-order mark: nginx reads it as part of the first directive\'s name and fails with unknown directive',
+      fix: { title: 'Remove the byte-order mark', start: 0, end: 1, newText: '' },
+    });
+    i = 1;
+  }
 
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']): void => {
     problems.push(related ? { start, end, message, related } : { start, end, message });
@@ -187,7 +197,9 @@ export function parseConfig(text: string, path: string): ParsedFile {
 
     if (c === RBRACE) {
       if (nameWord) {
-        problem(i, i + 1, `unexpected "}": expected ";" after "${statementText()}"`);
+        // After `"quoted"}` nginx stops at the `}` once; the quote check already reported it.
+        const reported = problems.length > 0 && problems[problems.length - 1].start === i;
+        if (!reported) problem(i, i + 1, `unexpected "}": expected ";" after "${statementText()}"`);
         finishStatement(undefined, lastWordEnd());
       }
       const top = stack.pop();
