@@ -126,3 +126,17 @@ test('a PATH that cannot be analysed exits with 2: a binary file, a directory wi
   assert.equal(empty.status, 2);
   assert.match(empty.stderr, /no nginx configuration/);
 });
+
+test('probe JSON keeps every documented section, null where the probe did not get that far', async () => {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const r = run(['probe', '--format', 'json', '--timeout-ms', '3000', `127.0.0.1:${port}`]);
+  assert.equal(r.status, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  for (const key of ['version', 'target', 'certificate', 'stapling', 'sessions', 'protocols', 'ocspResponder', 'findings']) assert.ok(key in out, key);
+  assert.equal(out.certificate, null);
+  assert.deepEqual(out.findings.map((f: { code: string }) => f.code), ['probe-connect-failed']);
+});
