@@ -1,6 +1,7 @@
 import type { Rule } from './rule';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
+import { certificateMissing } from './certificate-missing';
 import { certificateNameMismatch } from './certificate-name-mismatch';
 import { certificateUnreadable } from './certificate-unreadable';
 import { certificateVariablePath } from './certificate-variable-path';
@@ -17,6 +18,7 @@ import { staplingWithoutResolver } from './stapling-without-resolver';
 export const RULES: readonly Rule[] = [
   certificateExpired,
   certificateExpiring,
+  certificateMissing,
   certificateNameMismatch,
   certificateUnreadable,
   certificateVariablePath,
