@@ -59,9 +59,11 @@ const SCENARIO_LIST: Scenario[] = [
   {
     name: 'certbot-session-tickets',
     findings: [
+      ['protocols-from-default-server', 'sites-enabled/blog.example.com', 9],
       ['session-tickets-mismatch', 'sites-enabled/blog.example.com', 9],
       ['session-settings-from-default-server', 'sites-enabled/blog.example.com', 9],
       ['session-settings-from-default-server', 'sites-enabled/blog.example.com', 9],
+      ['protocols-from-default-server', 'sites-enabled/wiki.example.com', 9],
       ['session-tickets-mismatch', 'sites-enabled/wiki.example.com', 9],
       ['session-settings-from-default-server', 'sites-enabled/wiki.example.com', 9],
       ['session-settings-from-default-server', 'sites-enabled/wiki.example.com', 9],

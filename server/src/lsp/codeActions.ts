@@ -17,7 +17,7 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   const before = (p: { line: number; character: number }, q: { line: number; character: number }): boolean =>
     p.line < q.line || (p.line === q.line && p.character < q.character);
   const empty = (e: TextEdit): boolean => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character;
-  if (empty(a) && empty(b)) return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+  if (empty(a) && empty(b)) return false;
   return before(a.range.start, b.range.end) && before(b.range.start, a.range.end);
 }
 

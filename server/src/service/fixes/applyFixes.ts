@@ -24,7 +24,8 @@ function sameEdit(a: TextEdit, b: TextEdit): boolean {
 
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (a.file !== b.file) return false;
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  // Two insertions never clash, even at one offset: both texts go in.
+  if (a.start === a.end && b.start === b.end) return false;
   return a.start < b.end && b.start < a.end;
 }
 

@@ -6,6 +6,7 @@ import { certificateNameMismatch } from './certificate-name-mismatch';
 import { certificateUnreadable } from './certificate-unreadable';
 import { certificateVariablePath } from './certificate-variable-path';
 import { mustStapleWithoutStapling } from './must-staple-without-stapling';
+import { protocolsFromDefaultServer } from './protocols-from-default-server';
 import { resolverWithoutTimeout } from './resolver-without-timeout';
 import { sessionSettingsFromDefaultServer } from './session-settings-from-default-server';
 import { sessionTicketsMismatch } from './session-tickets-mismatch';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   certificateUnreadable,
   certificateVariablePath,
   mustStapleWithoutStapling,
+  protocolsFromDefaultServer,
   resolverWithoutTimeout,
   sessionSettingsFromDefaultServer,
   sessionTicketsMismatch,
