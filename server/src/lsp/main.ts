@@ -57,11 +57,16 @@ function openDocumentFor(file: string): TextDocument | undefined {
   return documents.get(pathToFileURL(file).toString());
 }
 
-/** The bundled docs page of a rule, opened from the diagnostic's code link. */
+const docsLinks = new Map<string, string | undefined>();
+
+/** The bundled docs page of a rule, opened from the diagnostic's code link (looked up once per code). */
 function docsLink(code: string): string | undefined {
   if (!DOCUMENTED_CODES.has(code)) return undefined;
-  const page = path.join(__dirname, '..', ruleDocsPath(code));
-  return fs.existsSync(page) ? pathToFileURL(page).toString() : undefined;
+  if (!docsLinks.has(code)) {
+    const page = path.join(__dirname, '..', ruleDocsPath(code));
+    docsLinks.set(code, fs.existsSync(page) ? pathToFileURL(page).toString() : undefined);
+  }
+  return docsLinks.get(code);
 }
 
 /** The file system as the service sees it: open documents' unsaved contents win over the disk. */

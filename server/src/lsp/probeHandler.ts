@@ -6,10 +6,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { probeConfiguredServer } from '../probe/probeConfiguredServer';
 import { LineIndex } from '../service/lineIndex';
 import type { ConfigTree } from '../service/model/configTree';
+import { isProbeableName } from '../service/probe/expectationFromConfig';
 import { renderProbeReportHtml } from '../service/probe/renderProbeReportHtml';
 import { formatProbeReport } from '../service/probe/formatProbeReport';
 import type { ProbeFinding } from '../service/probe/types';
-import { buildServerModel, type HttpServer } from '../service/tls/serverModel';
+import { buildServerModel, type HttpServer, type ServerModel } from '../service/tls/serverModel';
 import { DIAGNOSTIC_SOURCE, type ProbeCandidate, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult } from './protocol';
 
 /** The `nginxTls.probe.*` settings. */
@@ -32,15 +33,10 @@ export interface ProbeHost {
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning } as const;
 
-/** Whether a server_name can be probed: a literal host name, not a wildcard, regex or catch-all. */
-function probeableName(name: string): boolean {
-  return name !== '' && name !== '_' && !name.startsWith('~') && !name.includes('*') && !name.includes('$') && !name.startsWith('.');
-}
-
 function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | undefined {
   const listen = server.listens.find((l) => l.ssl && l.port !== undefined);
   if (!server.tls || !listen?.port) return undefined;
-  const names = server.names.map((n) => n.value).filter(probeableName);
+  const names = server.names.map((n) => n.value).filter(isProbeableName);
   const d = server.directive;
   return {
     offset: d.start,
@@ -52,10 +48,10 @@ function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | und
 }
 
 /** The TLS servers of one file, as probe candidates. */
-function candidatesIn(tree: ConfigTree, file: string): ProbeCandidate[] {
+function candidatesIn(tree: ConfigTree, file: string, model: ServerModel = buildServerModel(tree)): ProbeCandidate[] {
   const text = tree.files.get(file)?.text ?? '';
   const index = new LineIndex(text);
-  return buildServerModel(tree).servers.filter((s) => s.directive.file === file).flatMap((s) => candidateOf(s, index) ?? []);
+  return model.servers.filter((s) => s.directive.file === file).flatMap((s) => candidateOf(s, index) ?? []);
 }
 
 /** Probe findings shown on config lines until the next probe or an edit of those lines. */
@@ -103,11 +99,11 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     const file = fileOf(params.uri);
     const tree = host.treeFor(params.uri);
     if (!file || !tree) return { candidates: [], reason: 'this file has not been analysed yet' };
-    const all = candidatesIn(tree, file);
+    const model = buildServerModel(tree);
+    const all = candidatesIn(tree, file, model);
     if (all.length === 0) return { candidates: [], reason: 'no server block with an ssl listen in this file' };
     const text = tree.files.get(file)?.text ?? '';
     const at = params.offset ?? (params.position ? new LineIndex(text).offsetAt(params.position) : undefined);
-    const model = buildServerModel(tree);
     const containing = at === undefined ? undefined : model.servers.find((s) => s.directive.file === file && s.directive.start <= at && at <= s.directive.end);
     const picked = containing ? all.filter((c) => c.offset === containing.directive.start) : [];
     return { candidates: picked.length ? picked : all };

@@ -4,6 +4,7 @@ import { sortAndDedupe } from './diagnostics';
 import type { ConfigHost } from './model/configHost';
 import type { ConfigTree } from './model/configTree';
 import { loadConfig } from './model/loadConfig';
+import { nearestMainConfigDirectory } from './model/locateMainConfig';
 import { ParseCache } from './model/parseCache';
 import { analyzeTree, type AnalysisSettings } from './analyzeTree';
 
@@ -66,7 +67,7 @@ export function checkPaths(paths: string[], host: ConfigHost, settings: Analysis
       if (candidates.length === 0) emptyDirectories.push(abs);
       for (const candidate of candidates) {
         if (covered.has(host.realpath(candidate))) continue;
-        analyse(candidate, path.basename(candidate) === 'nginx.conf' ? undefined : nearestMainDirectory(candidate, abs, host));
+        analyse(candidate, path.basename(candidate) === 'nginx.conf' ? undefined : nearestMainConfigDirectory(candidate, host, abs));
       }
     } else {
       analyse(abs);
@@ -74,14 +75,4 @@ export function checkPaths(paths: string[], host: ConfigHost, settings: Analysis
   }
   const diagnostics = sortAndDedupe(trees.flatMap((t) => analyzeTree(t, settings)));
   return { trees, diagnostics, emptyDirectories };
-}
-
-/** The folder of the closest nginx.conf between a file and the checked directory (nginx's prefix). */
-function nearestMainDirectory(file: string, top: string, host: ConfigHost): string | undefined {
-  let dir = path.dirname(file);
-  for (;;) {
-    if (host.exists(path.join(dir, 'nginx.conf'))) return dir;
-    if (dir === top || path.dirname(dir) === dir) return undefined;
-    dir = path.dirname(dir);
-  }
 }

@@ -27,24 +27,34 @@ export function loadConfigFor(file: string, options: LocateOptions): ConfigTree 
     const tree = load(options.mainConfig);
     if (tree.files.has(target)) return tree;
   }
-  let guessedPrefix: string | undefined;
-  let dir = path.dirname(target);
-  for (let level = 0; level < MAX_LEVELS_UP; level++) {
-    const candidate = path.join(dir, MAIN_CONFIG_NAME);
-    if (candidate === target) return load(target);
-    if (options.host.exists(candidate)) {
-      guessedPrefix ??= dir;
-      const tree = load(candidate);
-      if (tree.files.has(target)) return tree;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+  if (path.basename(target) === MAIN_CONFIG_NAME) return load(target);
+  for (const dir of mainConfigDirectoriesAbove(target, options.host)) {
+    const tree = load(path.join(dir, MAIN_CONFIG_NAME));
+    if (tree.files.has(target)) return tree;
   }
   return loadConfig(target, {
     host: options.host,
     cache: options.cache,
-    prefix: guessedPrefix ?? path.dirname(target),
+    prefix: nearestMainConfigDirectory(target, options.host) ?? path.dirname(target),
     prefixIsGuess: true,
   });
+}
+
+/**
+ * The folders holding an `nginx.conf`, from a file's own folder upwards: at most a few levels,
+ * or up to and including `top` when given.
+ */
+export function* mainConfigDirectoriesAbove(file: string, host: ConfigHost, top?: string): Generator<string> {
+  let dir = path.dirname(file);
+  for (let level = 0; top !== undefined || level < MAX_LEVELS_UP; level++) {
+    if (host.exists(path.join(dir, MAIN_CONFIG_NAME))) yield dir;
+    const parent = path.dirname(dir);
+    if (dir === top || parent === dir) return;
+    dir = parent;
+  }
+}
+
+/** The folder of the closest `nginx.conf` above a file (nginx's prefix for a file analysed alone). */
+export function nearestMainConfigDirectory(file: string, host: ConfigHost, top?: string): string | undefined {
+  return mainConfigDirectoriesAbove(file, host, top).next().value ?? undefined;
 }

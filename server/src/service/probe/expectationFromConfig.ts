@@ -80,7 +80,7 @@ function chooseServer(servers: HttpServer[], selection: ServerSelection): { serv
   const wanted = selection.serverName?.toLowerCase().replace(/\.$/, '');
   if (wanted === undefined) {
     for (const server of candidates) {
-      const plain = server.names.map((n) => n.value).find(isPlainName);
+      const plain = server.names.map((n) => n.value).find(isProbeableName);
       if (plain) return { server, serverName: plain };
     }
     return undefined;
@@ -102,8 +102,9 @@ function defaultServerOf(model: ServerModel, listen: Listen): HttpServer | undef
   return model.sockets.find((socket) => socket.socket === listen.socket)?.defaultServer;
 }
 
-function isPlainName(name: string): boolean {
-  return name !== '' && name !== '_' && !name.includes('*') && !name.startsWith('.') && !name.startsWith('~');
+/** Whether a server_name can be connected to: a literal host name, not a wildcard, regex, variable or catch-all. */
+export function isProbeableName(name: string): boolean {
+  return name !== '' && name !== '_' && !name.includes('*') && !name.startsWith('.') && !name.startsWith('~') && !name.includes('$');
 }
 
 function argument(directive: Directive | undefined): string | undefined {
