@@ -10,7 +10,7 @@ import { NginxParser } from 'nginx-conf/dist/src/parser';
 import { parseConfig } from '../server/src/service/parser/parseConfig';
 import { createNodeHost } from '../server/src/service/model/configHost';
 import { loadConfig } from '../server/src/service/model/loadConfig';
-import { checkBlockStructure } from '../server/src/service/structure/checkBlockStructure';
+import { checkBlockStructure } from '../server/src/service/checks/checkBlockStructure';
 import { runDirectiveChecks } from '../server/src/service/checks';
 import { analyzeTree, runRules } from '../server/src/service/analyzeTree';
 import { DEFAULT_RULE_SETTINGS } from '../server/src/service/rules/rule';

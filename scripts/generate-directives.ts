@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildTable, debianVersionOf, nginxVersionOf, type SourceTree } from '../server/src/service/directives/buildTable';
+import { buildTable, debianVersionOf, nginxVersionOf, type SourceTree } from './directives/buildTable';
 import type { DirectiveTableFile } from '../server/src/service/directives/tableFormat';
 
 /** A Debian source package at an exact version. */

@@ -5,7 +5,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { probeServer } from '../../server/src/probe/probeServer';
+import { probeServer } from '../../server/src/network/probeServer';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';

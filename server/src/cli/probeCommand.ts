@@ -2,7 +2,7 @@
 // --config, with what the nginx config says.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probeServer } from '../probe/probeServer';
+import { probeServer } from '../network/probeServer';
 import { readCertificateFile } from '../service/certificates/readCertificateFile';
 import { LineIndex, type Position } from '../service/lineIndex';
 import { createNodeHost } from '../service/model/configHost';

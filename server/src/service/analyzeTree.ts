@@ -2,10 +2,10 @@ import type { ConfigDiagnostic, Severity } from './diagnostics';
 import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
 import { DEFAULT_RULE_SETTINGS, type RuleContext, type RuleSettings } from './rules/rule';
-import { checkBlockStructure } from './structure/checkBlockStructure';
+import { checkBlockStructure } from './checks/checkBlockStructure';
 import { DIRECTIVE_CHECKS, runDirectiveChecks } from './checks';
-import { buildServerModel, type HttpServer } from './tls/serverModel';
-import { serverCertificates, type ServerCertificate } from './tls/serverCertificates';
+import { buildServerModel, type HttpServer } from './model/serverModel';
+import { serverCertificates, type ServerCertificate } from './model/serverCertificates';
 
 /** Settings the analysis honours (the `nginxTls.*` settings, minus the editor-only ones). */
 export interface AnalysisSettings {

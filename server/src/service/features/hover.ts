@@ -4,7 +4,7 @@ import type { ConfigTree } from '../model/configTree';
 import { LineIndex } from '../lineIndex';
 import { ContextKind, TABLE_VERSIONS, contextLabels, docUrl, lookupDirective, signature, variantsIn, type DirectiveVariant } from '../directives/directiveTable';
 import { DESCRIPTIONS, isTlsDirective } from '../directives/descriptions';
-import { buildServerModel, effective, type HttpServer, type Placed } from '../tls/serverModel';
+import { buildServerModel, effective, type HttpServer, type Placed } from '../model/serverModel';
 import { contextKindOf, locateDirective } from './locate';
 
 /** Hover content for a range of a file, as Markdown. */

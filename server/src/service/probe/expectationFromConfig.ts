@@ -2,9 +2,9 @@
 // effective-settings and listen-socket model the rules use (tls/serverModel.ts).
 import type { Directive } from '../parser/ast';
 import type { ConfigTree } from '../model/configTree';
-import { directiveSpot } from '../tls/locations';
-import { resolveConfigPath } from '../tls/serverCertificates';
-import { buildServerModel, effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../tls/serverModel';
+import { directiveSpot } from '../model/locations';
+import { resolveConfigPath } from '../model/serverCertificates';
+import { buildServerModel, effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../model/serverModel';
 import type { ConfigLocation, ProbeExpectation, ProbeExpectationLocations } from './types';
 
 /** Which server block to read: by name (as nginx matches server_name) and, optionally, ssl port. */

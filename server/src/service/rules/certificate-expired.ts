@@ -1,6 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../tls/locations';
-import { DAY_MS, day, forEachCertificate } from '../tls/certificateDates';
+import { pathSpot } from '../model/locations';
+import { DAY_MS, day, forEachCertificate } from './support/certificateDates';
 
 /** A served certificate whose notAfter has passed. */
 export const certificateExpired: Rule = {

@@ -1,8 +1,8 @@
 import type { Rule, RuleFinding, RuleContext } from './rule';
 import type { Fix } from '../diagnostics';
 import { insertIntoBlock } from '../fixes/directiveEdits';
-import { directiveSpot, tokenSpot } from '../tls/locations';
-import { describeServer, effective, isOn, type HttpServer } from '../tls/serverModel';
+import { directiveSpot, tokenSpot } from '../model/locations';
+import { describeServer, effective, isOn, type HttpServer } from '../model/serverModel';
 
 /** Whether a server only catches unknown names: no literal server_name (empty, `_` or none). */
 function isCatchAll(server: HttpServer): boolean {

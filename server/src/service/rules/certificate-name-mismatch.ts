@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
 import { certificateCoversName } from '../certificates';
-import { tokenSpot } from '../tls/locations';
-import { servesCertificates } from '../tls/serverModel';
+import { tokenSpot } from '../model/locations';
+import { servesCertificates } from '../model/serverModel';
 
 /** Whether a server_name is a literal host name (not a regex, a catch-all or a variable). */
 function literalName(name: string): string | undefined {

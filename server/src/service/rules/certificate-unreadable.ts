@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../tls/locations';
+import { pathSpot } from '../model/locations';
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
 export const certificateUnreadable: Rule = {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../tls/locations';
+import { pathSpot } from '../model/locations';
 
 /** An `ssl_certificate` path with variables: loaded per handshake, never stapled. */
 export const certificateVariablePath: Rule = {

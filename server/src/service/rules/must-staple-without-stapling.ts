@@ -1,9 +1,9 @@
 import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
-import { staplingFacts } from '../tls/staplingFacts';
-import { enableStaplingFix, trustedCertificateFix } from '../tls/staplingFix';
-import { serverPathRelated, serverPathSpot } from '../tls/locations';
-import { describeServer, servesCertificates } from '../tls/serverModel';
+import { staplingFacts } from './support/staplingFacts';
+import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
+import { serverPathRelated, serverPathSpot } from '../model/locations';
+import { describeServer, servesCertificates } from '../model/serverModel';
 
 const FIREFOX_ERROR = 'MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING';
 

@@ -1,9 +1,9 @@
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../tls/locations';
-import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../tls/serverModel';
-import { socketsByDefaultServer } from '../tls/sessionSettings';
+import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../model/serverModel';
+import { socketsByDefaultServer } from './support/sessionSettings';
 
 /** The protocols a server's ssl_protocols names, as a comparable key (order and case ignored). */
 function protocolsOf(server: HttpServer): { key: string; text: string; set: boolean } {

@@ -1,8 +1,8 @@
 import type { Rule, RuleFinding } from './rule';
-import { staplingFacts, responderFor } from '../tls/staplingFacts';
-import { anchorSpot } from '../tls/locations';
+import { staplingFacts, responderFor } from './support/staplingFacts';
+import { anchorSpot } from '../model/locations';
 import { insertAfter } from '../fixes/directiveEdits';
-import { servesCertificates } from '../tls/serverModel';
+import { servesCertificates } from '../model/serverModel';
 
 /** Stapling relies on a `resolver` without `resolver_timeout` (nginx waits 30 s by default). */
 export const resolverWithoutTimeout: Rule = {

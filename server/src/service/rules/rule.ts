@@ -1,6 +1,6 @@
 import type { Fix, RelatedLocation, Severity } from '../diagnostics';
-import type { ServerModel, HttpServer } from '../tls/serverModel';
-import type { ServerCertificate } from '../tls/serverCertificates';
+import type { ServerModel, HttpServer } from '../model/serverModel';
+import type { ServerCertificate } from '../model/serverCertificates';
 
 /** Settings the rules honour (the `nginxTls.*` settings). */
 export interface RuleSettings {

@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../tls/locations';
-import { describeServer } from '../tls/serverModel';
-import { alignSessionFix, sessionValue, socketsByDefaultServer } from '../tls/sessionSettings';
+import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { describeServer } from '../model/serverModel';
+import { alignSessionFix, sessionValue, socketsByDefaultServer } from './support/sessionSettings';
 
 /** Session settings a virtual server cannot change (ssl_session_tickets has its own rule). */
 const RULE_DIRECTIVES = ['ssl_session_cache', 'ssl_session_timeout', 'ssl_session_ticket_key'];

@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../tls/locations';
-import { describeServer, isOn } from '../tls/serverModel';
-import { alignSessionFix, socketsByDefaultServer } from '../tls/sessionSettings';
+import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { describeServer, isOn } from '../model/serverModel';
+import { alignSessionFix, socketsByDefaultServer } from './support/sessionSettings';
 
 function onOff(on: boolean): string {
   return on ? 'on' : 'off';

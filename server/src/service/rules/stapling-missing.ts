@@ -1,8 +1,8 @@
 import type { Rule, RuleFinding } from './rule';
-import { staplingFacts } from '../tls/staplingFacts';
-import { enableStaplingFix, trustedCertificateFix } from '../tls/staplingFix';
-import { serverPathRelated, serverPathSpot } from '../tls/locations';
-import { describeServer, servesCertificates } from '../tls/serverModel';
+import { staplingFacts } from './support/staplingFacts';
+import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
+import { serverPathRelated, serverPathSpot } from '../model/locations';
+import { describeServer, servesCertificates } from '../model/serverModel';
 
 const CONSEQUENCE = 'clients that check revocation must ask the CA themselves: slower handshakes, and failures where the CA\'s OCSP host is blocked or unreachable';
 

@@ -1,8 +1,8 @@
 import type { Rule, RuleFinding } from './rule';
-import { responderFor, staplingFacts } from '../tls/staplingFacts';
-import { trustedCertificateFix } from '../tls/staplingFix';
-import { anchorSpot, directiveSpot, relatedIfIncluded, tokenSpot } from '../tls/locations';
-import { servesCertificates } from '../tls/serverModel';
+import { responderFor, staplingFacts } from './support/staplingFacts';
+import { trustedCertificateFix } from './support/staplingFix';
+import { anchorSpot, directiveSpot, relatedIfIncluded, tokenSpot } from '../model/locations';
+import { servesCertificates } from '../model/serverModel';
 
 /**
  * `ssl_stapling_verify on` while nginx cannot find a certificate's issuer: neither in the

@@ -1,9 +1,9 @@
 import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
-import { staplingFacts } from '../tls/staplingFacts';
-import { anchorSpot, relatedIfIncluded } from '../tls/locations';
+import { staplingFacts } from './support/staplingFacts';
+import { anchorSpot, relatedIfIncluded } from '../model/locations';
 import { removeDirective, replaceArguments } from '../fixes/directiveEdits';
-import { servesCertificates, type HttpServer, type Placed } from '../tls/serverModel';
+import { servesCertificates, type HttpServer, type Placed } from '../model/serverModel';
 import type { RuleContext } from './rule';
 
 function ownInFile(server: HttpServer, name: string): Placed[] {

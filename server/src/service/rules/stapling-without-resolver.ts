@@ -1,9 +1,9 @@
 import type { Rule, RuleFinding } from './rule';
-import { responderFor, staplingFacts } from '../tls/staplingFacts';
-import { needsResolver, resolverLines } from '../tls/staplingFix';
-import { anchorSpot, tokenSpot } from '../tls/locations';
+import { responderFor, staplingFacts } from './support/staplingFacts';
+import { needsResolver, resolverLines } from './support/staplingFix';
+import { anchorSpot, tokenSpot } from '../model/locations';
 import { insertIntoBlock } from '../fixes/directiveEdits';
-import { describeServer, servesCertificates } from '../tls/serverModel';
+import { describeServer, servesCertificates } from '../model/serverModel';
 
 /** Stapling relies on a responder host name but no `resolver` is in effect. */
 export const staplingWithoutResolver: Rule = {

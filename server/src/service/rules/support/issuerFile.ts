@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCertificateFile } from '../certificates';
-import type { ServerCertificate } from './serverCertificates';
+import { readCertificateFile } from '../../certificates';
+import type { ServerCertificate } from '../../model/serverCertificates';
 import { holdsIssuerOf } from './staplingFacts';
 
 /**

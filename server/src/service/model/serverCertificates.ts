@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readCertificateFile } from '../certificates';
 import type { CertificateFileOk, CertificateInfo } from '../certificates';
-import type { ConfigTree } from '../model/configTree';
+import type { ConfigTree } from './configTree';
 import { effective, type HttpServer, type Placed } from './serverModel';
 
 /** One `ssl_certificate` of a server and what could be learnt about the file. */

@@ -1,8 +1,8 @@
-import type { Fix, TextEdit } from '../diagnostics';
-import type { RuleContext } from '../rules/rule';
-import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
-import { resolveConfigPath } from './serverCertificates';
-import { describeServer, effective, type HttpServer, type ListenSocket, type Placed } from './serverModel';
+import type { Fix, TextEdit } from '../../diagnostics';
+import type { RuleContext } from '../rule';
+import { insertIntoBlock, replaceArguments } from '../../fixes/directiveEdits';
+import { resolveConfigPath } from '../../model/serverCertificates';
+import { describeServer, effective, type HttpServer, type ListenSocket, type Placed } from '../../model/serverModel';
 
 /**
  * The session settings OpenSSL takes from the default server of a listen socket (resumption runs

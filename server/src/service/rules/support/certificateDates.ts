@@ -1,6 +1,6 @@
-import type { RuleContext } from '../rules/rule';
-import type { ServerCertificate } from './serverCertificates';
-import { servesCertificates } from './serverModel';
+import type { RuleContext } from '../rule';
+import type { ServerCertificate } from '../../model/serverCertificates';
+import { servesCertificates } from '../../model/serverModel';
 
 /** Milliseconds in a day. */
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Directive, Token } from '../parser/ast';
-import { contextOf, walkConfig, type ConfigTree } from '../model/configTree';
+import { contextOf, walkConfig, type ConfigTree } from './configTree';
 
 /** A directive as it applies to one block, and where to point at it from that block. */
 export interface Placed {

@@ -1,5 +1,5 @@
 import { classifyFlags, extractFile, type ExtractedFile } from './extractCommands';
-import type { DirectiveTableFile, ModuleBuild, TableDirective, TableModule } from './tableFormat';
+import type { DirectiveTableFile, ModuleBuild, TableDirective, TableModule } from '../../server/src/service/directives/tableFormat';
 
 /** One unpacked Debian source package, as text (the generator reads it from disk). */
 export interface SourceTree {

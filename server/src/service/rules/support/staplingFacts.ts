@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
-import type { RuleContext } from '../rules/rule';
-import { readCertificateFile, type CertificateInfo } from '../certificates';
-import { isIssuedByAny } from '../certificates/issuer';
-import { resolveConfigPath, type ServerCertificate } from './serverCertificates';
-import { effectiveValue, isOn, type HttpServer, type Placed } from './serverModel';
+import type { RuleContext } from '../rule';
+import { readCertificateFile, type CertificateInfo } from '../../certificates';
+import { isIssuedByAny } from '../../certificates/issuer';
+import { resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
+import { effectiveValue, isOn, type HttpServer, type Placed } from '../../model/serverModel';
 
 /** Where nginx would send OCSP requests for one certificate. */
 export type Responder =

@@ -1,7 +1,7 @@
-import type { Fix } from '../diagnostics';
-import { insertIntoBlock, replaceArguments, insertAfter } from '../fixes/directiveEdits';
-import type { RuleContext } from '../rules/rule';
-import type { HttpServer } from './serverModel';
+import type { Fix } from '../../diagnostics';
+import { insertIntoBlock, replaceArguments, insertAfter } from '../../fixes/directiveEdits';
+import type { RuleContext } from '../rule';
+import type { HttpServer } from '../../model/serverModel';
 import { findIssuerFile } from './issuerFile';
 import { responderFor, type StaplingFacts } from './staplingFacts';
 
