@@ -13,7 +13,6 @@ import { loadConfig } from '../server/src/service/model/loadConfig';
 import { checkBlockStructure } from '../server/src/service/checks/checkBlockStructure';
 import { runDirectiveChecks } from '../server/src/service/checks';
 import { analyzeTree, runRules } from '../server/src/service/analyzeTree';
-import { DEFAULT_RULE_SETTINGS } from '../server/src/service/rules/rule';
 import { findNginx } from '../test/support/nginxBinary';
 
 // Paths from the repository root: npm scripts run there (scripts/run-bench.mjs bundles this file into out/).
@@ -88,8 +87,8 @@ function main(): void {
   const tree = loadConfig(LARGE, { host });
   const load = timeInProcess(() => loadConfig(LARGE, { host }));
   const structure = timeInProcess(() => checkBlockStructure(tree));
-  const directives = timeInProcess(() => runDirectiveChecks(tree, DEFAULT_RULE_SETTINGS));
-  const rules = timeInProcess(() => runRules(tree, DEFAULT_RULE_SETTINGS));
+  const directives = timeInProcess(() => runDirectiveChecks(tree));
+  const rules = timeInProcess(() => runRules(tree));
   const all = timeInProcess(() => analyzeTree(loadConfig(LARGE, { host }), {}));
   const foundation = load + structure;
   console.log(`in-process, same method: load (read + parse + includes) ${load.toFixed(1)} ms, structure checks ${structure.toFixed(1)} ms, directive checks ${directives.toFixed(1)} ms, TLS rules ${rules.toFixed(1)} ms`);

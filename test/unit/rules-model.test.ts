@@ -9,11 +9,10 @@ import * as path from 'node:path';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import { parseConfig } from '../../server/src/service/parser/parseConfig';
-import { buildServerModel, effective, parseListen, servesCertificates, type ServerModel } from '../../server/src/service/model/serverModel';
-import { staplingFacts } from '../../server/src/service/rules/support/staplingFacts';
-import { serverCertificates } from '../../server/src/service/model/serverCertificates';
+import { effective, parseListen, servesCertificates, type ServerModel } from '../../server/src/service/model/serverModel';
 import { parseNginxTime, sessionValue } from '../../server/src/service/rules/support/sessionSettings';
-import { DEFAULT_RULE_SETTINGS, type RuleContext } from '../../server/src/service/rules/rule';
+import type { RuleContext } from '../../server/src/service/rules/rule';
+import { createRuleContext } from '../../server/src/service/analyzeTree';
 import { checkPaths } from '../../server/src/service/checkPaths';
 import { LineIndex } from '../../server/src/service/lineIndex';
 import { createTestPki } from '../support/pki';
@@ -37,10 +36,8 @@ function load(files: Record<string, string>): { model: ServerModel; context: Rul
     fs.writeFileSync(path.join(prefix, name), text);
   }
   const tree = loadConfig(path.join(prefix, 'nginx.conf'), { host: createNodeHost() });
-  const model = buildServerModel(tree);
-  const settings = { ...DEFAULT_RULE_SETTINGS, now: new Date() };
-  const context: RuleContext = { model, settings, certificates: (s) => serverCertificates(s, tree, true) };
-  return { model, context, prefix };
+  const context = createRuleContext(tree);
+  return { model: context.model, context, prefix };
 }
 
 function http(body: string): Record<string, string> {
@@ -163,7 +160,7 @@ describe('the issuer nginx needs for stapling', () => {
   for (const [name, directives, expected] of cases) {
     test(name, () => {
       const { model, context } = load(http(`    server { listen 443 ssl; server_name ocsp.test; ${directives} ssl_stapling on; }`));
-      const facts = staplingFacts(model.servers[0], context);
+      const facts = context.stapling(model.servers[0]);
       assert.equal(facts.issuerOf(facts.certificates[0]), expected);
     });
   }

@@ -55,7 +55,7 @@ function stage(text: string): string {
 
 function check(conf: string): ConfigDiagnostic[] {
   clearCertificateCache();
-  return checkPaths([conf], createNodeHost(), { rules: { now: new Date() } }).diagnostics;
+  return checkPaths([conf], createNodeHost(), { now: new Date() }).diagnostics;
 }
 
 interface Place {

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import type { ConfigDiagnostic, Severity } from '../service/diagnostics';
-import { LineIndex, type Position } from '../service/lineIndex';
+import { FilePositions, type ConfigDiagnostic, type Position, type Severity } from '../service';
 
 /** A diagnostic as the CLI's JSON contract (version 1) spells it: 0-based lines and characters. */
 export interface JsonDiagnostic {
@@ -14,19 +13,8 @@ export interface JsonDiagnostic {
 
 /** Converts offsets to positions, building each file's line index once. */
 export function toJsonDiagnostics(diagnostics: readonly ConfigDiagnostic[], textOf: (file: string) => string | undefined): JsonDiagnostic[] {
-  const indexes = new Map<string, LineIndex>();
-  const indexFor = (file: string): LineIndex => {
-    let index = indexes.get(file);
-    if (!index) {
-      index = new LineIndex(textOf(file) ?? '');
-      indexes.set(file, index);
-    }
-    return index;
-  };
-  const range = (file: string, start: number, end: number) => {
-    const index = indexFor(file);
-    return { start: index.positionAt(start), end: index.positionAt(end) };
-  };
+  const positions = new FilePositions(textOf);
+  const range = (file: string, start: number, end: number) => positions.range(file, start, end);
   return diagnostics.map((d) => ({
     file: d.file,
     range: range(d.file, d.start, d.end),

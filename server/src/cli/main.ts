@@ -1,7 +1,5 @@
 import * as fs from 'node:fs';
-import { checkPaths } from '../service/checkPaths';
-import { createNodeHost } from '../service/model/configHost';
-import { planFixes } from '../service/fixes/applyFixes';
+import { checkPaths, createNodeHost, planFixes } from '../service';
 import { writeFilesAtomically } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';

@@ -3,18 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { probeServer } from '../network/probeServer';
-import { readCertificateFile } from '../service/certificates/readCertificateFile';
-import { LineIndex, type Position } from '../service/lineIndex';
-import { createNodeHost } from '../service/model/configHost';
-import type { ConfigTree } from '../service/model/configTree';
-import { loadConfig } from '../service/model/loadConfig';
-import { compareWithConfig } from '../service/probe/compareWithConfig';
-import { expectationFromConfig } from '../service/probe/expectationFromConfig';
-import { createProbeReport, formatProbeReport } from '../service/probe/formatProbeReport';
-import type { ConfigLocation, ProbeExpectation, ProbeOptions, ProbeReport, ProbeTarget } from '../service/probe/types';
 import { parseArgs, UsageError } from './parseArgs';
 
 import { PROBE_USAGE } from './probeUsage';
+import { compareWithConfig, createNodeHost, createProbeReport, expectationFromConfig, formatProbeReport, LineIndex, loadConfig, readCertificateFile, type ConfigLocation, type ConfigTree, type Position, type ProbeExpectation, type ProbeOptions, type ProbeReport, type ProbeTarget } from '../service';
 
 export { PROBE_USAGE };
 

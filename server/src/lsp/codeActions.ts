@@ -13,19 +13,12 @@ function toWorkspaceEdit(fixes: readonly LspFix[]): WorkspaceEdit {
   return { changes };
 }
 
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  const before = (p: { line: number; character: number }, q: { line: number; character: number }): boolean =>
-    p.line < q.line || (p.line === q.line && p.character < q.character);
-  const empty = (e: TextEdit): boolean => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character;
-  if (empty(a) && empty(b)) return false;
-  return before(a.range.start, b.range.end) && before(b.range.start, a.range.end);
-}
-
 /**
  * Code actions from the fixes carried on the diagnostics (no per-rule logic here): one quick-fix
- * per fix, and the "fix all" source action with every non-overlapping first fix.
+ * per fix, and the "fix all" source action with the fixes the service chooses (`fixAll`, the same
+ * choice as the CLI's --fix).
  */
-export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[], version: number | undefined): CodeAction[] {
+export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[], version: number | undefined, fixAll: () => LspFix[]): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
@@ -45,21 +38,7 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
     }
   }
   if (wants(FIX_ALL_KIND)) {
-    const taken: LspFix[] = [];
-    const takenEdits: { uri: string; edit: TextEdit }[] = [];
-    for (const d of allDiagnostics) {
-      if ((d.data as DiagnosticData | undefined)?.version !== version) continue;
-      const fix = fixesOf(d)[0];
-      if (!fix) continue;
-      const same = (e: LspFix['edits'][number]): boolean => takenEdits.some((t) => t.uri === e.uri && t.edit.newText === e.newText &&
-        t.edit.range.start.line === e.range.start.line && t.edit.range.start.character === e.range.start.character &&
-        t.edit.range.end.line === e.range.end.line && t.edit.range.end.character === e.range.end.character);
-      if (fix.edits.every(same)) continue;
-      const clash = fix.edits.some((e) => same(e) || takenEdits.some((t) => t.uri === e.uri && overlaps(t.edit, e)));
-      if (clash) continue;
-      taken.push(fix);
-      for (const e of fix.edits) takenEdits.push({ uri: e.uri, edit: e });
-    }
+    const taken = fixAll();
     if (taken.length) actions.push({ title: `Fix all nginx TLS problems (${taken.length})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(taken) });
   }
   return actions;

@@ -9,16 +9,13 @@ import {
   type Range,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
-import { completeAt, definitionAt, documentLinks, documentSymbols, hoverAt, workspaceSymbols, type DocumentSymbol, type SymbolKind as NginxSymbolKind } from '../service/features';
-import { LineIndex } from '../service/lineIndex';
-import type { ConfigHost } from '../service/model/configHost';
-import type { ConfigTree } from '../service/model/configTree';
+import { completeAt, definitionAt, documentLinks, documentSymbols, hoverAt, treePositions, workspaceSymbols, type ConfigHost, type ConfigTree, type DocumentSymbol, type FilePositions, type SymbolKind as NginxSymbolKind } from '../service';
 
 /** A document's config tree as it is now, with the host it was read through. */
 export interface CurrentTree {
   tree: ConfigTree;
   file: string;
-  index: LineIndex;
+  positions: FilePositions;
   host: ConfigHost;
 }
 
@@ -40,13 +37,8 @@ const SYMBOL_KINDS: Record<NginxSymbolKind, SymbolKind> = {
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-function span(index: LineIndex, start: number, end: number): Range {
-  return { start: index.positionAt(start), end: index.positionAt(end) };
-}
-
 function rangeIn(tree: ConfigTree | undefined, file: string, start: number, end: number): Range {
-  const text = tree?.files.get(file)?.text;
-  return text === undefined ? ZERO : span(new LineIndex(text), start, end);
+  return tree?.files.has(file) ? treePositions(tree).range(file, start, end) : ZERO;
 }
 
 /** The LSP capabilities the editor features provide. */
@@ -64,15 +56,15 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
   connection.onHover((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return null;
-    const h = hoverAt(at.tree, at.file, at.index.offsetAt(p.position));
-    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: span(at.index, h.start, h.end) } : null;
+    const h = hoverAt(at.tree, at.file, at.positions.offsetAt(at.file, p.position));
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: at.positions.range(at.file, h.start, h.end) } : null;
   });
 
   connection.onCompletion((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return [];
-    const r = completeAt(at.tree, at.file, at.index.offsetAt(p.position), { resolvers: host.resolvers() });
-    const range = span(at.index, r.start, r.end);
+    const r = completeAt(at.tree, at.file, at.positions.offsetAt(at.file, p.position), { resolvers: host.resolvers() });
+    const range = at.positions.range(at.file, r.start, r.end);
     return r.items.map((i) => ({
       label: i.label,
       detail: i.detail,
@@ -91,8 +83,8 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
       name: s.name,
       detail: s.detail,
       kind: SYMBOL_KINDS[s.kind],
-      range: span(at.index, s.start, s.end),
-      selectionRange: span(at.index, s.selectionStart, s.selectionEnd),
+      range: at.positions.range(at.file, s.start, s.end),
+      selectionRange: at.positions.range(at.file, s.selectionStart, s.selectionEnd),
       children: s.children.map(convert),
     });
     return documentSymbols(parsed).map(convert);
@@ -111,12 +103,12 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
   connection.onDocumentLinks((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return [];
-    return documentLinks(at.tree, at.file, at.host).map((l) => ({ range: span(at.index, l.start, l.end), target: pathToFileURL(l.target).toString(), tooltip: l.tooltip }));
+    return documentLinks(at.tree, at.file, at.host).map((l) => ({ range: at.positions.range(at.file, l.start, l.end), target: pathToFileURL(l.target).toString(), tooltip: l.tooltip }));
   });
 
   connection.onDefinition((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return [];
-    return definitionAt(at.tree, at.file, at.index.offsetAt(p.position), at.host).map((t) => ({ uri: pathToFileURL(t.file).toString(), range: rangeIn(at.tree, t.file, t.start, t.end) }));
+    return definitionAt(at.tree, at.file, at.positions.offsetAt(at.file, p.position), at.host).map((t) => ({ uri: pathToFileURL(t.file).toString(), range: rangeIn(at.tree, t.file, t.start, t.end) }));
   });
 }

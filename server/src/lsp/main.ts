@@ -13,26 +13,20 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile } from '../service/analyzeFile';
-import { ruleDocsPath } from '../service/analyzeTree';
-import { RULES } from '../service/rules';
-import { createNodeHost, type ConfigHost } from '../service/model/configHost';
-import { loadConfigFor } from '../service/model/locateMainConfig';
-import { LineIndex } from '../service/lineIndex';
-import { DIRECTIVE_CHECKS } from '../service/checks';
+import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, selectFixes, treePositions, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
-import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
+import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
-import type { ConfigTree } from '../service/model/configTree';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
-import { toLspDiagnostics } from './toLspDiagnostic';
+import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const published = new Map<string, Diagnostic[]>();
+/** The service diagnostics behind `published`, for "fix all". */
+const analysed = new Map<string, ConfigDiagnostic[]>();
 const analysedVersions = new Map<string, number>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
@@ -41,7 +35,6 @@ const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
 let workspaceTrusted = true;
-const DOCUMENTED_CODES = new Set([...RULES, ...DIRECTIVE_CHECKS].map((r) => r.id));
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -61,10 +54,10 @@ const docsLinks = new Map<string, string | undefined>();
 
 /** The bundled docs page of a rule, opened from the diagnostic's code link (looked up once per code). */
 function docsLink(code: string): string | undefined {
-  if (!DOCUMENTED_CODES.has(code)) return undefined;
   if (!docsLinks.has(code)) {
-    const page = path.join(__dirname, '..', ruleDocsPath(code));
-    docsLinks.set(code, fs.existsSync(page) ? pathToFileURL(page).toString() : undefined);
+    const docs = docsPathOf(code);
+    const page = docs === undefined ? undefined : path.join(__dirname, '..', docs);
+    docsLinks.set(code, page !== undefined && fs.existsSync(page) ? pathToFileURL(page).toString() : undefined);
   }
   return docsLinks.get(code);
 }
@@ -95,20 +88,12 @@ function analyzeNow(uri: string): void {
       host,
       cache,
       mainConfig: settings.mainConfig || undefined,
-      settings: {
-        maxFileSize: settings.maxFileSize,
-        rules: {
-          nginxVersion: settings.nginxVersion,
-          resolvers: settings.resolvers,
-          expiryWarningDays: settings.expiryWarningDays,
-          severities: settings.severities,
-          readCertificates: workspaceTrusted,
-        },
-      },
+      settings: { ...settings, readCertificates: workspaceTrusted },
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
+    analysed.set(uri, result.diagnostics);
     analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
     publish(uri);
@@ -195,6 +180,7 @@ documents.onDidClose((e) => {
   timers.delete(e.document.uri);
   generations.delete(e.document.uri);
   published.delete(e.document.uri);
+  analysed.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);
   probeDiagnostics.forget(e.document.uri);
@@ -215,7 +201,13 @@ connection.onCodeAction((params) => {
     timers.delete(uri);
     analyzeNow(uri);
   }
-  return provideCodeActions(params, published.get(uri) ?? [], doc.version);
+  const tree = trees.get(uri);
+  const fixAll = (): LspFix[] => {
+    if (!tree) return [];
+    const positions = treePositions(tree);
+    return selectFixes(analysed.get(uri) ?? [], (f) => tree.files.get(f)?.text).fixes.map((fix) => toLspFix(fix, positions));
+  };
+  return provideCodeActions(params, published.get(uri) ?? [], doc.version, fixAll);
 });
 connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.uri));
 registerEditorFeatures(connection, {
@@ -225,7 +217,7 @@ registerEditorFeatures(connection, {
     const host = hostWithOpenDocuments();
     const tree = loadConfigFor(file, { host, cache, mainConfig: settings.mainConfig || undefined });
     const text = tree.files.get(file)?.text;
-    return text === undefined ? undefined : { tree, file, index: new LineIndex(text), host };
+    return text === undefined ? undefined : { tree, file, positions: treePositions(tree), host };
   },
   analysedTrees: () => [...trees.values()],
   resolvers: () => settings.resolvers,

@@ -4,14 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { probeConfiguredServer } from '../network/probeConfiguredServer';
-import { LineIndex } from '../service/lineIndex';
-import type { ConfigTree } from '../service/model/configTree';
-import { isProbeableName } from '../service/probe/expectationFromConfig';
-import { renderProbeReportHtml } from '../service/probe/renderProbeReportHtml';
-import { formatProbeReport } from '../service/probe/formatProbeReport';
-import type { ProbeFinding } from '../service/probe/types';
-import { buildServerModel, type HttpServer, type ServerModel } from '../service/model/serverModel';
 import { DIAGNOSTIC_SOURCE, type ProbeCandidate, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult } from './protocol';
+import { buildServerModel, formatProbeReport, isProbeableName, LineIndex, renderProbeReportHtml, type ConfigTree, type HttpServer, type ProbeFinding, type ServerModel } from '../service';
 
 /** The `nginxTls.probe.*` settings. */
 export interface ProbeSettings {

@@ -1,32 +1,23 @@
-import type { Severity } from '../service/diagnostics';
-import { DEFAULT_MAX_FILE_SIZE } from '../service/model/configHost';
-import { DEFAULT_RULE_SETTINGS } from '../service/rules/rule';
+import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings, type Severity } from '../service';
 import type { ProbeSettings } from './probeHandler';
 
-/** The `nginxTls.*` settings the server uses. */
-export interface ServerSettings {
+/**
+ * The `nginxTls.*` settings the server uses: the analysis settings as the service takes them
+ * (the time and workspace trust are added per analysis), and the editor's own.
+ */
+export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCertificates'> {
   mainConfig: string;
-  maxFileSize: number;
   debounceMs: number;
-  nginxVersion: string | undefined;
-  resolvers: string;
-  expiryWarningDays: number;
-  severities: Record<string, Severity | 'off'>;
   probe: ProbeSettings;
 }
 
 /** Defaults, matching package.json's `contributes.configuration`. */
 export const DEFAULT_SETTINGS: ServerSettings = {
+  ...DEFAULT_ANALYSIS_SETTINGS,
   mainConfig: '',
-  maxFileSize: DEFAULT_MAX_FILE_SIZE,
   debounceMs: 200,
-  nginxVersion: undefined,
-  resolvers: DEFAULT_RULE_SETTINGS.resolvers,
-  expiryWarningDays: DEFAULT_RULE_SETTINGS.expiryWarningDays,
-  severities: {},
   probe: { connect: '', caFile: '', warmupMs: 2000, timeoutMs: 15000 },
 };
-
 /** `resolver` addresses only (IPv4, [IPv6] or host names, each with an optional :port): nothing that could end the directive. */
 const RESOLVER_ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 

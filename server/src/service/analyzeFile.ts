@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import type { ConfigDiagnostic } from './diagnostics';
 import { sortAndDedupe } from './diagnostics';
-import { analyzeTree, type AnalysisSettings } from './analyzeTree';
+import { analyzeTree } from './analyzeTree';
+import type { AnalysisSettings } from './settings';
 import type { ConfigHost } from './model/configHost';
 import type { ConfigTree } from './model/configTree';
 import { loadConfigFor } from './model/locateMainConfig';
@@ -19,7 +20,7 @@ export interface FileAnalysis {
  */
 export function analyzeFile(
   file: string,
-  options: { host: ConfigHost; cache?: ParseCache; mainConfig?: string; settings: AnalysisSettings },
+  options: { host: ConfigHost; cache?: ParseCache; mainConfig?: string; settings: Partial<AnalysisSettings> },
 ): FileAnalysis {
   const target = path.resolve(file);
   const tree = loadConfigFor(target, options);

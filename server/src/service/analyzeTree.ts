@@ -1,22 +1,14 @@
-import type { ConfigDiagnostic, Severity } from './diagnostics';
 import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
-import { DEFAULT_RULE_SETTINGS, type RuleContext, type RuleSettings } from './rules/rule';
+import type { RuleContext } from './rules/rule';
 import { checkBlockStructure } from './checks/checkBlockStructure';
-import { DIRECTIVE_CHECKS, runDirectiveChecks } from './checks';
+import { runDirectiveChecks } from './checks';
 import { buildServerModel, type HttpServer } from './model/serverModel';
 import { serverCertificates, type ServerCertificate } from './model/serverCertificates';
-
-/** Settings the analysis honours (the `nginxTls.*` settings, minus the editor-only ones). */
-export interface AnalysisSettings {
-  maxFileSize?: number;
-  rules?: Partial<RuleSettings>;
-}
-
-/** Where each rule's documentation page lives in the repository (the directive checks share one). */
-export function ruleDocsPath(id: string): string {
-  return DIRECTIVE_CHECKS.some((c) => c.id === id) ? 'docs/directives.md' : `docs/rules/${id}.md`;
-}
+import { staplingFacts, type StaplingFacts } from './rules/support/staplingFacts';
+import { completeSettings, type AnalysisSettings } from './settings';
+import { createReporter, type Reporter } from './report';
+import type { ConfigDiagnostic } from './diagnostics';
 
 /** Whether a server block is broken by a syntax error: rules skip it rather than pile onto it. */
 function isBroken(tree: ConfigTree, server: HttpServer): boolean {
@@ -26,11 +18,12 @@ function isBroken(tree: ConfigTree, server: HttpServer): boolean {
   return !!parsed?.problems.some((p) => p.start >= server.directive.start && p.start <= server.directive.end);
 }
 
-/** Runs every TLS rule on a tree, applying severity overrides (`off` drops a rule). */
-export function runRules(tree: ConfigTree, settings: RuleSettings): ConfigDiagnostic[] {
+/** The context the rules share: the server model, and per-server facts computed once. */
+export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}): RuleContext {
+  const settings = completeSettings(partial);
   const model = buildServerModel(tree, (s) => isBroken(tree, s));
-  if (model.servers.length === 0) return [];
   const certificateCache = new Map<HttpServer, ServerCertificate[]>();
+  const staplingCache = new Map<HttpServer, StaplingFacts>();
   const context: RuleContext = {
     model,
     settings,
@@ -42,21 +35,44 @@ export function runRules(tree: ConfigTree, settings: RuleSettings): ConfigDiagno
       }
       return certs;
     },
+    stapling(server) {
+      let facts = staplingCache.get(server);
+      if (!facts) {
+        facts = staplingFacts(server, tree, context.certificates(server), settings.readCertificates);
+        staplingCache.set(server, facts);
+      }
+      return facts;
+    },
   };
-  const out: ConfigDiagnostic[] = [];
-  for (const rule of RULES) {
-    const override = settings.severities[rule.id];
-    if (override === 'off') continue;
-    for (const f of rule.check(context)) {
-      const severity: Severity = override ?? f.severity ?? rule.defaultSeverity;
-      out.push({ file: f.file, start: f.start, end: f.end, severity, code: rule.id, message: f.message, fixes: f.fixes ?? [], related: f.related ?? [] });
-    }
-  }
-  return out;
+  return context;
 }
 
-/** All diagnostics of a loaded tree: syntax, include and file problems first, then the rules. */
-export function analyzeTree(tree: ConfigTree, settings: AnalysisSettings): ConfigDiagnostic[] {
-  const ruleSettings: RuleSettings = { ...DEFAULT_RULE_SETTINGS, now: new Date(), ...settings.rules };
-  return [...tree.diagnostics, ...checkBlockStructure(tree), ...runDirectiveChecks(tree, ruleSettings), ...runRules(tree, ruleSettings)];
+/** Runs every TLS rule on a tree, reporting through `reporter` (whose settings may turn a rule off). */
+export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, reporter: Reporter = createReporter(partial.severities)): ConfigDiagnostic[] {
+  const settings = completeSettings(partial);
+  const enabled = RULES.filter((rule) => reporter.enabled(rule.id));
+  if (enabled.length === 0) return reporter.diagnostics;
+  const context = createRuleContext(tree, settings);
+  if (context.model.servers.length === 0) return reporter.diagnostics;
+  for (const rule of enabled) {
+    for (const f of rule.check(context)) {
+      reporter.report({ file: f.file, start: f.start, end: f.end, severity: f.severity ?? rule.defaultSeverity, code: rule.id, message: f.message, fixes: f.fixes ?? [], related: f.related ?? [] });
+    }
+  }
+  return reporter.diagnostics;
+}
+
+/**
+ * All diagnostics of a loaded tree, every producer reporting through one reporter that applies
+ * the severity settings: file, include and syntax problems first, then the directive checks and
+ * the rules.
+ */
+export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}): ConfigDiagnostic[] {
+  const settings = completeSettings(partial);
+  const reporter = createReporter(settings.severities);
+  for (const d of tree.diagnostics) reporter.report(d);
+  for (const d of checkBlockStructure(tree)) reporter.report(d);
+  runDirectiveChecks(tree, settings, reporter);
+  runRules(tree, settings, reporter);
+  return reporter.diagnostics;
 }

@@ -6,7 +6,8 @@ import type { ConfigTree } from './model/configTree';
 import { loadConfig } from './model/loadConfig';
 import { nearestMainConfigDirectory } from './model/locateMainConfig';
 import { ParseCache } from './model/parseCache';
-import { analyzeTree, type AnalysisSettings } from './analyzeTree';
+import { analyzeTree } from './analyzeTree';
+import type { AnalysisSettings } from './settings';
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.hg', '.svn']);
 const MAX_FILES_PER_DIRECTORY_TREE = 20000;
@@ -49,7 +50,7 @@ export function findConfigCandidates(dir: string, host: ConfigHost): string[] {
  * Checks main configs and directories: a file is a main config; a directory contributes every
  * config file in it that no earlier root already included (nginx.conf files first).
  */
-export function checkPaths(paths: string[], host: ConfigHost, settings: AnalysisSettings): CheckResult {
+export function checkPaths(paths: string[], host: ConfigHost, settings: Partial<AnalysisSettings> = {}): CheckResult {
   const cache = new ParseCache();
   const trees: ConfigTree[] = [];
   // Canonical paths, so that a sites-available file reached through a sites-enabled link counts once.

@@ -1,11 +1,15 @@
 /** How serious a finding is, with the names the CLI's JSON contract uses. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-/** A replacement of the text [start, end) of one file. */
-export interface TextEdit {
+/** A stretch [start, end) of one file's text, in UTF-16 offsets. */
+export interface Span {
   file: string;
   start: number;
   end: number;
+}
+
+/** A replacement of the text [start, end) of one file. */
+export interface TextEdit extends Span {
   newText: string;
 }
 
@@ -16,33 +20,17 @@ export interface Fix {
 }
 
 /** A secondary location that explains a diagnostic. */
-export interface RelatedLocation {
-  file: string;
-  start: number;
-  end: number;
+export interface RelatedLocation extends Span {
   message: string;
 }
 
 /** A finding on a config file, in offsets; fronts convert to lines and characters. */
-export interface ConfigDiagnostic {
-  file: string;
-  start: number;
-  end: number;
+export interface ConfigDiagnostic extends Span {
   severity: Severity;
   code: string;
   message: string;
   fixes: Fix[];
   related: RelatedLocation[];
-}
-
-/** Stable codes of the foundation's diagnostics (a CLI contract). */
-export const enum FoundationCode {
-  SyntaxError = 'syntax-error',
-  IncludeNotFound = 'include-not-found',
-  IncludeCycle = 'include-cycle',
-  FileUnreadable = 'file-unreadable',
-  FileTooLarge = 'file-too-large',
-  BinaryFile = 'binary-file',
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };

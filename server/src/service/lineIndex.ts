@@ -40,3 +40,42 @@ export class LineIndex {
     return Math.max(start, Math.min(start + position.character, next));
   }
 }
+
+/** A range of positions, as LSP and the CLI's JSON use. */
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/**
+ * The one way from offsets to positions (and back) in the files of an analysis: one LineIndex
+ * per file, built on first use from the text the analysis read.
+ */
+export class FilePositions {
+  private readonly indexes = new Map<string, LineIndex>();
+
+  constructor(private readonly textOf: (file: string) => string | undefined) {}
+
+  /** The line index of a file (an empty text when the file is not known). */
+  index(file: string): LineIndex {
+    let index = this.indexes.get(file);
+    if (!index) {
+      index = new LineIndex(this.textOf(file) ?? '');
+      this.indexes.set(file, index);
+    }
+    return index;
+  }
+
+  positionAt(file: string, offset: number): Position {
+    return this.index(file).positionAt(offset);
+  }
+
+  offsetAt(file: string, position: Position): number {
+    return this.index(file).offsetAt(position);
+  }
+
+  range(file: string, start: number, end: number): Range {
+    const index = this.index(file);
+    return { start: index.positionAt(start), end: index.positionAt(end) };
+  }
+}

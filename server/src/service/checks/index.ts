@@ -2,14 +2,16 @@ import type { ConfigDiagnostic, Fix, RelatedLocation, Severity } from '../diagno
 import type { Directive } from '../parser/ast';
 import { walkConfig, type ConfigTree } from '../model/configTree';
 import { ContextKind, childContext, lookupDirective, nestedContexts, rootContextKind, variantsIn } from '../directives/directiveTable';
-import type { DirectiveCheckMeta, DirectiveCheckSettings } from './check';
+import type { DirectiveCheckMeta } from './check';
+import type { AnalysisSettings } from '../settings';
+import { createReporter, type Reporter } from '../report';
 import { directiveNotAllowedHere, notAllowedMessage } from './directive-not-allowed-here';
 import { duplicateDirective, duplicateFinding } from './duplicate-directive';
 import { checkArgumentCount, invalidArgumentCount } from './invalid-argument-count';
 import { findMissingSemicolons, missingSemicolon } from './missing-semicolon';
 import { checkUnknownName, checkVersion, unknownDirective } from './unknown-directive';
 
-export type { DirectiveCheckMeta, DirectiveCheckSettings } from './check';
+export type { DirectiveCheckMeta } from './check';
 
 /** Every directive check, sorted by id (an explicit registry; the ids are a CLI contract). */
 export const DIRECTIVE_CHECKS: readonly DirectiveCheckMeta[] = [
@@ -64,15 +66,17 @@ function firstChildContext(mask: number, name: string): number {
  * charset_map), of unknown blocks and of `*_by_lua_block` are not checked; nor is anything inside
  * a block that was reported or never closed. A file analysed alone (tree.rootContext not empty)
  * has a guessed top level: there a directive that belongs in a block nested inside the guessed
- * context is accepted, since the file may be a snippet included there.
+ * context is accepted, since the file may be a snippet included there. Reports through
+ * `reporter` and returns its diagnostics.
  */
-export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSettings = {}): ConfigDiagnostic[] {
-  const out: ConfigDiagnostic[] = [];
-  const severities = settings.severities ?? {};
-  const enabled = (meta: DirectiveCheckMeta): boolean => severities[meta.id] !== 'off';
+export function runDirectiveChecks(
+  tree: ConfigTree,
+  settings: Partial<Pick<AnalysisSettings, 'nginxVersion' | 'severities'>> = {},
+  reporter: Reporter = createReporter(settings.severities),
+): ConfigDiagnostic[] {
+  const enabled = (meta: DirectiveCheckMeta): boolean => reporter.enabled(meta.id);
   const report = (meta: DirectiveCheckMeta, d: Directive, start: number, end: number, message: string, severity: Severity = meta.defaultSeverity, fixes: Fix[] = [], related: RelatedLocation[] = []): void => {
-    const override = severities[meta.id];
-    out.push({ file: d.file, start, end, severity: override && override !== 'off' ? override : severity, code: meta.id, message, fixes, related });
+    reporter.report({ file: d.file, start, end, severity, code: meta.id, message, fixes, related });
   };
   const rootKind = rootContextKind(tree.rootContext);
   const guessedRoot = tree.rootContext.length > 0 ? contextFamily(rootKind) : 0;
@@ -149,5 +153,5 @@ export function runDirectiveChecks(tree: ConfigTree, settings: DirectiveCheckSet
     }
     return true;
   });
-  return out;
+  return reporter.diagnostics;
 }

@@ -1,7 +1,8 @@
 import type { Fix } from '../diagnostics';
 import type { Directive } from '../parser/ast';
 import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
-import { compareVersions, type DirectiveCheckMeta } from './check';
+import type { DirectiveCheckMeta } from './check';
+import { compareVersions } from '../versions';
 
 export const unknownDirective: DirectiveCheckMeta = {
   id: 'unknown-directive',

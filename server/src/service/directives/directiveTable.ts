@@ -184,7 +184,7 @@ function buildIndex(): Map<string, DirectiveInfo> {
   return index;
 }
 
-const INDEX = buildIndex();
+const INDEX = /* @__PURE__ */ buildIndex();
 
 /** Everything known about a directive name, or undefined for an unknown one (one Map lookup). */
 export function lookupDirective(name: string): DirectiveInfo | undefined {

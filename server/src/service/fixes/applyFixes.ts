@@ -3,36 +3,93 @@ import { parseConfig } from '../parser/parseConfig';
 
 /** Applies non-overlapping edits of one text (any order given). */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' | 'end' | 'newText'>[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
+  // Edits at one spot keep the order they have always had: the later one's text comes first.
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || b.i - a.i);
+  const parts: string[] = [];
+  let at = 0;
+  for (const { e } of sorted) {
+    parts.push(text.slice(at, e.start), e.newText);
+    at = Math.max(at, e.end);
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
-/** The new text of each file after a fix. */
-export interface FixPlan {
-  /** New text per file, only for files whose fixes all applied cleanly. */
-  files: Map<string, string>;
-  applied: number;
+/** The fixes chosen for "fix all", and those left out with the reason. */
+export interface FixSelection {
+  fixes: Fix[];
   /** Fixes left out, with the reason (overlap, or a result that would not re-parse). */
   skipped: { title: string; reason: string }[];
 }
 
-function sameEdit(a: TextEdit, b: TextEdit): boolean {
-  return a.file === b.file && a.start === b.start && a.end === b.end && a.newText === b.newText;
+/** The new text of each file after "fix all". */
+export interface FixPlan {
+  /** New text per file, only for files whose fixes all applied cleanly. */
+  files: Map<string, string>;
+  applied: number;
+  skipped: FixSelection['skipped'];
 }
 
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  if (a.file !== b.file) return false;
-  // Two insertions never clash, even at one offset: both texts go in.
-  if (a.start === a.end && b.start === b.end) return false;
-  return a.start < b.end && b.start < a.end;
+/** Last index in a sorted array whose key is < value, or -1 (binary search). */
+function lastBelow<T>(sorted: readonly T[], key: (t: T) => number, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (key(sorted[mid]) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function insertSorted<T>(sorted: T[], key: (t: T) => number, item: T): void {
+  sorted.splice(lastBelow(sorted, key, key(item) + 1) + 1, 0, item);
+}
+
+/**
+ * The edits taken so far in one file: replacements (never overlapping each other, so sorted by
+ * start they are sorted by end too) and insertions; both searched by bisection, so choosing
+ * among many fixes stays n log n.
+ */
+class TakenEdits {
+  private readonly replacements: TextEdit[] = [];
+  private readonly insertions: TextEdit[] = [];
+  private readonly exact = new Set<string>();
+
+  static keyOf(e: TextEdit): string {
+    return `${e.file}\0${e.start}\0${e.end}\0${e.newText}`;
+  }
+
+  has(e: TextEdit): boolean {
+    return this.exact.has(TakenEdits.keyOf(e));
+  }
+
+  /** Whether `e` overlaps a taken edit (two insertions never clash, even at one offset). */
+  clashes(e: TextEdit): boolean {
+    const r = this.replacements;
+    // The first replacement ending after e.start is the only candidate to start before e's end.
+    const i = lastBelow(r, (x) => x.end, e.start + 1) + 1;
+    if (i < r.length && r[i].start < Math.max(e.end, e.start + 1) && (e.start < e.end || r[i].start < e.start)) return true;
+    if (e.start === e.end) return false;
+    const j = lastBelow(this.insertions, (x) => x.start, e.start + 1) + 1;
+    return j < this.insertions.length && this.insertions[j].start < e.end;
+  }
+
+  add(e: TextEdit): void {
+    this.exact.add(TakenEdits.keyOf(e));
+    if (e.start === e.end) insertSorted(this.insertions, (x) => x.start, e);
+    else insertSorted(this.replacements, (x) => x.start, e);
+  }
 }
 
 /** The new text of each file for a set of edits, or the files whose result would not parse. */
 function applyPerFile(edits: readonly TextEdit[], readText: (file: string) => string | undefined): { files: Map<string, string>; rejected: Map<string, string> } {
   const byFile = new Map<string, TextEdit[]>();
-  for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const list = byFile.get(e.file);
+    if (list) list.push(e);
+    else byFile.set(e.file, [e]);
+  }
   const files = new Map<string, string>();
   const rejected = new Map<string, string>();
   for (const [file, fileEdits] of byFile) {
@@ -52,29 +109,35 @@ function applyPerFile(edits: readonly TextEdit[], readText: (file: string) => st
 }
 
 /**
- * Plans the first fix of every diagnostic, skipping a fix already planned through another
- * diagnostic (the same edits), a fix that overlaps one already taken, and every fix that touches
- * a file whose result would not parse (a fix across files is applied whole or not at all);
- * `readText` gives each file's current text.
+ * Chooses the first fix of every diagnostic for "fix all" (the CLI's --fix and the editor's
+ * source.fixAll alike): skips a fix already chosen through another diagnostic (the same edits), a
+ * fix that overlaps one already taken, and every fix that touches a file whose result would not
+ * parse (a fix across files is applied whole or not at all). `readText` gives each file's text.
  */
-export function planFixes(diagnostics: readonly ConfigDiagnostic[], readText: (file: string) => string | undefined): FixPlan {
+export function selectFixes(diagnostics: readonly ConfigDiagnostic[], readText: (file: string) => string | undefined): FixSelection & { files: Map<string, string> } {
   let taken: Fix[] = [];
-  const skipped: FixPlan['skipped'] = [];
+  const skipped: FixSelection['skipped'] = [];
+  const perFile = new Map<string, TakenEdits>();
+  const takenIn = (file: string): TakenEdits => {
+    let t = perFile.get(file);
+    if (!t) perFile.set(file, (t = new TakenEdits()));
+    return t;
+  };
   for (const d of diagnostics) {
     const fix = d.fixes[0];
     if (!fix) continue;
-    const planned = taken.flatMap((f) => f.edits);
-    const fresh = fix.edits.filter((e) => !planned.some((t) => sameEdit(e, t)));
+    const fresh = fix.edits.filter((e) => !takenIn(e.file).has(e));
     if (fresh.length === 0) continue;
-    if (fresh.length < fix.edits.length || fresh.some((e) => planned.some((t) => overlaps(e, t)))) {
+    if (fresh.length < fix.edits.length || fresh.some((e) => takenIn(e.file).clashes(e))) {
       skipped.push({ title: fix.title, reason: 'overlaps another fix; run --fix again' });
       continue;
     }
     taken.push(fix);
+    for (const e of fix.edits) takenIn(e.file).add(e);
   }
   for (;;) {
     const { files, rejected } = applyPerFile(taken.flatMap((f) => f.edits), readText);
-    if (rejected.size === 0) return { files, applied: taken.length, skipped };
+    if (rejected.size === 0) return { fixes: taken, skipped, files };
     const kept: Fix[] = [];
     for (const fix of taken) {
       const bad = fix.edits.find((e) => rejected.has(e.file));
@@ -83,4 +146,10 @@ export function planFixes(diagnostics: readonly ConfigDiagnostic[], readText: (f
     }
     taken = kept;
   }
+}
+
+/** The new text of each file after applying selectFixes' choice. */
+export function planFixes(diagnostics: readonly ConfigDiagnostic[], readText: (file: string) => string | undefined): FixPlan {
+  const { fixes, skipped, files } = selectFixes(diagnostics, readText);
+  return { files, applied: fixes.length, skipped };
 }

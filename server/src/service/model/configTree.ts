@@ -1,4 +1,5 @@
 import type { Directive, ParsedFile } from '../parser/ast';
+import { FilePositions } from '../lineIndex';
 import type { ConfigDiagnostic } from '../diagnostics';
 
 /** A block context name as nginx's module contexts see it (`main`, `http`, `server`, ...). */
@@ -67,4 +68,9 @@ export function contextOf(tree: ConfigTree, ancestors: readonly Directive[]): Co
 /** The name of the innermost context a directive with these ancestors lives in (`undefined` at main level). */
 export function parentContextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName | undefined {
   return ancestors.length ? ancestors[ancestors.length - 1].name : tree.rootContext[tree.rootContext.length - 1];
+}
+
+/** Positions in the files of a tree, as the analysis read them (see FilePositions). */
+export function treePositions(tree: ConfigTree): FilePositions {
+  return new FilePositions((file) => tree.files.get(file)?.text);
 }

@@ -1,42 +1,35 @@
 import type { Directive, Token } from '../parser/ast';
-import type { RelatedLocation } from '../diagnostics';
+import type { RelatedLocation, Span } from '../diagnostics';
 import type { HttpServer, Placed } from './serverModel';
 
-/** A range to underline: a token, or a directive from its name to its last argument. */
-export interface Spot {
-  file: string;
-  start: number;
-  end: number;
-}
-
 /** A directive from its name to its last argument (the `;` excluded). */
-export function directiveSpot(d: Directive): Spot {
+export function directiveSpan(d: Directive): Span {
   const last = d.args[d.args.length - 1] ?? d.nameToken;
   return { file: d.file, start: d.nameToken.start, end: last.end };
 }
 
 /** One token of a directive. */
-export function tokenSpot(d: Directive, token: Token): Spot {
+export function tokenSpan(d: Directive, token: Token): Span {
   return { file: d.file, start: token.start, end: token.end };
 }
 
 /** The line of a server's own file where a placed directive shows: itself, or its include. */
-export function anchorSpot(p: Placed): Spot {
-  return directiveSpot(p.anchor);
+export function anchorSpan(p: Placed): Span {
+  return directiveSpan(p.anchor);
 }
 
 /** A related location pointing at the directive itself, when it lives behind an include. */
 export function relatedIfIncluded(p: Placed, message: string): RelatedLocation[] {
-  return p.anchor === p.directive ? [] : [{ ...directiveSpot(p.directive), message }];
+  return p.anchor === p.directive ? [] : [{ ...directiveSpan(p.directive), message }];
 }
 
 /**
  * Where a file path set by a placed directive shows in the block's own file: the path argument
  * itself, or the path of the `include` that brings it in.
  */
-export function pathSpot(p: Placed): Spot {
+export function pathSpan(p: Placed): Span {
   const token = p.anchor.args[0];
-  return token ? tokenSpot(p.anchor, token) : directiveSpot(p.anchor);
+  return token ? tokenSpan(p.anchor, token) : directiveSpan(p.anchor);
 }
 
 /**
@@ -44,12 +37,12 @@ export function pathSpot(p: Placed): Spot {
  * server sets it, else the server's `server` keyword (an inherited `ssl_certificate` is shared by
  * every server, and each server's finding belongs to that server).
  */
-export function serverPathSpot(server: HttpServer, p: Placed): Spot {
-  return server.own.get(p.directive.name)?.includes(p) ? pathSpot(p) : tokenSpot(server.directive, server.directive.nameToken);
+export function serverPathSpan(server: HttpServer, p: Placed): Span {
+  return server.own.get(p.directive.name)?.includes(p) ? pathSpan(p) : tokenSpan(server.directive, server.directive.nameToken);
 }
 
-/** The related location for serverPathSpot: the directive itself when the spot is elsewhere. */
+/** The related location for serverPathSpan: the directive itself when the spot is elsewhere. */
 export function serverPathRelated(server: HttpServer, p: Placed, message: string): RelatedLocation[] {
   const own = server.own.get(p.directive.name)?.includes(p);
-  return own && p.anchor === p.directive ? [] : [{ ...directiveSpot(p.directive), message }];
+  return own && p.anchor === p.directive ? [] : [{ ...directiveSpan(p.directive), message }];
 }

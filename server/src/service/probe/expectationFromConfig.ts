@@ -2,7 +2,7 @@
 // effective-settings and listen-socket model the rules use (tls/serverModel.ts).
 import type { Directive } from '../parser/ast';
 import type { ConfigTree } from '../model/configTree';
-import { directiveSpot } from '../model/locations';
+import { directiveSpan } from '../model/locations';
 import { resolveConfigPath } from '../model/serverCertificates';
 import { buildServerModel, effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../model/serverModel';
 import type { ConfigLocation, ProbeExpectation, ProbeExpectationLocations } from './types';
@@ -117,7 +117,7 @@ function flag(directive: Directive | undefined): boolean | undefined {
 }
 
 function locationOf(directive: Directive): ConfigLocation {
-  return directiveSpot(directive);
+  return directiveSpan(directive);
 }
 
 function nameLocation(directive: Directive): ConfigLocation {

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../model/locations';
+import { pathSpan } from '../model/locations';
 import { DAY_MS, day, forEachCertificate } from './support/certificateDates';
 
 /** A served certificate whose notAfter has passed. */
@@ -13,7 +13,7 @@ export const certificateExpired: Rule = {
       const left = cert.leaf.notAfter.getTime() - context.settings.now.getTime();
       if (left >= 0) return;
       findings.push({
-        ...pathSpot(cert.placed),
+        ...pathSpan(cert.placed),
         message: `the certificate "${cert.shown}" expired on ${day(cert.leaf.notAfter)} (${Math.ceil(-left / DAY_MS)} days ago): browsers refuse the site (Chrome NET::ERR_CERT_DATE_INVALID, Firefox SEC_ERROR_EXPIRED_CERTIFICATE)`,
       });
     });

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../model/locations';
+import { pathSpan } from '../model/locations';
 import { DAY_MS, day, forEachCertificate } from './support/certificateDates';
 
 /** A served certificate whose notAfter is within `nginxTls.certificateExpiryWarningDays`. */
@@ -13,7 +13,7 @@ export const certificateExpiring: Rule = {
       const left = cert.leaf.notAfter.getTime() - context.settings.now.getTime();
       if (left < 0 || left > context.settings.expiryWarningDays * DAY_MS) return;
       findings.push({
-        ...pathSpot(cert.placed),
+        ...pathSpan(cert.placed),
         message: `the certificate "${cert.shown}" expires on ${day(cert.leaf.notAfter)}, in ${Math.floor(left / DAY_MS)} days: renew it before browsers refuse the site`,
       });
     });

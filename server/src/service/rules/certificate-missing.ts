@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding, RuleContext } from './rule';
 import type { Fix } from '../diagnostics';
 import { insertIntoBlock } from '../fixes/directiveEdits';
-import { directiveSpot, tokenSpot } from '../model/locations';
+import { directiveSpan, tokenSpan } from '../model/locations';
 import { describeServer, effective, isOn, type HttpServer } from '../model/serverModel';
 
 /** Whether a server only catches unknown names: no literal server_name (empty, `_` or none). */
@@ -45,10 +45,10 @@ export const certificateMissing: Rule = {
       reported.add(server);
       const ssl = server.listens.find((l) => l.socket === socket) ?? server.listens[0];
       findings.push({
-        ...tokenSpot(server.directive, server.directive.nameToken),
+        ...tokenSpan(server.directive, server.directive.nameToken),
         message: `${describeServer(server, context.model.tree)} ${why} on ${socket} but has no ssl_certificate: nginx -t fails with no "ssl_certificate" is defined for the "listen ... ssl" directive`,
         fixes: fix ? [fix] : [],
-        related: ssl ? [{ ...directiveSpot(ssl.directive), message: `the listen of ${socket}` }] : [],
+        related: ssl ? [{ ...directiveSpan(ssl.directive), message: `the listen of ${socket}` }] : [],
       });
     };
     for (const socket of context.model.sockets) {
@@ -70,7 +70,7 @@ export const certificateMissing: Rule = {
       if (certificates.length <= keys.length) continue;
       const lonely = certificates[keys.length];
       findings.push({
-        ...directiveSpot(lonely.anchor),
+        ...directiveSpan(lonely.anchor),
         message: `the certificate "${lonely.directive.args[0]?.value ?? ''}" has no ssl_certificate_key: nginx -t fails with no "ssl_certificate_key" is defined for certificate`,
       });
     }

@@ -1,6 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
 import { certificateCoversName } from '../certificates';
-import { tokenSpot } from '../model/locations';
+import { tokenSpan } from '../model/locations';
 import { servesCertificates } from '../model/serverModel';
 
 /** Whether a server_name is a literal host name (not a regex, a catch-all or a variable). */
@@ -32,7 +32,7 @@ export const certificateNameMismatch: Rule = {
         if (!directive) continue;
         const covered = [...cert.leaf.dnsNames, ...cert.leaf.ipAddresses];
         findings.push({
-          ...tokenSpot(directive, token),
+          ...tokenSpan(directive, token),
           message: `"${name}" is not covered by the certificate "${cert.shown}" (${covered.length ? `it covers ${covered.join(', ')}` : `subject ${cert.leaf.subject}`}): browsers show NET::ERR_CERT_COMMON_NAME_INVALID / SSL_ERROR_BAD_CERT_DOMAIN for this name`,
         });
       }

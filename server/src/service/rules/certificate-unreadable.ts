@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../model/locations';
+import { pathSpan } from '../model/locations';
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
 export const certificateUnreadable: Rule = {
@@ -11,7 +11,7 @@ export const certificateUnreadable: Rule = {
     for (const server of context.model.servers) {
       for (const cert of context.certificates(server)) {
         if (cert.kind !== 'unknown' || cert.reason !== 'unreadable') continue;
-        findings.push({ ...pathSpot(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });
+        findings.push({ ...pathSpan(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });
       }
     }
     return findings;

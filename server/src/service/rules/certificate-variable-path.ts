@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { pathSpot } from '../model/locations';
+import { pathSpan } from '../model/locations';
 
 /** An `ssl_certificate` path with variables: loaded per handshake, never stapled. */
 export const certificateVariablePath: Rule = {
@@ -11,7 +11,7 @@ export const certificateVariablePath: Rule = {
     for (const server of context.model.servers) {
       for (const cert of context.certificates(server)) {
         if (cert.kind !== 'unknown' || cert.reason !== 'variable') continue;
-        findings.push({ ...pathSpot(cert.placed), message: cert.message });
+        findings.push({ ...pathSpan(cert.placed), message: cert.message });
       }
     }
     return findings;

@@ -1,8 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
-import { staplingFacts } from './support/staplingFacts';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
-import { serverPathRelated, serverPathSpot } from '../model/locations';
+import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, servesCertificates } from '../model/serverModel';
 
 const FIREFOX_ERROR = 'MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING';
@@ -16,7 +15,7 @@ export const mustStapleWithoutStapling: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       const who = describeServer(server, context.model.tree);
       for (const cert of facts.certificates) {
         if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
@@ -37,7 +36,7 @@ export const mustStapleWithoutStapling: Rule = {
         }
         if (!message) continue;
         findings.push({
-          ...serverPathSpot(server, cert.placed),
+          ...serverPathSpan(server, cert.placed),
           message,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),

@@ -1,7 +1,7 @@
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { anchorSpan, directiveSpan, relatedIfIncluded } from '../model/locations';
 import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../model/serverModel';
 import { socketsByDefaultServer } from './support/sessionSettings';
 
@@ -58,12 +58,12 @@ export const protocolsFromDefaultServer: Rule = {
         const theirPlaced = effectiveValue(defaultServer, 'ssl_protocols')?.placed;
         const fix = alignProtocolsFix(sockets, server, context);
         findings.push({
-          ...anchorSpot(last),
+          ...anchorSpan(last),
           message: `"ssl_protocols ${mine.text}" does not take effect for ${describeServer(server, tree)}: the TLS version is chosen on ${on} before SNI picks this server, with the protocols of the default server (${describeServer(defaultServer, tree)}): ${theirs.set ? `"ssl_protocols ${theirs.text}"` : "nginx's default"}; set the same protocols there or in http {}`,
           fixes: fix ? [fix] : [],
           related: [
             ...relatedIfIncluded(last, 'ssl_protocols is set here'),
-            { ...directiveSpot(theirPlaced ? theirPlaced.directive : sockets[0].defaultListen.directive), message: `the default server of ${on}` },
+            { ...directiveSpan(theirPlaced ? theirPlaced.directive : sockets[0].defaultListen.directive), message: `the default server of ${on}` },
           ],
         });
       }

@@ -1,6 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
-import { staplingFacts, responderFor } from './support/staplingFacts';
-import { anchorSpot } from '../model/locations';
+import { responderFor } from './support/staplingFacts';
+import { anchorSpan } from '../model/locations';
 import { insertAfter } from '../fixes/directiveEdits';
 import { servesCertificates } from '../model/serverModel';
 
@@ -13,7 +13,7 @@ export const resolverWithoutTimeout: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       if (!facts.on || facts.file || !facts.resolver || facts.resolverTimeout) continue;
       const usesNames = facts.certificates.some((c) => {
         const r = responderFor(facts, c);
@@ -21,7 +21,7 @@ export const resolverWithoutTimeout: Rule = {
       });
       if (!usesNames) continue;
       findings.push({
-        ...anchorSpot(facts.resolver),
+        ...anchorSpan(facts.resolver),
         message: 'the resolver used for OCSP stapling has no resolver_timeout: nginx waits up to 30 s for each DNS answer (the default) before giving up on a staple refresh',
         fixes: [{ title: 'Add "resolver_timeout 5s"', edits: [insertAfter(context.model.tree, facts.resolver.anchor, ['resolver_timeout 5s;'])] }],
       });

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { anchorSpan, directiveSpan, relatedIfIncluded } from '../model/locations';
 import { describeServer } from '../model/serverModel';
 import { alignSessionFix, sessionValue, socketsByDefaultServer } from './support/sessionSettings';
 
@@ -27,12 +27,12 @@ export const sessionSettingsFromDefaultServer: Rule = {
           const theirPlaced = theirs.placed?.[theirs.placed.length - 1];
           const fix = alignSessionFix(sockets, server, context);
           findings.push({
-            ...anchorSpot(last),
+            ...anchorSpan(last),
             message: `"${name} ${mine.text}" does not take effect for ${describeServer(server, tree)}: sessions on ${on} are cached and resumed in the SSL context of the default server (${describeServer(defaultServer, tree)}), which has "${name} ${theirs.text}"${theirs.placed ? '' : ' (the default)'}`,
             fixes: fix ? [fix] : [],
             related: [
               ...relatedIfIncluded(last, `${name} is set here`),
-              { ...directiveSpot(theirPlaced ? theirPlaced.directive : sockets[0].defaultListen.directive), message: `the default server of ${on}` },
+              { ...directiveSpan(theirPlaced ? theirPlaced.directive : sockets[0].defaultListen.directive), message: `the default server of ${on}` },
             ],
           });
         }

@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
-import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
+import { anchorSpan, directiveSpan, relatedIfIncluded } from '../model/locations';
 import { describeServer, isOn } from '../model/serverModel';
 import { alignSessionFix, socketsByDefaultServer } from './support/sessionSettings';
 
@@ -33,12 +33,12 @@ export const sessionTicketsMismatch: Rule = {
         const defSetting = defaultServer.own.get('ssl_session_tickets') ?? defaultServer.inherited.get('ssl_session_tickets');
         const fix = alignSessionFix(sockets, server, context);
         findings.push({
-          ...(last ? anchorSpot(last) : directiveSpot(listen.directive)),
+          ...(last ? anchorSpan(last) : directiveSpan(listen.directive)),
           message: `ssl_session_tickets is ${onOff(on)} for ${describeServer(server, tree)} but ${onOff(defOn)} in the default server of ${where} (${describeServer(defaultServer, tree)}): resumption runs in the default server's SSL context before SNI picks this server, so ${consequence(on)}`,
           fixes: fix ? [fix] : [],
           related: [
             ...(last ? relatedIfIncluded(last, `ssl_session_tickets ${onOff(on)} is set here`) : []),
-            { ...directiveSpot(defSetting?.length ? defSetting[defSetting.length - 1].directive : sockets[0].defaultListen.directive), message: `the default server of ${where} has ssl_session_tickets ${onOff(defOn)}` },
+            { ...directiveSpan(defSetting?.length ? defSetting[defSetting.length - 1].directive : sockets[0].defaultListen.directive), message: `the default server of ${where} has ssl_session_tickets ${onOff(defOn)}` },
           ],
         });
       }

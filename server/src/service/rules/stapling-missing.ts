@@ -1,7 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
-import { staplingFacts } from './support/staplingFacts';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
-import { serverPathRelated, serverPathSpot } from '../model/locations';
+import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, servesCertificates } from '../model/serverModel';
 
 const CONSEQUENCE = 'clients that check revocation must ask the CA themselves: slower handshakes, and failures where the CA\'s OCSP host is blocked or unreachable';
@@ -20,7 +19,7 @@ export const staplingMissing: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       if (facts.file) continue;
       if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple)) continue;
       const withUrl = facts.certificates.flatMap((c) => (c.kind === 'ok' && c.leaf.ocspUrls.length > 0 ? [c] : []));
@@ -30,7 +29,7 @@ export const staplingMissing: Rule = {
         if (facts.on || !unreadable || facts.certificates.some((c) => c.kind === 'ok')) continue;
         // No fix: with the certificate unknown, `ssl_stapling on` may well be a no-op (no OCSP URL).
         findings.push({
-          ...serverPathSpot(server, unreadable.placed),
+          ...serverPathSpan(server, unreadable.placed),
           severity: 'information',
           message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.shown}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
           related: serverPathRelated(server, unreadable.placed, 'the certificate is set here'),
@@ -42,7 +41,7 @@ export const staplingMissing: Rule = {
         const state = facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled';
         const fix = enableStaplingFix(server, facts, context);
         findings.push({
-          ...serverPathSpot(server, cert.placed),
+          ...serverPathSpan(server, cert.placed),
           message: `${state} for ${who} although its certificate "${cert.shown}" names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
@@ -54,7 +53,7 @@ export const staplingMissing: Rule = {
         if (facts.issuerOf(cert) !== 'missing') continue;
         const fix = trustedCertificateFix(server, facts, context);
         findings.push({
-          ...serverPathSpot(server, cert.placed),
+          ...serverPathSpan(server, cert.placed),
           message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of "${cert.shown}" (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),

@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
-import { responderFor, staplingFacts } from './support/staplingFacts';
+import { responderFor } from './support/staplingFacts';
 import { trustedCertificateFix } from './support/staplingFix';
-import { anchorSpot, directiveSpot, relatedIfIncluded, tokenSpot } from '../model/locations';
+import { anchorSpan, directiveSpan, relatedIfIncluded, tokenSpan } from '../model/locations';
 import { servesCertificates } from '../model/serverModel';
 
 /**
@@ -17,18 +17,18 @@ export const staplingVerifyWithoutTrust: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       if (!facts.on || !facts.verifyOn || !facts.verify || facts.file) continue;
       const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && responderFor(facts, c).kind !== 'none' && facts.issuerOf(c) === 'missing');
       const unreadable = facts.trusted ? undefined : facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
       if (lacking.length === 0 && unreadable && !facts.certificates.some((c) => c.kind === 'ok')) {
         const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
         findings.push({
-          ...(own ? anchorSpot(facts.verify) : tokenSpot(server.directive, server.directive.nameToken)),
+          ...(own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken)),
           severity: 'information',
           message: `ssl_stapling_verify is on with no ssl_trusted_certificate and the certificate "${unreadable.shown}" could not be read, so whether its file holds the issuer cannot be known: if it does not, nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (a delegated OCSP signer also needs the chain up to the root in ssl_trusted_certificate)`,
           fixes: [],
-          related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpot(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
+          related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpan(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
         });
         continue;
       }
@@ -36,13 +36,13 @@ export const staplingVerifyWithoutTrust: Rule = {
       const paths = lacking.map((c) => `"${c.shown}"`).join(', ');
       const trust = facts.trusted ? `the ssl_trusted_certificate "${facts.trusted.directive.args[0]?.value ?? ''}" does not hold it either` : 'no ssl_trusted_certificate is set';
       const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
-      const spot = own ? anchorSpot(facts.verify) : tokenSpot(server.directive, server.directive.nameToken);
+      const spot = own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken);
       const fix = trustedCertificateFix(server, facts, context);
       findings.push({
         ...spot,
         message: `ssl_stapling_verify is on but the issuer of ${paths} is not in that file and ${trust}: nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (to verify responses from a delegated OCSP signer it also needs the chain up to the root in ssl_trusted_certificate)`,
         fixes: fix ? [fix] : [],
-        related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpot(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
+        related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpan(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
       });
     }
     return findings;

@@ -1,7 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
-import { staplingFacts } from './support/staplingFacts';
-import { anchorSpot, relatedIfIncluded } from '../model/locations';
+import { anchorSpan, relatedIfIncluded } from '../model/locations';
 import { removeDirective, replaceArguments } from '../fixes/directiveEdits';
 import { servesCertificates, type HttpServer, type Placed } from '../model/serverModel';
 import type { RuleContext } from './rule';
@@ -35,7 +34,7 @@ export const staplingWithoutOcspUrl: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       if (!facts.on || !facts.stapling || facts.responder || facts.file) continue;
       const certs = facts.certificates.filter((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0 && !c.leaf.mustStaple);
       if (certs.length === 0) continue;
@@ -43,10 +42,10 @@ export const staplingWithoutOcspUrl: Rule = {
       const fix = allWithout ? removeNoOpStapling(server, facts.stapling, context) : undefined;
       for (const cert of certs) {
         findings.push({
-          ...anchorSpot(facts.stapling),
+          ...anchorSpan(facts.stapling),
           message: `ssl_stapling has no effect for "${cert.shown}": the certificate has no OCSP responder URL (like every Let's Encrypt certificate since May 2025), so nginx logs [warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate`,
           fixes: fix ? [fix] : [],
-          related: [...relatedIfIncluded(facts.stapling, 'ssl_stapling is switched on here'), { ...anchorSpot(cert.placed), message: 'the certificate without an OCSP URL' }],
+          related: [...relatedIfIncluded(facts.stapling, 'ssl_stapling is switched on here'), { ...anchorSpan(cert.placed), message: 'the certificate without an OCSP URL' }],
         });
       }
     }

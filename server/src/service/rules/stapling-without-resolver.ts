@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
-import { responderFor, staplingFacts } from './support/staplingFacts';
+import { responderFor } from './support/staplingFacts';
 import { needsResolver, resolverLines } from './support/staplingFix';
-import { anchorSpot, tokenSpot } from '../model/locations';
+import { anchorSpan, tokenSpan } from '../model/locations';
 import { insertIntoBlock } from '../fixes/directiveEdits';
 import { describeServer, servesCertificates } from '../model/serverModel';
 
@@ -14,14 +14,14 @@ export const staplingWithoutResolver: Rule = {
     const findings: RuleFinding[] = [];
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
-      const facts = staplingFacts(server, context);
+      const facts = context.stapling(server);
       if (!facts.on || !facts.stapling || !needsResolver(facts)) continue;
       const hosts = [...new Set(facts.certificates.map((c) => responderFor(facts, c)).flatMap((r) => (r.kind === 'host' ? [r.host] : [])))];
       const who = describeServer(server, context.model.tree);
       const message = hosts.length
         ? `ssl_stapling is on but no resolver is in effect for ${who}: nginx resolves the OCSP responder ${hosts.join(', ')} only once at startup, then logs [warn] no resolver defined to resolve ${hosts[0]} while requesting certificate status, and stapling breaks when the CA's addresses change`
         : `ssl_stapling is on but no resolver is in effect for ${who}: if the certificate's OCSP responder is a host name (it could not be read), nginx only resolves it at startup and logs [warn] no resolver defined to resolve ... while requesting certificate status`;
-      const spot = server.own.has('ssl_stapling') ? anchorSpot(facts.stapling) : tokenSpot(server.directive, server.directive.nameToken);
+      const spot = server.own.has('ssl_stapling') ? anchorSpan(facts.stapling) : tokenSpan(server.directive, server.directive.nameToken);
       const edit = insertIntoBlock(context.model.tree, server.directive, resolverLines(context, facts));
       findings.push({
         ...spot,

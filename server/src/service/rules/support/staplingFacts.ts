@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
-import type { RuleContext } from '../rule';
+import type { ConfigTree } from '../../model/configTree';
 import { readCertificateFile, type CertificateInfo } from '../../certificates';
 import { isIssuedByAny } from '../../certificates/issuer';
 import { resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
@@ -40,8 +40,11 @@ export interface StaplingFacts {
 /** Client verification modes under which nginx loads `ssl_client_certificate` into the store. */
 const CLIENT_VERIFY_MODES = new Set(['on', 'optional', 'optional_no_ca']);
 
-/** Collects a server's stapling settings in effect (own, else inherited from http). */
-export function staplingFacts(server: HttpServer, context: RuleContext): StaplingFacts {
+/**
+ * Collects a server's stapling settings in effect (own, else inherited from http), given its
+ * certificates; trust files are read only when `readCertificates` allows.
+ */
+export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates: ServerCertificate[], readCertificates: boolean): StaplingFacts {
   const placed = (name: string): Placed | undefined => effectiveValue(server, name)?.placed;
   const trusted = placed('ssl_trusted_certificate');
   // ngx_ssl_stapling_issuer looks in the certificate's chain, then in the SSL_CTX store, which
@@ -55,14 +58,14 @@ export function staplingFacts(server: HttpServer, context: RuleContext): Staplin
     if (certificate.kind !== 'ok') return 'unknown';
     if (certificate.file.issuerInChain) return 'chain';
     if (storeValues.length === 0) return 'missing';
-    if (!context.settings.readCertificates) return 'unknown';
+    if (!readCertificates) return 'unknown';
     let unreadable = false;
     for (const value of storeValues) {
       if (value.includes('$')) {
         unreadable = true;
         continue;
       }
-      const file = readCertificateFile(resolveConfigPath(context.model.tree, value));
+      const file = readCertificateFile(resolveConfigPath(tree, value));
       if (file.kind !== 'ok') {
         unreadable = true;
         continue;
@@ -81,7 +84,7 @@ export function staplingFacts(server: HttpServer, context: RuleContext): Staplin
     resolver: placed('resolver'),
     resolverTimeout: placed('resolver_timeout'),
     trusted,
-    certificates: context.certificates(server),
+    certificates,
     issuerOf,
   };
 }

@@ -1,0 +1,68 @@
+// The one registry of every diagnostic code the product emits: the config loader's and the
+// parser's, the directive checks, the TLS rules and the live probe's findings. Each code has a
+// default severity, a summary and, where one exists, its docs page. The codes are a CLI and
+// settings contract (`nginxTls.rules.<code>`).
+import type { Severity } from './diagnostics';
+import { DIRECTIVE_CHECKS } from './checks';
+import { RULES } from './rules';
+
+/** Who produces a code: the loader and parser, a directive check, a TLS rule, the live probe. */
+export type CodeOrigin = 'file' | 'directive-check' | 'rule' | 'probe';
+
+/** What the registry knows of one code. */
+export interface CodeInfo {
+  id: string;
+  origin: CodeOrigin;
+  defaultSeverity: Severity;
+  summary: string;
+  /** The docs page, relative to the package root, when the code has one. */
+  docsPath: string | undefined;
+}
+
+/** Codes of reading and parsing files (model/loadConfig.ts, parser/, checks/checkBlockStructure.ts). */
+const FILE_CODES: readonly Omit<CodeInfo, 'origin' | 'docsPath'>[] = [
+  { id: 'syntax-error', defaultSeverity: 'error', summary: 'What nginx rejects while reading the file, at the line nginx -t reports' },
+  { id: 'include-not-found', defaultSeverity: 'error', summary: 'A plain include whose file does not exist (a glob matching nothing is fine)' },
+  { id: 'include-cycle', defaultSeverity: 'error', summary: 'Files that include each other' },
+  { id: 'file-unreadable', defaultSeverity: 'error', summary: 'A file that cannot be read' },
+  { id: 'binary-file', defaultSeverity: 'error', summary: 'A binary file where a config is expected' },
+  { id: 'file-too-large', defaultSeverity: 'warning', summary: 'A file larger than nginxTls.maxFileSize, not analysed' },
+];
+
+/** Findings of the live probe (service/probe/compareWithConfig.ts), documented in the README. */
+const PROBE_CODES: readonly Omit<CodeInfo, 'origin' | 'docsPath'>[] = [
+  { id: 'probe-must-staple-violated', defaultSeverity: 'error', summary: 'A Must-Staple certificate served without a staple' },
+  { id: 'probe-stapling-expected-missing', defaultSeverity: 'warning', summary: 'The config staples but the server sent no staple after the warm-up' },
+  { id: 'probe-stapled-response-bad', defaultSeverity: 'error', summary: 'The stapled response is revoked, unknown, expired, not for this certificate or badly signed' },
+  { id: 'probe-certificate-differs', defaultSeverity: 'warning', summary: 'The certificate served is not the one the config names' },
+  { id: 'probe-session-tickets-differ', defaultSeverity: 'warning', summary: 'Session tickets are issued against the config, or not issued although on' },
+  { id: 'probe-resumption-broken', defaultSeverity: 'warning', summary: 'Sessions do not resume although the config keeps them' },
+  { id: 'probe-protocols-differ', defaultSeverity: 'warning', summary: 'The TLS versions accepted differ from ssl_protocols' },
+  { id: 'probe-ocsp-responder-unreachable', defaultSeverity: 'warning', summary: 'The OCSP responder cannot be reached from this machine' },
+  { id: 'probe-connect-failed', defaultSeverity: 'error', summary: 'No TLS connection to the server' },
+];
+
+const DIRECTIVE_DOCS = 'docs/directives.md';
+
+function register(): Map<string, CodeInfo> {
+  const all: CodeInfo[] = [
+    ...FILE_CODES.map((c) => ({ ...c, origin: 'file' as const, docsPath: undefined })),
+    ...DIRECTIVE_CHECKS.map((c) => ({ id: c.id, origin: 'directive-check' as const, defaultSeverity: c.defaultSeverity, summary: c.summary, docsPath: DIRECTIVE_DOCS })),
+    ...RULES.map((r) => ({ id: r.id, origin: 'rule' as const, defaultSeverity: r.defaultSeverity, summary: r.summary, docsPath: `docs/rules/${r.id}.md` })),
+    ...PROBE_CODES.map((c) => ({ ...c, origin: 'probe' as const, docsPath: undefined })),
+  ];
+  const byId = new Map<string, CodeInfo>();
+  for (const info of all) {
+    if (byId.has(info.id)) throw new Error(`diagnostic code "${info.id}" is registered twice`);
+    byId.set(info.id, info);
+  }
+  return byId;
+}
+
+/** Every code the product emits, by id. */
+export const CODES: ReadonlyMap<string, CodeInfo> = /* @__PURE__ */ register();
+
+/** The docs page of a code, relative to the package root, when it has one. */
+export function docsPathOf(code: string): string | undefined {
+  return CODES.get(code)?.docsPath;
+}

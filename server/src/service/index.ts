@@ -1,0 +1,31 @@
+// The language service's one door: everything the fronts (lsp/, cli/) use comes from here. The
+// service takes text and settings and returns plain data; it never imports a transport or vscode.
+
+export type { ConfigDiagnostic, Fix, RelatedLocation, Severity, Span, TextEdit } from './diagnostics';
+export { sortAndDedupe } from './diagnostics';
+export { CODES, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
+export { readCertificateFile } from './certificates';
+export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
+export { createReporter, type Reporter } from './report';
+export { compareVersions } from './versions';
+
+export { analyzeFile, type FileAnalysis } from './analyzeFile';
+export { analyzeTree } from './analyzeTree';
+export { checkPaths, type CheckResult } from './checkPaths';
+export { selectFixes, planFixes, applyEdits, type FixPlan, type FixSelection } from './fixes/applyFixes';
+
+export { FilePositions, LineIndex, type Position, type Range } from './lineIndex';
+export { createNodeHost, DEFAULT_MAX_FILE_SIZE, type ConfigHost } from './model/configHost';
+export { treePositions, type ConfigTree } from './model/configTree';
+export { loadConfig } from './model/loadConfig';
+export { loadConfigFor } from './model/locateMainConfig';
+export { ParseCache } from './model/parseCache';
+export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';
+
+export * from './features';
+
+export { compareWithConfig } from './probe/compareWithConfig';
+export { expectationFromConfig, isProbeableName, type ServerSelection } from './probe/expectationFromConfig';
+export { createProbeReport, formatProbeReport } from './probe/formatProbeReport';
+export { renderProbeReportHtml } from './probe/renderProbeReportHtml';
+export type { ConfigLocation, ProbeExpectation, ProbeFinding, ProbeOptions, ProbeReport, ProbeTarget } from './probe/types';

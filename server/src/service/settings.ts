@@ -1,0 +1,40 @@
+import type { Severity } from './diagnostics';
+import { DEFAULT_MAX_FILE_SIZE } from './model/configHost';
+
+/**
+ * Everything the analysis honours, from the fronts (the `nginxTls.*` settings, the CLI's
+ * options) down to the rules and directive checks: one type, no hand mapping in between.
+ */
+export interface AnalysisSettings {
+  /** e.g. "1.22.1"; undefined when unknown (messages and version checks stay conservative). */
+  nginxVersion: string | undefined;
+  /** Resolver addresses the quick-fixes insert. */
+  resolvers: string;
+  /** Days before notAfter from which a certificate is reported as expiring. */
+  expiryWarningDays: number;
+  /** False in untrusted workspaces: certificates are then not read. */
+  readCertificates: boolean;
+  /** The time certificates are judged at. */
+  now: Date;
+  /** Per-code severity override, or `off` (any code of the registry, see codes.ts). */
+  severities: Record<string, Severity | 'off'>;
+  /** Files larger than this many bytes are not analysed. */
+  maxFileSize: number;
+}
+
+/** Defaults matching package.json's settings (`now` is taken when the analysis starts). */
+export const DEFAULT_ANALYSIS_SETTINGS: Readonly<Omit<AnalysisSettings, 'now'>> = {
+  nginxVersion: undefined,
+  resolvers: '8.8.8.8 1.1.1.1',
+  expiryWarningDays: 30,
+  readCertificates: true,
+  severities: {},
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+};
+
+/** The settings with defaults for whatever a caller leaves out. */
+export function completeSettings(partial: Partial<AnalysisSettings> = {}): AnalysisSettings {
+  const out: AnalysisSettings = { ...DEFAULT_ANALYSIS_SETTINGS, now: new Date() };
+  for (const [key, value] of Object.entries(partial)) if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
+  return out;
+}

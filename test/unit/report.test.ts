@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTree, CODES, createNodeHost, docsPathOf, loadConfig } from '../../server/src/service';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function treeOf(text: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-report-'));
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), text);
+  return { tree: loadConfig(path.join(dir, 'nginx.conf'), { host: createNodeHost() }), done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('a severity setting reaches problems found while loading the tree', () => {
+  const { tree, done } = treeOf('events {}\nhttp {\n    include a b;\n}\n');
+  try {
+    assert.deepEqual(analyzeTree(tree).map((d) => d.code), ['invalid-argument-count']);
+    assert.deepEqual(analyzeTree(tree, { severities: { 'invalid-argument-count': 'off' } }), []);
+    assert.deepEqual(analyzeTree(tree, { severities: { 'invalid-argument-count': 'hint' } }).map((d) => d.severity), ['hint']);
+  } finally {
+    done();
+  }
+});
+
+test('a severity setting reaches syntax errors and the block structure check alike', () => {
+  const { tree, done } = treeOf('events {}\nhttp {\n    server {\n');
+  try {
+    assert.ok(analyzeTree(tree).some((d) => d.code === 'syntax-error'));
+    assert.deepEqual(analyzeTree(tree, { severities: { 'syntax-error': 'off' } }).filter((d) => d.code === 'syntax-error'), []);
+  } finally {
+    done();
+  }
+});
+
+test('every registered code with a docs page has that page', () => {
+  const missing = [...CODES.values()].filter((c) => c.docsPath !== undefined && !fs.existsSync(path.join(ROOT, c.docsPath))).map((c) => c.id);
+  assert.deepEqual(missing, []);
+  assert.equal(docsPathOf('stapling-missing'), 'docs/rules/stapling-missing.md');
+  assert.equal(docsPathOf('unknown-directive'), 'docs/directives.md');
+});
+
+test('every code the service emits is registered', () => {
+  const emitted = new Set<string>();
+  for (const file of walk(path.join(ROOT, 'server', 'src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\b(?:code|id): '([a-z0-9-]+)'/g)) emitted.add(m[1]);
+  }
+  const unregistered = [...emitted].filter((code) => !CODES.has(code));
+  assert.deepEqual(unregistered, []);
+});
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
