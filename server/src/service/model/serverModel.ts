@@ -23,9 +23,14 @@ export interface Listen {
   port: number | undefined;
 }
 
-/** An `http` server block with what it sets itself and what it inherits from `http {}`. */
+/**
+ * A `server` block of `http {}` (or of `stream {}`, see `protocol`) with what it sets itself and
+ * what it inherits from the enclosing block.
+ */
 export interface HttpServer {
   directive: Directive;
+  /** `stream` servers have no names and one server per address; see ServerModel.streamServers. */
+  protocol: 'http' | 'stream';
   listens: Listen[];
   names: { value: string; token: Token }[];
   own: Map<string, Placed[]>;
@@ -45,13 +50,20 @@ export interface ListenSocket {
   defaultServer: HttpServer;
   /** The `listen` of the default server for this socket. */
   defaultListen: Listen;
+  /** Whether connections to this address speak TLS (some server's `listen` has `ssl`, or the default server has `ssl on`). */
+  tls: boolean;
 }
 
-/** Every http server of a tree and the sockets they share. */
+/** Every http server of a tree and the sockets they share; the stream servers apart. */
 export interface ServerModel {
   tree: ConfigTree;
+  /** The servers of `http {}`. */
   servers: HttpServer[];
   sockets: ListenSocket[];
+  /** The servers of `stream {}` (each address has one server there: no default-server semantics). */
+  streamServers: HttpServer[];
+  /** Directives set at `stream {}` level, in order. */
+  stream: Map<string, Placed[]>;
   /** Directives set at `http {}` level, in order. */
   http: Map<string, Placed[]>;
   /** The `http` block, when the tree has one (a site file analysed alone has none). */
@@ -135,21 +147,24 @@ function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
  */
 export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer) => boolean = () => false): ServerModel {
   const http = new Map<string, Placed[]>();
+  const stream = new Map<string, Placed[]>();
   let httpBlock: Directive | undefined;
   const servers: HttpServer[] = [];
+  const streamServers: HttpServer[] = [];
   const serverEntry = new Map<Directive, { server: HttpServer; includeDepth: number }>();
   walkConfig(tree, (d, ancestors, includedVia) => {
     const context = contextOf(tree, ancestors);
     const parentName = context[context.length - 1];
     if (d.name === 'http' && d.block && context.length === 0) httpBlock = d;
-    if (parentName === 'http') {
+    if (parentName === 'http' || (parentName === 'stream' && context.length === 1)) {
+      const protocol = parentName;
       if (d.name === 'server' && d.block) {
-        const server: HttpServer = { directive: d, listens: [], names: [], own: new Map(), inherited: http, tls: false };
-        servers.push(server);
+        const server: HttpServer = { directive: d, protocol, listens: [], names: [], own: new Map(), inherited: protocol === 'http' ? http : stream, tls: false };
+        (protocol === 'http' ? servers : streamServers).push(server);
         serverEntry.set(d, { server, includeDepth: includedVia.length });
         return true;
       }
-      push(http, d.name, { directive: d, anchor: d });
+      push(protocol === 'http' ? http : stream, d.name, { directive: d, anchor: d });
       return d.name === 'include';
     }
     const parent = ancestors[ancestors.length - 1];
@@ -169,11 +184,15 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
   // ngx_http_add_addresses ORs `ssl` over every listen of an address:port, so a server whose own
   // `listen` lacks it still speaks TLS there (verified: nginx -t then demands its ssl_certificate);
   // ngx_http_init_connection reads `ssl on` from the default server only.
-  const isTls = (k: ListenSocket): boolean =>
-    k.servers.some((s) => s.listens.some((l) => l.socket === k.socket && l.ssl)) || effectiveValue(k.defaultServer, 'ssl')?.value.toLowerCase() === 'on';
-  const tlsSockets = new Set(sockets.filter(isTls).map((k) => k.socket));
+  for (const k of sockets) {
+    k.tls = k.servers.some((s) => s.listens.some((l) => l.socket === k.socket && l.ssl)) || effectiveValue(k.defaultServer, 'ssl')?.value.toLowerCase() === 'on';
+  }
+  const tlsSockets = new Set(sockets.filter((k) => k.tls).map((k) => k.socket));
   for (const s of kept) s.tls = s.listens.some((l) => tlsSockets.has(l.socket));
-  return { tree, servers: kept, sockets, http, httpBlock };
+  // A stream server speaks TLS on the addresses it listens on with `ssl`.
+  const keptStream = streamServers.filter((s) => !exclude(s));
+  for (const s of keptStream) s.tls = s.listens.some((l) => l.ssl);
+  return { tree, servers: kept, sockets, streamServers: keptStream, stream, http, httpBlock };
 }
 
 /** A server without `listen` listens on *:80 (nginx's default when the master runs as root). */
@@ -204,7 +223,7 @@ function groupSockets(servers: HttpServer[]): ListenSocket[] {
   const sockets: ListenSocket[] = [];
   for (const [socket, entries] of bySocket) {
     const chosen = entries.find((e) => e.listen.defaultServer) ?? entries[0];
-    sockets.push({ socket, servers: entries.map((e) => e.server), defaultServer: chosen.server, defaultListen: chosen.listen });
+    sockets.push({ socket, servers: entries.map((e) => e.server), defaultServer: chosen.server, defaultListen: chosen.listen, tls: false });
   }
   return sockets;
 }

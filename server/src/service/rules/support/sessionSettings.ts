@@ -97,18 +97,33 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
   const target = sockets[0].defaultServer;
   const differing = SESSION_DIRECTIVES.filter((name) => sessionValue(source, name, context).key !== sessionValue(target, name, context).key);
   if (differing.length === 0) return undefined;
+  // Never trade a value the default server sets on purpose for one this server only has by
+  // nginx's default: write down in this server what its clients already get instead.
+  if (differing.some((name) => !effective(source, name) && effective(target, name))) return adoptDefaultServerFix(source, target, differing, context);
   for (const socket of sockets) {
     for (const other of others(socket)) {
       if (differing.some((name) => sessionValue(other, name, context).key !== sessionValue(source, name, context).key)) return undefined;
     }
   }
   const tree = context.model.tree;
+  const edits = copySessionSettings(source, target, differing, context);
+  if (!edits) return undefined;
+  const names = differing.join(', ');
+  return { title: `Use this server's ${names} in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, tree)})`, edits };
+}
+
+/**
+ * The edits that give `into` the session settings `names` of `from` (nginx's default where
+ * `from` sets none): own in-file directives rewritten, missing ones inserted; undefined when a
+ * setting comes through an include or repeats.
+ */
+function copySessionSettings(from: HttpServer, into: HttpServer, names: string[], context: RuleContext): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   const lines: string[] = [];
-  for (const name of differing) {
-    const wanted = effective(source, name)?.placed.map((p) => p.directive.args.map((a) => a.raw).join(' ')) ?? (SESSION_DEFAULTS[name] ? [SESSION_DEFAULTS[name]] : undefined);
+  for (const name of names) {
+    const wanted = effective(from, name)?.placed.map((p) => p.directive.args.map((a) => a.raw).join(' ')) ?? (SESSION_DEFAULTS[name] ? [SESSION_DEFAULTS[name]] : undefined);
     if (!wanted) return undefined;
-    const own = target.own.get(name);
+    const own = into.own.get(name);
     if (!own?.length) {
       lines.push(...wanted.map((w) => `${name} ${w};`));
       continue;
@@ -119,19 +134,27 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
     edits.push(edit);
   }
   if (lines.length) {
-    const edit = insertIntoBlock(tree, target.directive, lines);
+    const edit = insertIntoBlock(context.model.tree, into.directive, lines);
     if (!edit) return undefined;
     edits.push(edit);
   }
-  const names = differing.join(', ');
-  return { title: `Use this server's ${names} in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, tree)})`, edits };
+  return edits;
 }
 
-/** The sockets where a server is not the default server, grouped by that default server. */
+/** The fix giving `server` the session settings of its default server `target`, which its clients get anyway. */
+function adoptDefaultServerFix(server: HttpServer, target: HttpServer, names: string[], context: RuleContext): Fix | undefined {
+  const edits = copySessionSettings(target, server, names, context);
+  return edits ? { title: `Use the default server's ${names.join(', ')} in this server (${describeServer(target, context.model.tree)}'s, which its clients get anyway)`, edits } : undefined;
+}
+
+/**
+ * The TLS sockets where a server is not the default server, grouped by that default server (a
+ * plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl).
+ */
 export function socketsByDefaultServer(context: RuleContext, server: HttpServer): { defaultServer: HttpServer; sockets: ListenSocket[] }[] {
   const groups = new Map<HttpServer, ListenSocket[]>();
   for (const socket of context.model.sockets) {
-    if (socket.defaultServer === server || !socket.servers.includes(server) || !socket.servers.some((s) => s.tls)) continue;
+    if (!socket.tls || socket.defaultServer === server || !socket.servers.includes(server)) continue;
     groups.set(socket.defaultServer, [...(groups.get(socket.defaultServer) ?? []), socket]);
   }
   return [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
