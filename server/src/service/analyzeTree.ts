@@ -53,7 +53,7 @@ export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = 
   const enabled = RULES.filter((rule) => reporter.enabled(rule.id));
   if (enabled.length === 0) return reporter.diagnostics;
   const context = createRuleContext(tree, settings);
-  if (context.model.servers.length === 0) return reporter.diagnostics;
+  if (context.model.servers.length === 0 && context.model.streamServers.length === 0) return reporter.diagnostics;
   for (const rule of enabled) {
     for (const f of rule.check(context)) {
       reporter.report({ file: f.file, start: f.start, end: f.end, severity: f.severity ?? rule.defaultSeverity, code: rule.id, message: f.message, fixes: f.fixes ?? [], related: f.related ?? [] });

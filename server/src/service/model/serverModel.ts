@@ -195,6 +195,11 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
   return { tree, servers: kept, sockets, streamServers: keptStream, stream, http, httpBlock };
 }
 
+/** Every server of the model, http's then stream's: for the checks that concern certificates alone. */
+export function allServers(model: ServerModel): HttpServer[] {
+  return model.streamServers.length ? [...model.servers, ...model.streamServers] : model.servers;
+}
+
 /** A server without `listen` listens on *:80 (nginx's default when the master runs as root). */
 function implicitListen(server: Directive): Listen {
   return { directive: server, socket: `0.0.0.0:${DEFAULT_PORT}`, ssl: false, defaultServer: false, port: DEFAULT_PORT };

@@ -1,5 +1,6 @@
 import type { Rule, RuleFinding } from './rule';
 import { pathSpan } from '../model/locations';
+import { allServers } from '../model/serverModel';
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
 export const certificateUnreadable: Rule = {
@@ -8,7 +9,7 @@ export const certificateUnreadable: Rule = {
   summary: 'The ssl_certificate file cannot be read or is not a PEM certificate',
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
+    for (const server of allServers(context.model)) {
       for (const cert of context.certificates(server)) {
         if (cert.kind !== 'unknown' || cert.reason !== 'unreadable') continue;
         findings.push({ ...pathSpan(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });

@@ -5,6 +5,7 @@ import { certificateMissing } from './certificate-missing';
 import { certificateNameMismatch } from './certificate-name-mismatch';
 import { certificateUnreadable } from './certificate-unreadable';
 import { certificateVariablePath } from './certificate-variable-path';
+import { duplicateDefaultServer } from './duplicate-default-server';
 import { ecdhCurveFromDefaultServer } from './ecdh-curve-from-default-server';
 import { mustStapleWithoutStapling } from './must-staple-without-stapling';
 import { protocolsFromDefaultServer } from './protocols-from-default-server';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   certificateNameMismatch,
   certificateUnreadable,
   certificateVariablePath,
+  duplicateDefaultServer,
   ecdhCurveFromDefaultServer,
   mustStapleWithoutStapling,
   protocolsFromDefaultServer,

@@ -1,13 +1,13 @@
 import type { RuleContext } from '../rule';
 import type { ServerCertificate } from '../../model/serverCertificates';
-import { servesCertificates } from '../../model/serverModel';
+import { allServers, servesCertificates } from '../../model/serverModel';
 
 /** Milliseconds in a day. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Visits each readable certificate of each server that hands certificates out. */
 export function forEachCertificate(context: RuleContext, visit: (cert: Extract<ServerCertificate, { kind: 'ok' }>) => void): void {
-  for (const server of context.model.servers) {
+  for (const server of allServers(context.model)) {
     if (!servesCertificates(server)) continue;
     for (const cert of context.certificates(server)) if (cert.kind === 'ok') visit(cert);
   }
