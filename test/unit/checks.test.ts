@@ -154,6 +154,13 @@ test('missing-semicolon: reported at the end of the first line, with a fix inser
   assert.equal(applyEdits(text, diags[0].fixes[0].edits), MAIN('server {\n ssl_certificate /a.pem;\n ssl_certificate_key /a.key;\n}'));
 });
 
+test('missing-semicolon: no fix when the ";" would set a single-valued directive twice (a corpus file showed it)', () => {
+  const { found, diags } = check(MAIN('server {\n ssl_ciphers HIGH:!aNULL\n # ssl_ciphers RC4;\n ssl_ciphers EECDH:!aNULL;\n}'));
+  assert.deepEqual(found, ['4:missing-semicolon']);
+  assert.deepEqual(diags[0].fixes, []);
+  assert.match(diags[0].message, /would be set twice in this block/);
+});
+
 test('missing-semicolon: a run-on into a block directive and into an upstream server', () => {
   const { found } = check(MAIN('upstream u {\n server a:1\n server b:2;\n}\nserver {\n server_name a.example\n location / { }\n}'));
   assert.deepEqual(found, ['4:missing-semicolon', '8:missing-semicolon']);

@@ -9,6 +9,7 @@ import { analyzeTree } from '../../server/src/service/analyzeTree';
 import { checkPaths } from '../../server/src/service/checkPaths';
 import { LineIndex } from '../../server/src/service/lineIndex';
 import { CORPUS_DIR, corpusFiles, nginxResults } from '../support/corpus';
+import { fixTwice } from '../support/convergence';
 
 const hasCorpus = fs.existsSync(path.join(CORPUS_DIR, 'MANIFEST.tsv'));
 const skip = hasCorpus ? false : `corpus not found at ${CORPUS_DIR}`;
@@ -68,4 +69,17 @@ test('deliberately broken corpus files report the error on the line nginx -t rep
     assert.equal(new LineIndex(text).positionAt(first.start).line + 1, line, `${rel}: ${first.message}`);
     assert.ok(first.message.startsWith(message), `${rel}: "${first.message}" should start with "${message}"`);
   }
+});
+
+test('"fix all" converges and adds no finding on every corpus file', { skip }, () => {
+  const problems: string[] = [];
+  let fixedFiles = 0;
+  for (const rel of corpusFiles()) {
+    const result = fixTwice(path.join(CORPUS_DIR, rel));
+    if (result.changed.length) fixedFiles++;
+    if (result.changedAgain.length) problems.push(`${rel}: a second "fix all" changes ${result.changedAgain.join(', ')}`);
+    if (result.added.length) problems.push(`${rel}: the fixes add ${result.added.join('; ')}`);
+  }
+  assert.deepEqual(problems, []);
+  assert.ok(fixedFiles > 0, 'no corpus file had anything to fix: the property was not exercised');
 });

@@ -18,6 +18,7 @@ import { DIRECTIVE_CHECKS } from '../../server/src/service/checks';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { createTestPki } from '../support/pki';
+import { fixTwice } from '../support/convergence';
 import { findNginx, nginxTest } from '../support/nginxBinary';
 import { describePlace, parseExpectations, type FixtureExpectations, type NginxExpectation } from '../support/fixtureExpectations';
 
@@ -144,6 +145,9 @@ describe('rule fixtures', () => {
       assert.deepEqual(again.filter((d) => FOUNDATION_CODES.has(d.code)).map((d) => d.message), [], 'the fixed config has syntax problems');
       const left = again.filter((d) => d.code === rule.id);
       assert.equal(left.length, unfixable, `after the fixes ${left.length} ${rule.id} finding(s) remain, ${unfixable} expected (those without a fix):\n${left.map((d) => d.message).join('\n')}`);
+      const converged = fixTwice(conf, { now: new Date() });
+      assert.deepEqual(converged.changedAgain, [], 'a second "fix all" changes the fixed config again');
+      assert.deepEqual(converged.added, [], 'the fixes add findings');
 
       if (!nginx) {
         t.diagnostic(NO_NGINX);

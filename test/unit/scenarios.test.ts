@@ -165,6 +165,10 @@ describe('scenarios through the CLI', () => {
       assert.equal(fixed.status, 0);
       const again = runCli([conf]);
       assert.deepEqual(findingsOf(again.json, dir), [], 'a fresh check of the fixed tree is not clean');
+      const fixedOnce = snapshot(dir);
+      const fixedAgain = runCli(['--fix', conf]);
+      assert.equal(fixedAgain.status, 0);
+      assert.deepEqual(snapshot(dir), fixedOnce, 'a second --fix changed the tree again');
       if (scenario.findings.length === 0) assert.deepEqual(snapshot(dir), before, '--fix changed a tree with nothing to fix');
       else assert.notDeepEqual(snapshot(dir), before, '--fix changed nothing');
 

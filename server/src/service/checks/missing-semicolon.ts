@@ -51,14 +51,19 @@ export function findMissingSemicolons(d: Directive, text: string, context: numbe
     const block = last && !!d.block;
     if (!validStatement(tokens[bounds[s]].value, bounds[s + 1] - bounds[s] - 1, block, context)) return [];
   }
+  // A cut that would give a single-valued directive twice trades this error for "is duplicate":
+  // still reported, but without a fix (which of the two is meant is the user's call).
+  const names = bounds.slice(0, -1).map((b) => tokens[b].value);
+  const duplicates = new Set(names.filter((n, k) => names.indexOf(n) !== k && lookupDirective(n)?.variants.some((v) => v.def.single)));
   return cuts.map((i) => {
     const before = tokens[i - 1];
     const head = tokens[bounds[cuts.indexOf(i)]];
+    const duplicate = duplicates.has(tokens[i].value);
     return {
       start: before.end,
       end: before.end,
-      message: `missing ";" after "${text.slice(head.start, before.end)}": nginx reads the next line's "${tokens[i].value}" as more arguments of "${head.value}"`,
-      fixes: [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
+      message: `missing ";" after "${text.slice(head.start, before.end)}": nginx reads the next line's "${tokens[i].value}" as more arguments of "${head.value}"${duplicate ? `; with the ";", "${tokens[i].value}" would be set twice in this block, so keep only one of them` : ''}`,
+      fixes: duplicate ? [] : [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
     };
   });
 }
