@@ -62,7 +62,8 @@ export function staplingFacts(server: HttpServer, context: RuleContext): Staplin
         unreadable = true;
         continue;
       }
-      const file = readCertificateFile(resolveConfigPath(context.model.tree, value));
+      const configured = resolveConfigPath(context.model.tree, value);
+      const file = readCertificateFile(context.model.tree.localPath?.(configured) ?? configured);
       if (file.kind !== 'ok') {
         unreadable = true;
         continue;
