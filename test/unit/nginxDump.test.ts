@@ -257,6 +257,20 @@ describe('dumps made by the real nginx -T analyse as the trees they came from', 
     }
   });
 
+  test('probe --nginx-T takes the server to compare with from the dump', () => {
+    const dumpFile = path.join(work, 'probe-dump.txt');
+    fs.writeFileSync(dumpFile, '# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { include sites/*; }\n\n'
+      + '# configuration file /etc/nginx/sites/a:\nserver { listen 127.0.0.1:1 ssl; server_name a.test; ssl_certificate /nonexistent/a.pem; ssl_certificate_key /nonexistent/a.key; }\n\n');
+    // Port 1 on loopback refuses at once: the probe stops at the connection, after reading the dump.
+    const r = spawnSync(process.execPath, [cli, 'probe', '--format', 'json', '--nginx-T', dumpFile, '--connect', '127.0.0.1:1', '--timeout-ms', '5000'], { encoding: 'utf8' });
+    const report = JSON.parse(r.stdout) as { target: { serverName: string; port: number }; findings: { code: string }[] };
+    assert.deepEqual([report.target.serverName, report.target.port], ['a.test', 1]);
+    assert.deepEqual(report.findings.map((f) => f.code), ['probe-connect-failed']);
+    const bad = spawnSync(process.execPath, [cli, 'probe', '--nginx-T', '-', 'a.test'], { encoding: 'utf8', input: 'events {}\n' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^nginx-tls: --nginx-T -: not an nginx -T dump/);
+  });
+
   // Third-party configs run as nobody, without network, with /run and /var private (nginx -t
   // creates the pid file and opens logs): that needs root.
   const root = process.getuid?.() === 0 ? false : 'needs root (unshare -n -m) to run nginx -T on corpus configs safely';

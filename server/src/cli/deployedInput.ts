@@ -5,7 +5,9 @@ import type { AnalysisSettings } from '../service/analyzeTree';
 import { createNodeHost, type ConfigHost } from '../service/model/configHost';
 import { createDumpHost } from '../service/model/dumpHost';
 import { parseNginxV, type NginxBuildInfo } from '../service/model/nginxBuildInfo';
-import { parseNginxDump, type NginxDump } from '../service/model/parseNginxDump';
+import type { ConfigTree } from '../service/model/configTree';
+import { loadConfig } from '../service/model/loadConfig';
+import { findDumpTruncation, parseNginxDump, type NginxDump } from '../service/model/parseNginxDump';
 import { UsageError, type ParsedArgs } from './parseArgs';
 
 /** Option names this module reads (for parseArgs). */
@@ -88,4 +90,18 @@ export function resolveCheckTarget(args: ParsedArgs): CheckTarget {
   }
   if (args.positionals.length === 0) throw new UsageError('check needs at least one PATH (or --nginx-T FILE)');
   return { paths: args.positionals, host: createNodeHost(), settings };
+}
+
+/** The tree of the --nginx-T dump named in `options` (for `probe`), or why it cannot be used. */
+export function loadDumpConfig(options: Record<string, string | undefined>): { tree: ConfigTree } | { error: string } {
+  try {
+    const deployed = readDeployedInput(options);
+    if (!deployed.dump || !deployed.host) return { error: '--nginx-T is missing' };
+    const tree = loadConfig(deployed.dump.mainFile, { host: deployed.host });
+    const truncation = findDumpTruncation(deployed.dump, tree.diagnostics);
+    return truncation ? { error: truncation } : { tree };
+  } catch (err) {
+    if (err instanceof DeployedInputError) return { error: err.message };
+    throw err;
+  }
 }
