@@ -27,6 +27,7 @@ import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, Trus
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import type { ConfigTree } from '../service/model/configTree';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
+import { NginxBuildSource } from '../system/nginxBuild';
 import { toLspDiagnostics } from './toLspDiagnostic';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -98,7 +99,7 @@ function analyzeNow(uri: string): void {
       settings: {
         maxFileSize: settings.maxFileSize,
         rules: {
-          nginxVersion: settings.nginxVersion,
+          nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion,
           resolvers: settings.resolvers,
           expiryWarningDays: settings.expiryWarningDays,
           severities: settings.severities,
@@ -173,17 +174,23 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+// nginx -V is read once per binary, only in a trusted workspace and only when no version is set.
+const nginxBuild = new NginxBuildSource((line) => connection.console.info(line), () => scheduleAll(0));
+const selectNginx = (): Promise<void> => (workspaceTrusted && !settings.nginxVersion ? nginxBuild.select(settings.nginxBinary) : Promise.resolve());
+
 connection.onInitialized(() => {
-  void refreshSettings().then(() => scheduleAll(0));
+  // The first analysis waits for nginx -V (bounded by its timeout), so that it is not redone.
+  void refreshSettings().then(selectNginx).then(() => scheduleAll(0));
 });
 
 connection.onDidChangeConfiguration((change) => {
   const p = pullSettings ? refreshSettings() : Promise.resolve().then(() => { settings = toServerSettings((change.settings as Record<string, unknown>)?.[SETTINGS_SECTION]); });
-  void p.then(() => scheduleAll(0));
+  void p.then(() => { void selectNginx(); scheduleAll(0); });
 });
 
 connection.onNotification(TrustNotification, (params: TrustParams) => {
   workspaceTrusted = params.trusted;
+  void selectNginx();
   scheduleAll(0);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });

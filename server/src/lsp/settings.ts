@@ -9,6 +9,8 @@ export interface ServerSettings {
   maxFileSize: number;
   debounceMs: number;
   nginxVersion: string | undefined;
+  /** The nginx whose `-V` gives the version when nginxVersion is empty ('' = `nginx` on PATH). */
+  nginxBinary: string;
   resolvers: string;
   expiryWarningDays: number;
   severities: Record<string, Severity | 'off'>;
@@ -21,6 +23,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
   debounceMs: 200,
   nginxVersion: undefined,
+  nginxBinary: '',
   resolvers: DEFAULT_RULE_SETTINGS.resolvers,
   expiryWarningDays: DEFAULT_RULE_SETTINGS.expiryWarningDays,
   severities: {},
@@ -56,6 +59,7 @@ export function toServerSettings(raw: unknown): ServerSettings {
     maxFileSize: num(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
     nginxVersion: version,
+    nginxBinary: typeof r.nginxBinary === 'string' ? r.nginxBinary.trim() : '',
     resolvers: typeof quickFix.resolvers === 'string' && isResolverList(quickFix.resolvers) ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
     expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
     severities,
