@@ -44,9 +44,9 @@ function check(text: string, rootContext?: string[], settings = {}): { found: st
 
 const MAIN = (http: string): string => `events {}\nhttp {\n${http}\n}\n`;
 
-test('the registry lists the five checks, sorted, with their contract ids and severities', () => {
+test('the registry lists the six checks, sorted, with their contract ids and severities', () => {
   assert.deepEqual(DIRECTIVE_CHECKS.map((c) => `${c.id}:${c.defaultSeverity}`), [
-    'directive-not-allowed-here:error', 'duplicate-directive:error', 'invalid-argument-count:error', 'missing-semicolon:error', 'unknown-directive:warning',
+    'directive-not-allowed-here:error', 'directive-removed:error', 'duplicate-directive:error', 'invalid-argument-count:error', 'missing-semicolon:error', 'unknown-directive:warning',
   ]);
 });
 
@@ -83,8 +83,11 @@ test('unknown-directive: with nginxVersion set, directives of a newer or older n
   const text = MAIN('server {\n listen 443 ssl;\n http2 on;\n ssl on;\n}');
   assert.deepEqual(check(text).found, []);
   assert.deepEqual(check(text, undefined, { nginxVersion: '1.22.1' }).found, ['5:unknown-directive']);
-  assert.deepEqual(check(text, undefined, { nginxVersion: '1.26.3' }).found, ['6:unknown-directive']);
-  assert.deepEqual(check(text, undefined, { nginxVersion: '1.24.0' }).found, []);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.24.0' }).found, ['5:unknown-directive']);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.25.1' }).found, ['6:directive-removed']);
+  assert.deepEqual(check(text, undefined, { nginxVersion: '1.26.3' }).found, ['6:directive-removed']);
+  assert.match(check(text, undefined, { nginxVersion: '1.24.0' }).diags[0].message, /^unknown directive "http2" in nginx 1\.24\.0: available since nginx 1\.25\.1$/);
+  assert.match(check(MAIN('server {\n listen 443 quic;\n http3 on;\n}'), undefined, { nginxVersion: '1.24.0' }).diags[0].message, /available since nginx 1\.25\.0$/);
 });
 
 test('directive-not-allowed-here: ssl_stapling in location, listen in http, nested if', () => {

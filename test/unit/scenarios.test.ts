@@ -8,21 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleCli } from '../support/cliBundle';
-import { createTestPki, type LeafName, type TestPki } from '../support/pki';
+import type { TestPki } from '../support/pki';
+import { createScenarioPki, stageScenario } from '../support/scenarioTree';
 import { findNginx, nginxTest } from '../support/nginxBinary';
 
-const ROOT = path.resolve(__dirname, '../..');
-const SCENARIOS = path.join(ROOT, 'test/fixtures/scenarios');
 const nginx = findNginx();
-
-/** Which test leaf each certbot-style `letsencrypt/live/<domain>/` directory holds. */
-const LIVE: Record<string, LeafName> = {
-  'shop.example.com': 'must-staple',
-  'example.com': 'ocsp',
-  'api.example.com': 'ocsp',
-  'blog.example.com': 'no-ocsp',
-  'wiki.example.com': 'no-ocsp',
-};
 
 /** One finding as asserted: code, file relative to the scenario, 1-based line. */
 type Finding = [code: string, file: string, line: number];
@@ -88,33 +78,14 @@ before(async () => {
   cli = await bundleCli(work);
   const pkiDir = path.join(work, 'pki');
   fs.mkdirSync(pkiDir);
-  pki = await createTestPki(pkiDir, {
-    // A host name (not an IP) that resolves offline: stapling then needs a resolver.
-    ocspUrl: 'http://localhost:8888/',
-    dnsNames: {
-      'must-staple': ['shop.example.com', 'www.shop.example.com'],
-      ocsp: ['example.com', 'www.example.com', 'api.example.com'],
-      'no-ocsp': ['blog.example.com', 'www.blog.example.com', 'wiki.example.com'],
-    },
-  });
+  pki = await createScenarioPki(pkiDir);
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** A copy of the scenario with certbot's layout of the test certificates under letsencrypt/live/. */
 function stage(name: string): string {
-  const dir = fs.mkdtempSync(path.join(work, `${name}-`));
-  fs.cpSync(path.join(SCENARIOS, name), dir, { recursive: true });
-  for (const [domain, leafName] of Object.entries(LIVE)) {
-    const leaf = pki.leaves[leafName];
-    const live = path.join(dir, 'letsencrypt/live', domain);
-    fs.mkdirSync(live, { recursive: true });
-    fs.copyFileSync(leaf.crt, path.join(live, 'cert.pem'));
-    fs.copyFileSync(pki.intermediate.crt, path.join(live, 'chain.pem'));
-    fs.copyFileSync(leaf.chain, path.join(live, 'fullchain.pem'));
-    fs.copyFileSync(leaf.key, path.join(live, 'privkey.pem'));
-  }
-  return dir;
+  return stageScenario(work, pki, name);
 }
 
 function runCli(args: string[]): { status: number | null; json: JsonOutput; stderr: string } {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { checkPaths, createNodeHost, planFixes } from '../service';
+import { checkPaths, createNodeHost, findDumpTruncation, planFixes } from '../service';
+import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedInputError, resolveCheckTarget } from './deployedInput';
 import { writeFilesAtomically } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
@@ -16,10 +17,12 @@ export const enum ExitCode {
 const VERSION = '0.1.0';
 
 const USAGE = `Usage:
-  nginx-tls check [--format text|json] [--fix] PATH...
+  nginx-tls check [--format text|json] [--fix] [--nginx-version X.Y.Z] PATH...
+  nginx-tls check [--format text|json] [--nginx-V FILE] [--root DIR] --nginx-T FILE|-
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
       (every nginx.conf / *.conf root in it).
       --fix applies the quick-fixes, writing each file atomically.
+${DEPLOYED_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
   nginx-tls --help | --version
 
@@ -31,18 +34,22 @@ function runCheck(argv: string[]): number {
     process.stdout.write(USAGE);
     return ExitCode.Clean;
   }
-  const args = parseArgs(argv, { flags: ['fix'], options: ['format'] });
+  const args = parseArgs(argv, { flags: ['fix'], options: ['format', ...DEPLOYED_OPTIONS] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
-  if (args.positionals.length === 0) throw new UsageError('check needs at least one PATH');
-  for (const p of args.positionals) {
+  const target = resolveCheckTarget(args);
+  for (const p of target.dump ? [] : target.paths) {
     if (!fs.existsSync(p)) {
       process.stderr.write(`nginx-tls: ${p}: no such file or directory\n`);
       return ExitCode.UsageOrIo;
     }
   }
-  const host = createNodeHost();
-  let result = checkPaths(args.positionals, host, {});
+  let result = checkPaths(target.paths, target.host, target.settings);
+  const truncation = target.dump && findDumpTruncation(target.dump, result.diagnostics);
+  if (truncation) {
+    process.stderr.write(`nginx-tls: ${truncation}\n`);
+    return ExitCode.UsageOrIo;
+  }
   const textOf = (file: string): string | undefined => {
     for (const t of result.trees) {
       const f = t.files.get(file);
@@ -60,7 +67,7 @@ function runCheck(argv: string[]): number {
     }
     for (const s of plan.skipped) process.stderr.write(`nginx-tls: fix not applied: ${s.title}: ${s.reason}\n`);
     if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix${plan.applied === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
-    result = checkPaths(args.positionals, createNodeHost(), {});
+    result = checkPaths(target.paths, createNodeHost(), target.settings);
   }
   const json = toJsonDiagnostics(result.diagnostics, textOf);
   const unusable = result.trees.flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && (d.code === 'file-unreadable' || d.code === 'binary-file')));
@@ -98,6 +105,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'probe') return await loadProbeCommand().runProbeCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
+    if (err instanceof DeployedInputError) {
+      process.stderr.write(`nginx-tls: ${err.message}\n`);
+      return ExitCode.UsageOrIo;
+    }
     if (err instanceof UsageError) {
       process.stderr.write(`nginx-tls: ${err.message}\n\n${USAGE}`);
       return ExitCode.UsageOrIo;

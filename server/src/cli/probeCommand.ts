@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { probeServer } from '../network/probeServer';
 import { parseArgs, UsageError } from './parseArgs';
+import { loadDumpConfig } from './deployedInput';
 
 import { PROBE_USAGE } from './probeUsage';
 import { compareWithConfig, createNodeHost, createProbeReport, expectationFromConfig, formatProbeReport, LineIndex, loadConfig, readCertificateFile, type ConfigLocation, type ConfigTree, type Position, type ProbeExpectation, type ProbeOptions, type ProbeReport, type ProbeTarget } from '../service';
@@ -42,7 +43,7 @@ async function probe(argv: string[]): Promise<number> {
     process.stdout.write(PROBE_USAGE);
     return EXIT_CLEAN;
   }
-  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'server-name', 'connect', 'ca', 'warmup-ms', 'timeout-ms'] });
+  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'nginx-T', 'root', 'server-name', 'connect', 'ca', 'warmup-ms', 'timeout-ms'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (args.positionals.length > 1) throw new UsageError('probe takes one HOST[:PORT]');
@@ -51,13 +52,15 @@ async function probe(argv: string[]): Promise<number> {
 
   let tree: ConfigTree | undefined;
   let expectation: ProbeExpectation | undefined;
-  if (args.options.config !== undefined) {
-    tree = loadMainConfig(args.options.config);
+  const configSource = args.options.config ?? args.options['nginx-T'];
+  if (configSource !== undefined) {
+    if (args.options.config !== undefined && args.options['nginx-T'] !== undefined) throw new UsageError('--config and --nginx-T both name the config: give one');
+    tree = loadMainConfig(args.options);
     const selected = expectationFromConfig(tree, {
       ...((args.options['server-name'] ?? hostArgument?.host) !== undefined ? { serverName: args.options['server-name'] ?? hostArgument?.host } : {}),
       ...(hostArgument?.port !== undefined ? { port: hostArgument.port } : {}),
     });
-    if (!selected.ok) throw new InputError(`${args.options.config}: ${selected.reason}`);
+    if (!selected.ok) throw new InputError(`${configSource}: ${selected.reason}`);
     expectation = selected.expectation;
   } else if (args.options['server-name'] !== undefined) {
     throw new UsageError('--server-name selects a server block of --config: give --config too');
@@ -126,7 +129,13 @@ function parseMilliseconds(text: string, option: string): number {
   return Number(text);
 }
 
-function loadMainConfig(file: string): ConfigTree {
+function loadMainConfig(options: Record<string, string | undefined>): ConfigTree {
+  if (options['nginx-T'] !== undefined) {
+    const loaded = loadDumpConfig(options);
+    if ('error' in loaded) throw new InputError(loaded.error);
+    return loaded.tree;
+  }
+  const file = options.config as string;
   const tree = loadConfig(file, { host: createNodeHost() });
   if (!tree.files.has(tree.mainFile)) {
     const problem = tree.diagnostics.find((diagnostic) => diagnostic.file === tree.mainFile);

@@ -1,10 +1,11 @@
 /** Usage text of the probe command. */
 export const PROBE_USAGE = `Usage:
-  nginx-tls probe [--format text|json] [--config FILE] [--server-name NAME]
+  nginx-tls probe [--format text|json] [--config FILE | --nginx-T FILE|- [--root DIR]] [--server-name NAME]
                   [--connect HOST:PORT] [--ca FILE] [--warmup-ms N] [--timeout-ms N] [HOST[:PORT]]
       Connects to HOST (sent as SNI; port 443 unless given) and reports the certificate served,
       OCSP stapling, session resumption, TLS versions and the OCSP responder.
       --config FILE     compare with this nginx config (HOST defaults to its first TLS server)
+      --nginx-T FILE    compare with the config in this nginx -T output (- for stdin)
       --server-name N   the server block of --config to compare with (default: HOST)
       --connect H:P     connect to H:P instead of HOST's DNS answer (SNI stays HOST)
       --ca FILE         extra trusted CA certificates (PEM), for private CAs

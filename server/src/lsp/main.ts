@@ -19,6 +19,7 @@ import { provideCodeActions } from './codeActions';
 import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
+import { NginxBuildSource } from '../system/nginxBuild';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -88,7 +89,7 @@ function analyzeNow(uri: string): void {
       host,
       cache,
       mainConfig: settings.mainConfig || undefined,
-      settings: { ...settings, readCertificates: workspaceTrusted },
+      settings: { ...settings, nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
@@ -158,17 +159,23 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+// nginx -V is read once per binary, only in a trusted workspace and only when no version is set.
+const nginxBuild = new NginxBuildSource((line) => connection.console.info(line), () => scheduleAll(0));
+const selectNginx = (): Promise<void> => (workspaceTrusted && !settings.nginxVersion ? nginxBuild.select(settings.nginxBinary) : Promise.resolve());
+
 connection.onInitialized(() => {
-  void refreshSettings().then(() => scheduleAll(0));
+  // The first analysis waits for nginx -V (bounded by its timeout), so that it is not redone.
+  void refreshSettings().then(selectNginx).then(() => scheduleAll(0));
 });
 
 connection.onDidChangeConfiguration((change) => {
   const p = pullSettings ? refreshSettings() : Promise.resolve().then(() => { settings = toServerSettings((change.settings as Record<string, unknown>)?.[SETTINGS_SECTION]); });
-  void p.then(() => scheduleAll(0));
+  void p.then(() => { void selectNginx(); scheduleAll(0); });
 });
 
 connection.onNotification(TrustNotification, (params: TrustParams) => {
   workspaceTrusted = params.trusted;
+  void selectNginx();
   scheduleAll(0);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });

@@ -8,6 +8,8 @@ import type { ProbeSettings } from './probeHandler';
 export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCertificates'> {
   mainConfig: string;
   debounceMs: number;
+  /** The nginx whose `-V` gives the version when nginxVersion is empty ('' = `nginx` on PATH). */
+  nginxBinary: string;
   probe: ProbeSettings;
 }
 
@@ -16,6 +18,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   ...DEFAULT_ANALYSIS_SETTINGS,
   mainConfig: '',
   debounceMs: 200,
+  nginxBinary: '',
   probe: { connect: '', caFile: '', warmupMs: 2000, timeoutMs: 15000 },
 };
 /** `resolver` addresses only (IPv4, [IPv6] or host names, each with an optional :port): nothing that could end the directive. */
@@ -47,6 +50,7 @@ export function toServerSettings(raw: unknown): ServerSettings {
     maxFileSize: num(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
     nginxVersion: version,
+    nginxBinary: typeof r.nginxBinary === 'string' ? r.nginxBinary.trim() : '',
     resolvers: typeof quickFix.resolvers === 'string' && isResolverList(quickFix.resolvers) ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
     expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
     severities,

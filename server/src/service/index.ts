@@ -18,6 +18,9 @@ export { FilePositions, LineIndex, type Position, type Range } from './lineIndex
 export { createNodeHost, DEFAULT_MAX_FILE_SIZE, type ConfigHost } from './model/configHost';
 export { treePositions, type ConfigTree } from './model/configTree';
 export { loadConfig } from './model/loadConfig';
+export { createDumpHost } from './model/dumpHost';
+export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
+export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
 export { loadConfigFor } from './model/locateMainConfig';
 export { ParseCache } from './model/parseCache';
 export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';

@@ -6,6 +6,7 @@ import type { DirectiveCheckMeta } from './check';
 import type { AnalysisSettings } from '../settings';
 import { createReporter, type Reporter } from '../report';
 import { directiveNotAllowedHere, notAllowedMessage } from './directive-not-allowed-here';
+import { checkRemoved, directiveRemoved } from './directive-removed';
 import { duplicateDirective, duplicateFinding } from './duplicate-directive';
 import { checkArgumentCount, invalidArgumentCount } from './invalid-argument-count';
 import { findMissingSemicolons, missingSemicolon } from './missing-semicolon';
@@ -16,6 +17,7 @@ export type { DirectiveCheckMeta } from './check';
 /** Every directive check, sorted by id (an explicit registry; the ids are a CLI contract). */
 export const DIRECTIVE_CHECKS: readonly DirectiveCheckMeta[] = [
   directiveNotAllowedHere,
+  directiveRemoved,
   duplicateDirective,
   invalidArgumentCount,
   missingSemicolon,
@@ -107,6 +109,7 @@ export function runDirectiveChecks(
     }
     const versionProblem = checkVersion(d, info, settings.nginxVersion);
     if (versionProblem && enabled(unknownDirective)) report(unknownDirective, d, d.nameToken.start, d.nameToken.end, versionProblem);
+    if (enabled(directiveRemoved)) for (const f of checkRemoved(tree, d, parent, settings.nginxVersion)) report(directiveRemoved, d, f.start, f.end, f.message, f.severity, f.fixes);
 
     let allowedIn = info.contexts & context;
     if (allowedIn === 0 && !parent && guessedRoot !== 0) allowedIn = info.contexts & guessedRoot;

@@ -3,6 +3,7 @@ import type { Directive } from '../parser/ast';
 import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
 import { compareVersions } from '../versions';
+import { DIRECTIVE_REMOVED, DIRECTIVE_SINCE } from '../directives/versionHistory';
 
 export const unknownDirective: DirectiveCheckMeta = {
   id: 'unknown-directive',
@@ -68,16 +69,25 @@ export function checkUnknownName(d: Directive, context: number): UnknownFinding 
 }
 
 /**
- * When the user's nginx version is known: a directive only newer nginx has (`from`), used with an
- * nginx no newer than the table's base, or one a newer nginx removed (`goneIn`), used with it.
+ * When the user's nginx version is known: a directive only newer nginx has, used with an nginx
+ * older than the version that introduced it (exactly known for some, else `from` bounds it
+ * above the table's base), or one a newer nginx removed (`goneIn`), used with it. Removals with
+ * a known version (`ssl`) are directive-removed's.
  */
 export function checkVersion(d: Directive, info: DirectiveInfo, nginxVersion: string | undefined): string | undefined {
   if (!nginxVersion || !/^\d+(\.\d+)*$/.test(nginxVersion)) return undefined;
   const defs = info.variants.map((v) => v.def).filter((def) => !def.thirdParty);
   if (defs.length === 0) return undefined;
-  if (defs.every((def) => def.from) && compareVersions(nginxVersion, TABLE_VERSIONS.nginxVersion) <= 0) {
-    return `unknown directive "${d.name}" in nginx ${nginxVersion}: it first appears in a later version (nginx ${defs[0].from} has it)`;
+  if (defs.every((def) => def.from)) {
+    const since = DIRECTIVE_SINCE[d.name];
+    if (since !== undefined && compareVersions(nginxVersion, since) < 0) {
+      return `unknown directive "${d.name}" in nginx ${nginxVersion}: available since nginx ${since}`;
+    }
+    if (since === undefined && compareVersions(nginxVersion, TABLE_VERSIONS.nginxVersion) <= 0) {
+      return `unknown directive "${d.name}" in nginx ${nginxVersion}: it first appears in a later version (nginx ${defs[0].from} has it)`;
+    }
   }
+  if (DIRECTIVE_REMOVED[d.name]) return undefined;
   const gone = defs.every((def) => def.goneIn) ? defs[0].goneIn : undefined;
   if (gone && compareVersions(nginxVersion, gone) >= 0) {
     const instead = defs.find((def) => def.deprecated)?.deprecated;

@@ -17,6 +17,8 @@ export interface ConfigHost {
   exists(file: string): boolean;
   /** The file's canonical path (symlinks resolved), or the path itself when it cannot be resolved. */
   realpath(file: string): string;
+  /** Where a file the config names but does not include (a certificate) is read on this machine; the path itself when absent. */
+  localPath?(file: string): string;
 }
 
 function describeErrno(err: unknown): string {

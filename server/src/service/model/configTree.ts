@@ -19,6 +19,8 @@ export interface ConfigTree {
   diagnostics: ConfigDiagnostic[];
   /** Every file an `include` named or matched, loaded or not (a dangling link, a directory...). */
   includedPaths: Set<string>;
+  /** Where certificate files named by the config are read on this machine (ConfigHost.localPath); the path itself when absent. */
+  localPath?: (file: string) => string;
 }
 
 /**

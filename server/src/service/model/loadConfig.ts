@@ -165,5 +165,7 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     rootContext = options.rootContext ?? inferRootContext(parsed);
     followIncludes(parsed, [main]);
   }
-  return { mainFile: main, prefix, rootContext, files, includes, diagnostics, includedPaths };
+  const tree: ConfigTree = { mainFile: main, prefix, rootContext, files, includes, diagnostics, includedPaths };
+  if (host.localPath) tree.localPath = (file) => host.localPath?.(file) ?? file;
+  return tree;
 }

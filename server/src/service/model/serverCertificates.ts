@@ -29,7 +29,7 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     }
     const file = resolveConfigPath(tree, value);
     if (!readCertificates) return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
-    const result = readCertificateFile(file);
+    const result = readCertificateFile(tree.localPath?.(file) ?? file);
     if (result.kind === 'error') return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'unreadable', message: result.message }];
     const leaf = result.chain[0];
     return [{ kind: 'ok', placed, path: file, shown: value, file: result, leaf }];

@@ -65,7 +65,8 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
         unreadable = true;
         continue;
       }
-      const file = readCertificateFile(resolveConfigPath(tree, value));
+      const configured = resolveConfigPath(tree, value);
+      const file = readCertificateFile(tree.localPath?.(configured) ?? configured);
       if (file.kind !== 'ok') {
         unreadable = true;
         continue;
