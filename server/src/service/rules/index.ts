@@ -1,4 +1,5 @@
 import type { Rule } from './rule';
+import { certificateChainIncomplete } from './certificate-chain-incomplete';
 import { certificateChainOrder } from './certificate-chain-order';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
@@ -18,6 +19,7 @@ import { staplingWithoutResolver } from './stapling-without-resolver';
 
 /** Every TLS rule, sorted by id (an explicit registry: no discovery, it survives bundling). */
 export const RULES: readonly Rule[] = [
+  certificateChainIncomplete,
   certificateChainOrder,
   certificateExpired,
   certificateExpiring,
