@@ -61,6 +61,43 @@ export interface TestPki {
   /** OpenSSL CA database for `openssl ocsp -index`. */
   index: string;
   leaves: Record<LeafName, TestLeaf>;
+  /** Certificates for the name and chain rules (see writeOddCertificates). */
+  odd: OddCertificates;
+}
+
+/** A certificate and its key, with the chain file when it has an intermediate. */
+export interface TestCertFiles {
+  crt: string;
+  key: string;
+  /** Leaf + intermediate (absent for certificates that need no intermediate). */
+  chain?: string;
+}
+
+/**
+ * Certificates that are unusual in one way each, all without OCSP URLs: a subject CN without any
+ * subjectAltName, IP address SANs, an IP written as a DNS SAN, a leaf issued directly by the root,
+ * a self-signed leaf with CA:TRUE (what `openssl req -x509` makes), and chain files in the wrong
+ * order or with a cross-signed root.
+ */
+export interface OddCertificates {
+  /** CN=cn-only.test, no subjectAltName; issued by the intermediate. */
+  cnOnly: Required<TestCertFiles>;
+  /** IP SANs 127.0.0.1 and ::1, CN=127.0.0.1; issued by the intermediate. */
+  ipSan: Required<TestCertFiles>;
+  /** DNS SAN "127.0.0.2" (an IP written as a DNS name), CN=127.0.0.2; issued by the intermediate. */
+  ipAsDns: Required<TestCertFiles>;
+  /** direct.test, issued by the root itself (no intermediate). */
+  direct: TestCertFiles;
+  /** self-signed.test, self-signed with basicConstraints CA:TRUE. */
+  selfSigned: TestCertFiles;
+  /** The ocsp leaf written after its intermediate (the chain in reverse order). */
+  ocspReversed: string;
+  /** The root, then the ocsp leaf, then the intermediate. */
+  ocspRootFirst: string;
+  /** The ocsp leaf, the intermediate, and the root cross-signed by a second ("legacy") root. */
+  ocspCrossChain: string;
+  /** The root cross-signed by the legacy root (same subject and key as the root). */
+  crossRoot: string;
 }
 
 const DEFAULT_OCSP_URL = 'http://127.0.0.1:8888/';
@@ -198,6 +235,8 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
   );
   const leaves = Object.fromEntries(leafEntries) as Record<LeafName, TestLeaf>;
 
+  const odd = await writeOddCertificates(file, now, root, intermediate, leaves.ocsp);
+
   const revokedAt = new Date(now.getTime() - 60 * 60 * 1000);
   const indexLines = LEAF_NAMES.map((name) => indexLine(leaves[name], revokedAt));
   fs.writeFileSync(file('index.txt'), indexLines.join(''));
@@ -221,7 +260,89 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
     caChain: file('ca-chain.crt'),
     index: file('index.txt'),
     leaves,
+    odd,
   };
+}
+
+async function writeOddCertificates(file: (name: string) => string, now: Date, root: Issuer, intermediate: Issuer, ocsp: TestLeaf): Promise<OddCertificates> {
+  const validity = { notBefore: new Date(now.getTime() - 60 * 60 * 1000), notAfter: new Date(now.getTime() + 90 * DAY_MS) };
+  const leafExtensions = (names: x509.JsonGeneralNames | undefined): x509.Extension[] => [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ...(names ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+  ];
+  const intermediatePem = pem(intermediate.cert);
+  const write = async (name: string, issued: Issuer, withChain: boolean): Promise<TestCertFiles> => {
+    const files: TestCertFiles = { crt: file(`${name}.crt`), key: file(`${name}.key`) };
+    fs.writeFileSync(files.crt, pem(issued.cert));
+    fs.writeFileSync(files.key, await privateKeyPem(issued.keys), { mode: 0o600 });
+    if (withChain) {
+      files.chain = file(`${name}.chain.crt`);
+      fs.writeFileSync(files.chain, pem(issued.cert) + intermediatePem);
+    }
+    return files;
+  };
+  const fromIntermediate = async (name: string, subject: string, names: x509.JsonGeneralNames | undefined): Promise<Required<TestCertFiles>> =>
+    (await write(name, await issue(intermediate, subject, { ...validity, extensions: leafExtensions(names) }), true)) as Required<TestCertFiles>;
+
+  const cnOnly = await fromIntermediate('cn-only', 'CN=cn-only.test', undefined);
+  const ipSan = await fromIntermediate('ip-san', 'CN=127.0.0.1', [{ type: 'ip', value: '127.0.0.1' }, { type: 'ip', value: '::1' }]);
+  const ipAsDns = await fromIntermediate('ip-as-dns', 'CN=127.0.0.2', [{ type: 'dns', value: '127.0.0.2' }]);
+  const direct = await write('direct', await issue(root, 'CN=direct.test', { ...validity, extensions: leafExtensions([{ type: 'dns', value: 'direct.test' }]) }), false);
+
+  const selfKeys = await generateKeys();
+  const selfCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: 'CN=self-signed.test',
+    ...validity,
+    keys: selfKeys as unknown as PeculiarKeyPair,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'self-signed.test' }]),
+      await x509.SubjectKeyIdentifierExtension.create(selfKeys.publicKey as unknown as PeculiarKey),
+    ],
+  });
+  const selfSigned = await write('self-signed', { cert: selfCert, keys: selfKeys }, false);
+
+  // A cross-signature as in Let's Encrypt's ISRG Root X1 by DST Root CA X3: the root's subject and
+  // key, signed by another root.
+  const legacyKeys = await generateKeys();
+  const legacy = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: 'CN=nginx-tls Test Legacy Root CA, O=nginx-tls tests',
+    notBefore: validity.notBefore,
+    notAfter: new Date(now.getTime() + 3650 * DAY_MS),
+    keys: legacyKeys as unknown as PeculiarKeyPair,
+    signingAlgorithm: SIGNING,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true)],
+  });
+  const cross = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: root.cert.subject,
+    issuer: legacy.subject,
+    ...validity,
+    publicKey: root.keys.publicKey as unknown as PeculiarKey,
+    signingKey: legacyKeys.privateKey as unknown as PeculiarKey,
+    signingAlgorithm: SIGNING,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(root.keys.publicKey as unknown as PeculiarKey),
+    ],
+  });
+  const crossRoot = file('cross-root.crt');
+  fs.writeFileSync(crossRoot, pem(cross));
+
+  const leafPem = fs.readFileSync(ocsp.crt, 'utf8');
+  const ocspReversed = file('ocsp.reversed.crt');
+  fs.writeFileSync(ocspReversed, intermediatePem + leafPem);
+  const ocspRootFirst = file('ocsp.root-first.crt');
+  fs.writeFileSync(ocspRootFirst, pem(root.cert) + leafPem + intermediatePem);
+  const ocspCrossChain = file('ocsp.cross-chain.crt');
+  fs.writeFileSync(ocspCrossChain, leafPem + intermediatePem + pem(cross));
+  return { cnOnly, ipSan, ipAsDns, direct, selfSigned, ocspReversed, ocspRootFirst, ocspCrossChain, crossRoot };
 }
 
 function leafPlans(now: Date): Record<LeafName, LeafPlan> {

@@ -13,6 +13,7 @@ import {
   MAX_CERTIFICATE_FILE_BYTES,
   certificateCoversName,
   clearCertificateCache,
+  findChainOrderProblem,
   readCertificateFile,
 } from '../../server/src/service/certificates';
 import { LEAF_NAMES, type TestPki, createTestPki } from '../support/pki';
@@ -205,6 +206,32 @@ describe('readCertificateFile: certificate details', () => {
     const chain = fs.readFileSync(pki.leaves.ocsp.chain, 'utf8').replace(/\n/g, '\r\n');
     const result = readOk(write('bag.pem', `Bag Attributes\r\n    friendlyName: ocsp\r\nsubject=CN = ocsp.test\r\n${chain}# end\r\n`));
     assert.equal(result.chain.length, 2);
+  });
+});
+
+describe('findChainOrderProblem', () => {
+  const chainOf = (file: string): CertificateInfo[] => readOk(file).chain;
+  const subjects = (problem: ReturnType<typeof findChainOrderProblem>): (string | undefined)[] =>
+    problem ? [problem.first.subject, problem.issued?.subject, problem.server?.subject] : [];
+
+  test('a chain written in reverse: the intermediate issued the leaf after it', () => {
+    assert.deepEqual(subjects(findChainOrderProblem(chainOf(pki.odd.ocspReversed))), [pki.intermediate.subject, pki.leaves.ocsp.subject, pki.leaves.ocsp.subject]);
+  });
+
+  test('the root in front of leaf and intermediate: it issued the intermediate', () => {
+    assert.deepEqual(subjects(findChainOrderProblem(chainOf(pki.odd.ocspRootFirst))), [pki.root.subject, pki.intermediate.subject, pki.leaves.ocsp.subject]);
+  });
+
+  test('a CA certificate before an end-entity certificate it did not issue', () => {
+    const file = write('foreign-ca-first.crt', fs.readFileSync(pki.odd.selfSigned.crt, 'utf8') + fs.readFileSync(pki.leaves.ocsp.crt, 'utf8'));
+    assert.deepEqual(subjects(findChainOrderProblem(chainOf(file))), ['CN=self-signed.test', undefined, pki.leaves.ocsp.subject]);
+  });
+
+  test('near misses: leaf first, leaf alone, self-signed CA:TRUE alone or twice, cross-signed root at the end, CA certificates only', () => {
+    const twice = write('self-signed-twice.crt', fs.readFileSync(pki.odd.selfSigned.crt, 'utf8').repeat(2));
+    for (const file of [pki.leaves.ocsp.chain, pki.leaves.ocsp.crt, pki.odd.selfSigned.crt, twice, pki.odd.ocspCrossChain, pki.caChain, pki.odd.direct.crt]) {
+      assert.equal(findChainOrderProblem(chainOf(file)), undefined, path.basename(file));
+    }
   });
 });
 

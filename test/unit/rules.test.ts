@@ -138,13 +138,14 @@ describe('rule fixtures', () => {
       assert.equal(fixed, fs.readFileSync(fixedFixture, 'utf8'), `the text after the fixes differs from ${rule.id}.fixed.conf`);
       assert.equal(parseConfig(fixed, conf).problems.length, 0, 'the fixed text must parse');
 
-      // Fixed: only the findings that offered no fix may remain.
+      // Fixed: only the findings that offered no fix may remain (another rule's fix may resolve
+      // them too, e.g. a full-chain file also gives stapling its issuer).
       const unfixable = diagnostics.filter((d) => d.code === rule.id && d.fixes.length === 0).length;
       fs.writeFileSync(conf, fixed);
       const again = check(conf);
       assert.deepEqual(again.filter((d) => FOUNDATION_CODES.has(d.code)).map((d) => d.message), [], 'the fixed config has syntax problems');
       const left = again.filter((d) => d.code === rule.id);
-      assert.equal(left.length, unfixable, `after the fixes ${left.length} ${rule.id} finding(s) remain, ${unfixable} expected (those without a fix):\n${left.map((d) => d.message).join('\n')}`);
+      assert.ok(left.length <= unfixable, `after the fixes ${left.length} ${rule.id} finding(s) remain, at most ${unfixable} expected (those without a fix):\n${left.map((d) => d.message).join('\n')}`);
       const converged = fixTwice(conf, { now: new Date() });
       assert.deepEqual(converged.changedAgain, [], 'a second "fix all" changes the fixed config again');
       assert.deepEqual(converged.added, [], 'the fixes add findings');

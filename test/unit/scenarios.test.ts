@@ -35,6 +35,7 @@ const SCENARIO_LIST: Scenario[] = [
   {
     name: 'stapling-never-works',
     findings: [
+      ['certificate-chain-incomplete', 'sites-enabled/api.example.com', 8],
       ['stapling-verify-without-trust', 'sites-enabled/api.example.com', 12],
       ['resolver-without-timeout', 'sites-enabled/api.example.com', 13],
       ['stapling-without-ocsp-url', 'sites-enabled/blog.example.com', 10],

@@ -2,7 +2,7 @@
 // machine, read once per binary, to learn the version the configs run under. Kept out of
 // service/, which never starts a process.
 import { execFile } from 'node:child_process';
-import { parseNginxV, type NginxBuildInfo } from '../service/model/nginxBuildInfo';
+import { parseNginxV, type NginxBuildInfo } from '../service';
 
 /** How long `nginx -V` may take before it is given up on. */
 const NGINX_V_TIMEOUT_MS = 5000;

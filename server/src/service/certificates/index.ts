@@ -1,4 +1,5 @@
 // Public API of the certificate file reader (pure library code: no vscode imports).
+export { findChainOrderProblem, type ChainOrderProblem } from './chainOrder';
 export { certificateCoversName } from './names';
 export { MAX_CERTIFICATE_FILE_BYTES, clearCertificateCache, readCertificateFile } from './readCertificateFile';
 export type {

@@ -1,12 +1,17 @@
 import * as path from 'node:path';
-import { readCertificateFile } from '../certificates';
-import type { CertificateFileOk, CertificateInfo } from '../certificates';
+import { findChainOrderProblem, readCertificateFile } from '../certificates';
+import type { ChainOrderProblem, CertificateFileOk, CertificateInfo } from '../certificates';
 import type { ConfigTree } from './configTree';
 import { effective, type HttpServer, type Placed } from './serverModel';
 
-/** One `ssl_certificate` of a server and what could be learnt about the file. */
+/**
+ * One `ssl_certificate` of a server and what could be learnt about the file. `misordered`: the
+ * file starts with a CA certificate, so nginx -t fails (certificate-chain-order); it has no `leaf`
+ * on purpose, so that no other rule takes the CA certificate for the server's.
+ */
 export type ServerCertificate =
   | { kind: 'ok'; placed: Placed; path: string; shown: string; file: CertificateFileOk; leaf: CertificateInfo }
+  | { kind: 'misordered'; placed: Placed; path: string; shown: string; file: CertificateFileOk; order: ChainOrderProblem }
   | { kind: 'unknown'; placed: Placed; path: string; shown: string; reason: 'variable' | 'unreadable' | 'not-read'; message: string };
 
 /** Resolves a path directive's value as nginx does: relative paths against the conf prefix. */
@@ -31,6 +36,8 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     if (!readCertificates) return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
     const result = readCertificateFile(tree.localPath?.(file) ?? file);
     if (result.kind === 'error') return [{ kind: 'unknown', placed, path: file, shown: value, reason: 'unreadable', message: result.message }];
+    const order = findChainOrderProblem(result.chain);
+    if (order) return [{ kind: 'misordered', placed, path: file, shown: value, file: result, order }];
     const leaf = result.chain[0];
     return [{ kind: 'ok', placed, path: file, shown: value, file: result, leaf }];
   });

@@ -1,4 +1,6 @@
 import type { Rule } from './rule';
+import { certificateChainIncomplete } from './certificate-chain-incomplete';
+import { certificateChainOrder } from './certificate-chain-order';
 import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 import { certificateMissing } from './certificate-missing';
@@ -19,6 +21,8 @@ import { staplingWithoutResolver } from './stapling-without-resolver';
 
 /** Every TLS rule, sorted by id (an explicit registry: no discovery, it survives bundling). */
 export const RULES: readonly Rule[] = [
+  certificateChainIncomplete,
+  certificateChainOrder,
   certificateExpired,
   certificateExpiring,
   certificateMissing,

@@ -28,8 +28,13 @@ export function findIssuerFile(certificate: ServerCertificate): string | undefin
     if (candidate === certificate.path || !fs.existsSync(candidate)) continue;
     const file = readCertificateFile(candidate);
     if (file.kind !== 'ok' || !holdsIssuerOf(certificate.leaf, file.chain)) continue;
-    const text = path.posix.join(path.posix.dirname(written.replace(/\\/g, '/')), name);
-    return NEEDS_QUOTES.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : text;
+    return pathBeside(written, name);
   }
   return undefined;
+}
+
+/** The path of file `name` in the folder of a path as written in the config, quoted when needed. */
+export function pathBeside(written: string, name: string): string {
+  const text = path.posix.join(path.posix.dirname(written.replace(/\\/g, '/')), name);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : text;
 }
