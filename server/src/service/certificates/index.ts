@@ -1,6 +1,6 @@
 // Public API of the certificate file reader (pure library code: no vscode imports).
 export { certificateCoversName } from './names';
-export { MAX_CERTIFICATE_FILE_BYTES, clearCertificateCache, readCertificateFile } from './readCertificateFile';
+export { MAX_CERTIFICATE_FILE_BYTES, clearCertificateCache, readCertificateData, readCertificateFile } from './readCertificateFile';
 export type {
   CertificateFileError,
   CertificateFileErrorReason,

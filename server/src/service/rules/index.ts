@@ -11,6 +11,7 @@ import { resolverWithoutTimeout } from './resolver-without-timeout';
 import { sessionSettingsFromDefaultServer } from './session-settings-from-default-server';
 import { sessionTicketsMismatch } from './session-tickets-mismatch';
 import { staplingMissing } from './stapling-missing';
+import { staplingResponderInvalid } from './stapling-responder-invalid';
 import { staplingVerifyWithoutTrust } from './stapling-verify-without-trust';
 import { staplingWithoutOcspUrl } from './stapling-without-ocsp-url';
 import { staplingWithoutResolver } from './stapling-without-resolver';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   sessionSettingsFromDefaultServer,
   sessionTicketsMismatch,
   staplingMissing,
+  staplingResponderInvalid,
   staplingVerifyWithoutTrust,
   staplingWithoutOcspUrl,
   staplingWithoutResolver,

@@ -11,6 +11,11 @@ export type Responder =
   | { kind: 'host'; host: string; url: string }
   | { kind: 'ip'; host: string; url: string }
   | { kind: 'none' }
+  /**
+   * A URL nginx cannot use: not `http://` (nginx's OCSP client speaks plain HTTP only) or not
+   * parsable; nginx logs `[warn] "ssl_stapling" ignored, ${logged} in OCSP responder "URL"`.
+   */
+  | { kind: 'invalid'; url: string; logged: string }
   | { kind: 'unknown' };
 
 /**
@@ -33,6 +38,11 @@ export interface StaplingFacts {
   resolverTimeout: Placed | undefined;
   trusted: Placed | undefined;
   certificates: ServerCertificate[];
+  /**
+   * The `ssl_certificate` or `ssl_certificate_key` with variables that makes nginx load the
+   * server's certificates per handshake: then nginx staples nothing and logs no warning.
+   */
+  perHandshake: Placed | undefined;
   /** Where the issuer of a certificate is found (see IssuerLookup). */
   issuerOf(certificate: ServerCertificate): IssuerLookup;
 }
@@ -85,6 +95,7 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
     resolverTimeout: placed('resolver_timeout'),
     trusted,
     certificates,
+    perHandshake: certificates.find((c) => c.perHandshake)?.perHandshake,
     issuerOf,
   };
 }
@@ -98,13 +109,26 @@ export function holdsIssuerOf(leaf: CertificateInfo, candidates: readonly Certif
   }
 }
 
+/** nginx's test in ngx_ssl_stapling_responder: longer than 7 and `http://` in any case. */
+const HTTP_PREFIX = /^http:\/\/./i;
+
 function responderFromUrl(url: string): Responder {
+  if (!HTTP_PREFIX.test(url)) return { kind: 'invalid', url, logged: 'invalid URL prefix' };
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (host === '') return { kind: 'invalid', url, logged: 'no host' };
     return net.isIP(host) ? { kind: 'ip', host, url } : { kind: 'host', host, url };
   } catch {
-    return { kind: 'unknown' };
+    return { kind: 'invalid', url, logged: 'invalid URL' };
   }
+}
+
+/**
+ * Whether nginx loads the certificate per handshake (a variable in any `ssl_certificate` or
+ * `ssl_certificate_key` of the server): it then does no OCSP stapling at all, and logs nothing.
+ */
+export function loadedPerHandshake(certificate: ServerCertificate): boolean {
+  return certificate.perHandshake !== undefined;
 }
 
 /**

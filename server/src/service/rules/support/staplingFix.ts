@@ -14,10 +14,10 @@ export function resolverLines(context: RuleContext, facts: StaplingFacts): strin
 
 /** Whether the server's responders need a resolver (a host name, or unknown because unreadable). */
 export function needsResolver(facts: StaplingFacts): boolean {
-  if (facts.file || facts.resolver) return false;
+  if (facts.file || facts.resolver || facts.perHandshake) return false;
   return facts.certificates.some((c) => {
     const r = responderFor(facts, c);
-    return r.kind === 'host' || (r.kind === 'unknown' && !(c.kind === 'unknown' && c.reason === 'variable'));
+    return r.kind === 'host' || r.kind === 'unknown';
   });
 }
 
