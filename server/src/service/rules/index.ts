@@ -10,6 +10,8 @@ import { protocolsFromDefaultServer } from './protocols-from-default-server';
 import { resolverWithoutTimeout } from './resolver-without-timeout';
 import { sessionSettingsFromDefaultServer } from './session-settings-from-default-server';
 import { sessionTicketsMismatch } from './session-tickets-mismatch';
+import { staplingFileExpiring } from './stapling-file-expiring';
+import { staplingFileInvalid } from './stapling-file-invalid';
 import { staplingMissing } from './stapling-missing';
 import { staplingResponderInvalid } from './stapling-responder-invalid';
 import { staplingVerifyWithoutTrust } from './stapling-verify-without-trust';
@@ -29,6 +31,8 @@ export const RULES: readonly Rule[] = [
   resolverWithoutTimeout,
   sessionSettingsFromDefaultServer,
   sessionTicketsMismatch,
+  staplingFileExpiring,
+  staplingFileInvalid,
   staplingMissing,
   staplingResponderInvalid,
   staplingVerifyWithoutTrust,
