@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { bundleCli } from '../support/cliBundle';
 import { createTestPki, type LeafName, type TestPki } from '../support/pki';
 import { findNginx, nginxTest } from '../support/nginxBinary';
+import { writeOcspResponse } from '../support/lab';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCENARIOS = path.join(ROOT, 'test/fixtures/scenarios');
@@ -113,6 +114,9 @@ function stage(name: string): string {
     fs.copyFileSync(pki.intermediate.crt, path.join(live, 'chain.pem'));
     fs.copyFileSync(leaf.chain, path.join(live, 'fullchain.pem'));
     fs.copyFileSync(leaf.key, path.join(live, 'privkey.pem'));
+    // What `nginx-tls ocsp-fetch --out fullchain.pem.ocsp.der fullchain.pem` leaves for a
+    // Must-Staple certificate (a real `openssl ocsp` response, valid a week).
+    if (leaf.mustStaple) writeOcspResponse(pki, leaf, path.join(live, 'fullchain.pem.ocsp.der'), { validityMinutes: 7 * 24 * 60 });
   }
   return dir;
 }

@@ -5,6 +5,7 @@ import { certificateMissing } from './certificate-missing';
 import { certificateNameMismatch } from './certificate-name-mismatch';
 import { certificateUnreadable } from './certificate-unreadable';
 import { certificateVariablePath } from './certificate-variable-path';
+import { mustStapleColdStart } from './must-staple-cold-start';
 import { mustStapleWithoutStapling } from './must-staple-without-stapling';
 import { protocolsFromDefaultServer } from './protocols-from-default-server';
 import { resolverWithoutTimeout } from './resolver-without-timeout';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   certificateNameMismatch,
   certificateUnreadable,
   certificateVariablePath,
+  mustStapleColdStart,
   mustStapleWithoutStapling,
   protocolsFromDefaultServer,
   resolverWithoutTimeout,

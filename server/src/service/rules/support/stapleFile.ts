@@ -103,3 +103,23 @@ export function stapleFileFindings(context: RuleContext, kind: 'invalid' | 'expi
   }
   return findings;
 }
+
+/** Where the fixes and the docs put a certificate's staple file: beside it, `<certificate>.ocsp.der`. */
+export const STAPLE_FILE_SUFFIX = '.ocsp.der';
+
+/** Characters that force quoting a path in nginx's syntax. */
+const NEEDS_QUOTES = /[\s;{}#"'\\]/;
+
+/**
+ * The `ssl_stapling_file` line for a server's only certificate, when `<certificate>.ocsp.der`
+ * already holds a good, current response for it (what `nginx-tls ocsp-fetch` writes); otherwise
+ * undefined: pointing nginx at a missing file makes nginx -t fail ([emerg] BIO_new_file(...)
+ * failed), and a bad file is served as it is.
+ */
+export function fetchedStapleFileLine(facts: StaplingFacts, settings: AnalysisSettings): string | undefined {
+  const [certificate, ...others] = facts.certificates;
+  if (!certificate || others.length > 0 || certificate.kind !== 'ok' || certificate.inline || !settings.readCertificates) return undefined;
+  const written = `${certificate.placed.directive.args[0]?.value ?? ''}${STAPLE_FILE_SUFFIX}`;
+  if (judgeStapleFile(`${certificate.path}${STAPLE_FILE_SUFFIX}`, written, certificate, facts, settings).kind !== 'fine') return undefined;
+  return `ssl_stapling_file ${NEEDS_QUOTES.test(written) ? `"${written.replace(/["\\]/g, '\\$&')}"` : written};`;
+}
