@@ -25,6 +25,11 @@
 //   - `lacks: TEXT`: nginx -t's output does not contain TEXT.
 //   - `fails: TEXT`: nginx -t fails and its output contains TEXT. Without a `fixed fails`
 //     line, nginx -t must accept the fixed config.
+//
+// ANALYSIS TIME — optional, one comment line: `# analyzed-at: now+2h` judges the fixture (and its
+// fixed text) that many hours after the test PKI and staple files were made, e.g. so that an
+// OCSP response made with a 60-minute validity (`openssl ocsp` cannot backdate) is past its
+// nextUpdate. nginx -t is not affected.
 
 /** Severities an expectation may pin. */
 export const EXPECTATION_SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
@@ -50,17 +55,20 @@ export interface FixtureExpectations {
   diagnostics: Expectation[];
   nginx: NginxExpectation[];
   malformed: string[];
+  /** Hours after now at which the fixture is analysed (0 unless `# analyzed-at: now+Nh`). */
+  analyzedAtHours: number;
 }
 
 const EXPECTATION_LINE = /^([ \t]*#[ \t]*)(\^+)[ \t]+([a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?:[ \t]+\[([a-z]+)\])?[ \t]*$/;
 const LOOKS_LIKE_EXPECTATION = /^[ \t]*#[ \t]*\^/;
 const NGINX_LINE = /^[ \t]*#[ \t]*nginx-t[ \t]+(input|fixed)[ \t]+(warns|lacks|fails):[ \t]*(.*?)[ \t]*$/;
 const LOOKS_LIKE_NGINX = /^[ \t]*#[ \t]*nginx-t\b/;
+const ANALYZED_AT_LINE = /^[ \t]*#[ \t]*analyzed-at:[ \t]*now\+(\d+)h[ \t]*$/;
 
 /** Reads the inline expectations of a fixture's text. */
 export function parseExpectations(text: string): FixtureExpectations {
   const lines = text.split(/\r?\n/);
-  const out: FixtureExpectations = { diagnostics: [], nginx: [], malformed: [] };
+  const out: FixtureExpectations = { diagnostics: [], nginx: [], malformed: [], analyzedAtHours: 0 };
   let target = -1;
   lines.forEach((line, index) => {
     const where = `line ${index + 1}`;
@@ -81,6 +89,8 @@ export function parseExpectations(text: string): FixtureExpectations {
       out.malformed.push(`${where}: "${line.trim()}" is not "# ^^^ rule-id [severity]"`);
       return;
     }
+    const at = ANALYZED_AT_LINE.exec(line);
+    if (at) out.analyzedAtHours = Number(at[1]);
     const n = NGINX_LINE.exec(line);
     if (n && n[3] !== '') {
       out.nginx.push({ config: n[1] as NginxExpectation['config'], kind: n[2] as NginxExpectation['kind'], text: n[3] });

@@ -12,12 +12,21 @@ export const LEAF_NAMES = ['must-staple', 'ocsp', 'no-ocsp', 'revoked', 'expired
 /** Name of one generated leaf certificate. */
 export type LeafName = (typeof LEAF_NAMES)[number];
 
+/**
+ * Leaves whose OCSP URL nginx cannot use (it speaks plain http:// only): `https://` instead of
+ * `http://`, or no scheme at all; kept apart from LEAF_NAMES, whose URLs all work.
+ */
+export const VARIANT_LEAF_NAMES = ['https-ocsp', 'no-scheme-ocsp', 'must-staple-https'] as const;
+
+/** Name of one generated variant leaf. */
+export type VariantLeafName = (typeof VARIANT_LEAF_NAMES)[number];
+
 /** Options for createTestPki. */
 export interface TestPkiOptions {
   /** OCSP responder URL put into the AIA of the leaves that have one (default http://127.0.0.1:8888/). */
   ocspUrl?: string;
   /** DNS SANs per leaf (default `NAME.test`, `www.NAME.test`); the first one is also the CN. */
-  dnsNames?: Partial<Record<LeafName, string[]>>;
+  dnsNames?: Partial<Record<LeafName | VariantLeafName, string[]>>;
 }
 
 /** A generated CA-side certificate and its files. */
@@ -31,7 +40,7 @@ export interface TestCaCert {
 
 /** A generated leaf certificate and its files. */
 export interface TestLeaf {
-  name: LeafName;
+  name: LeafName | VariantLeafName;
   subject: string;
   dnsNames: string[];
   /** Lowercase hex, as CertificateInfo.serialNumber reports it (index.txt holds it upper-case). */
@@ -63,6 +72,8 @@ export interface TestPki {
   leaves: Record<LeafName, TestLeaf>;
   /** Certificates for the name and chain rules (see writeOddCertificates). */
   odd: OddCertificates;
+  /** Leaves with an OCSP URL nginx cannot use (see VARIANT_LEAF_NAMES). */
+  variants: Record<VariantLeafName, TestLeaf>;
 }
 
 /** A certificate and its key, with the chain file when it has an intermediate. */
@@ -130,7 +141,8 @@ interface Issuer {
 }
 
 interface LeafPlan {
-  ocsp: boolean;
+  /** The OCSP URL in the AIA: none, the PKI's, or the PKI's written as https:// or without a scheme. */
+  ocsp: false | 'http' | 'https' | 'bare';
   mustStaple: boolean;
   revoked: boolean;
   notBefore: Date;
@@ -195,9 +207,12 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
   fs.writeFileSync(file('ocsp-signer.key'), await privateKeyPem(ocspSigner.keys), { mode: 0o600 });
 
   const plans = leafPlans(now);
+  const urlOf = (kind: LeafPlan['ocsp']): string | undefined =>
+    kind === 'http' ? ocspUrl : kind === 'https' ? ocspUrl.replace(/^http:/, 'https:') : kind === 'bare' ? ocspUrl.replace(/^http:\/\//, '') : undefined;
   const leafEntries = await Promise.all(
-    LEAF_NAMES.map(async (name): Promise<[LeafName, TestLeaf]> => {
+    [...LEAF_NAMES, ...VARIANT_LEAF_NAMES].map(async (name): Promise<[LeafName | VariantLeafName, TestLeaf]> => {
       const plan = plans[name];
+      const leafOcspUrl = urlOf(plan.ocsp);
       const dnsNames = opts.dnsNames?.[name] ?? [`${name}.test`, `www.${name}.test`];
       const subject = `CN=${dnsNames[0] ?? name}`;
       const issued = await issue(intermediate, subject, {
@@ -208,7 +223,7 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
           new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
-          ...(plan.ocsp ? [new x509.AuthorityInfoAccessExtension({ ocsp: ocspUrl })] : []),
+          ...(leafOcspUrl ? [new x509.AuthorityInfoAccessExtension({ ocsp: leafOcspUrl })] : []),
           ...(plan.mustStaple ? [new x509.Extension(TLS_FEATURE_OID, false, TLS_FEATURE_STATUS_REQUEST)] : []),
         ],
       });
@@ -221,7 +236,7 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
         notBefore: plan.notBefore,
         notAfter: plan.notAfter,
         mustStaple: plan.mustStaple,
-        ...(plan.ocsp ? { ocspUrl } : {}),
+        ...(leafOcspUrl ? { ocspUrl: leafOcspUrl } : {}),
         revoked: plan.revoked,
         crt: file(`${name}.crt`),
         chain: file(`${name}.chain.crt`),
@@ -233,12 +248,14 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
       return [name, leaf];
     }),
   );
-  const leaves = Object.fromEntries(leafEntries) as Record<LeafName, TestLeaf>;
+  const all = Object.fromEntries(leafEntries) as Record<LeafName | VariantLeafName, TestLeaf>;
+  const leaves = Object.fromEntries(LEAF_NAMES.map((name) => [name, all[name]])) as Record<LeafName, TestLeaf>;
+  const variants = Object.fromEntries(VARIANT_LEAF_NAMES.map((name) => [name, all[name]])) as Record<VariantLeafName, TestLeaf>;
 
   const odd = await writeOddCertificates(file, now, root, intermediate, leaves.ocsp);
 
   const revokedAt = new Date(now.getTime() - 60 * 60 * 1000);
-  const indexLines = LEAF_NAMES.map((name) => indexLine(leaves[name], revokedAt));
+  const indexLines = [...LEAF_NAMES, ...VARIANT_LEAF_NAMES].map((name) => indexLine(all[name], revokedAt));
   fs.writeFileSync(file('index.txt'), indexLines.join(''));
 
   return {
@@ -261,6 +278,7 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
     index: file('index.txt'),
     leaves,
     odd,
+    variants,
   };
 }
 
@@ -345,18 +363,21 @@ async function writeOddCertificates(file: (name: string) => string, now: Date, r
   return { cnOnly, ipSan, ipAsDns, direct, selfSigned, ocspReversed, ocspRootFirst, ocspCrossChain, crossRoot };
 }
 
-function leafPlans(now: Date): Record<LeafName, LeafPlan> {
+function leafPlans(now: Date): Record<LeafName | VariantLeafName, LeafPlan> {
   const at = (days: number): Date => new Date(now.getTime() + days * DAY_MS);
   // Issued an hour ago so small clock differences never make a fresh leaf "not yet valid".
   const issued = new Date(now.getTime() - 60 * 60 * 1000);
   const current = { notBefore: issued, notAfter: at(90), revoked: false };
   return {
-    'must-staple': { ...current, ocsp: true, mustStaple: true },
-    ocsp: { ...current, ocsp: true, mustStaple: false },
+    'must-staple': { ...current, ocsp: 'http', mustStaple: true },
+    ocsp: { ...current, ocsp: 'http', mustStaple: false },
     'no-ocsp': { ...current, ocsp: false, mustStaple: false },
-    revoked: { ...current, ocsp: true, mustStaple: false, revoked: true },
-    expired: { notBefore: at(-100), notAfter: at(-10), ocsp: true, mustStaple: false, revoked: false },
-    expiring: { notBefore: at(-80), notAfter: at(10), ocsp: true, mustStaple: false, revoked: false },
+    revoked: { ...current, ocsp: 'http', mustStaple: false, revoked: true },
+    expired: { notBefore: at(-100), notAfter: at(-10), ocsp: 'http', mustStaple: false, revoked: false },
+    expiring: { notBefore: at(-80), notAfter: at(10), ocsp: 'http', mustStaple: false, revoked: false },
+    'https-ocsp': { ...current, ocsp: 'https', mustStaple: false },
+    'no-scheme-ocsp': { ...current, ocsp: 'bare', mustStaple: false },
+    'must-staple-https': { ...current, ocsp: 'https', mustStaple: true },
   };
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createTestPki, type LeafName, type TestPki } from './pki';
+import { writeOcspResponse } from './lab';
 
 /** The real-world scenario trees (test/fixtures/scenarios/<name>/). */
 export const SCENARIOS_DIR = path.resolve(__dirname, '../fixtures/scenarios');
@@ -38,6 +39,9 @@ export function stageScenario(work: string, pki: TestPki, name: string): string 
     fs.copyFileSync(pki.intermediate.crt, path.join(live, 'chain.pem'));
     fs.copyFileSync(leaf.chain, path.join(live, 'fullchain.pem'));
     fs.copyFileSync(leaf.key, path.join(live, 'privkey.pem'));
+    // What `nginx-tls ocsp-fetch --out fullchain.pem.ocsp.der fullchain.pem` leaves for a
+    // Must-Staple certificate (a real `openssl ocsp` response, valid a week).
+    if (leaf.mustStaple) writeOcspResponse(pki, leaf, path.join(live, 'fullchain.pem.ocsp.der'), { validityMinutes: 7 * 24 * 60 });
   }
   return dir;
 }

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LEAF_NAMES, type LeafName, type TestPki, createTestPki } from '../support/pki';
+import { LEAF_NAMES, VARIANT_LEAF_NAMES, type LeafName, type TestPki, createTestPki } from '../support/pki';
 
 const opensslMissing = spawnSync('openssl', ['version']).error !== undefined;
 const skipWithoutOpenssl = opensslMissing && 'the openssl binary is not installed (apt-get install openssl)';
@@ -49,7 +49,7 @@ describe('createTestPki', () => {
 
   test('index.txt has one OpenSSL CA database line per leaf', () => {
     const lines = fs.readFileSync(pki.index, 'utf8').trimEnd().split('\n');
-    assert.equal(lines.length, LEAF_NAMES.length);
+    assert.equal(lines.length, LEAF_NAMES.length + VARIANT_LEAF_NAMES.length);
     for (const name of LEAF_NAMES) {
       const leaf = pki.leaves[name];
       const line = lines.find((candidate) => candidate.split('\t')[3] === leaf.serial.toUpperCase());
@@ -61,6 +61,12 @@ describe('createTestPki', () => {
       assert.equal(file, 'unknown');
       assert.equal(subject, `/CN=${name}.test`);
     }
+  });
+
+  test('the variant leaves name OCSP URLs nginx cannot use', () => {
+    assert.equal(pki.variants['https-ocsp'].ocspUrl, 'https://127.0.0.1:8888/');
+    assert.equal(pki.variants['no-scheme-ocsp'].ocspUrl, '127.0.0.1:8888/');
+    assert.equal(pki.variants['must-staple-https'].mustStaple, true);
   });
 
   test('dnsNames can be overridden', async () => {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { OCSPResponse, OCSPResponseStatus } from '@peculiar/asn1-ocsp';
-import { buildOcspRequest, checkOcspResponse } from '../../server/src/network/ocspResponse';
+import { buildOcspRequest, checkOcspResponse } from '../../server/src/service/certificates/ocsp';
 import { type TestPki, createTestPki } from '../support/pki';
 import { tamperSignedData, writeOcspResponse } from '../support/lab';
 

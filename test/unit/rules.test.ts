@@ -17,8 +17,9 @@ import { RULES } from '../../server/src/service/rules';
 import { DIRECTIVE_CHECKS } from '../../server/src/service/checks';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
-import { createTestPki } from '../support/pki';
+import { createTestPki, type TestPki } from '../support/pki';
 import { fixTwice } from '../support/convergence';
+import { writeOcspResponse } from '../support/lab';
 import { findNginx, nginxTest } from '../support/nginxBinary';
 import { describePlace, parseExpectations, type FixtureExpectations, type NginxExpectation } from '../support/fixtureExpectations';
 
@@ -37,8 +38,26 @@ const tempDirs: string[] = [];
 before(async () => {
   pkiDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-rules-pki-'));
   tempDirs.push(pkiDir);
-  await createTestPki(pkiDir, { ocspUrl: OCSP_URL });
+  const pki = await createTestPki(pkiDir, { ocspUrl: OCSP_URL });
+  writeStapleFiles(pki);
 });
+
+const MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * Real `openssl ocsp` responses beside the certificates, for the ssl_stapling_file rules: the
+ * Must-Staple leaf's in `<chain>.ocsp.der` (where must-staple-cold-start's fix looks), and
+ * responses that are fresh, short-lived, revoked, for another certificate or no response at all.
+ */
+function writeStapleFiles(pki: TestPki): void {
+  const at = (name: string): string => path.join(pkiDir, name);
+  writeOcspResponse(pki, pki.leaves['must-staple'], `${pki.leaves['must-staple'].chain}.ocsp.der`, { validityMinutes: 7 * MINUTES_PER_DAY });
+  writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.week.der'), { validityMinutes: 7 * MINUTES_PER_DAY });
+  writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.hour.der'), { validityMinutes: 60 });
+  writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.2days.der'), { validityMinutes: 2 * MINUTES_PER_DAY });
+  writeOcspResponse(pki, pki.leaves.revoked, at('revoked.week.der'), { validityMinutes: 7 * MINUTES_PER_DAY });
+  fs.writeFileSync(at('not-ocsp.der'), fs.readFileSync(pki.leaves.ocsp.crt));
+}
 
 after(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -54,9 +73,11 @@ function stage(text: string): string {
   return conf;
 }
 
-function check(conf: string): ConfigDiagnostic[] {
+const HOUR_MS = 60 * 60 * 1000;
+
+function check(conf: string, hoursLater = 0): ConfigDiagnostic[] {
   clearCertificateCache();
-  return checkPaths([conf], createNodeHost(), { now: new Date() }).diagnostics;
+  return checkPaths([conf], createNodeHost(), { now: new Date(Date.now() + hoursLater * HOUR_MS) }).diagnostics;
 }
 
 interface Place {
@@ -119,7 +140,7 @@ describe('rule fixtures', () => {
 
       const conf = stage(text);
       const prefix = path.dirname(conf);
-      const diagnostics = check(conf);
+      const diagnostics = check(conf, expectations.analyzedAtHours);
       const foundation = diagnostics.filter((d) => FOUNDATION_CODES.has(d.code));
       assert.deepEqual(foundation.map((d) => `${d.code}: ${d.message}`), [], 'a fixture must be a valid config');
 
@@ -142,7 +163,7 @@ describe('rule fixtures', () => {
       // them too, e.g. a full-chain file also gives stapling its issuer).
       const unfixable = diagnostics.filter((d) => d.code === rule.id && d.fixes.length === 0).length;
       fs.writeFileSync(conf, fixed);
-      const again = check(conf);
+      const again = check(conf, expectations.analyzedAtHours);
       assert.deepEqual(again.filter((d) => FOUNDATION_CODES.has(d.code)).map((d) => d.message), [], 'the fixed config has syntax problems');
       const left = again.filter((d) => d.code === rule.id);
       assert.ok(left.length <= unfixable, `after the fixes ${left.length} ${rule.id} finding(s) remain, at most ${unfixable} expected (those without a fix):\n${left.map((d) => d.message).join('\n')}`);

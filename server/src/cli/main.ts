@@ -5,6 +5,7 @@ import { writeFilesAtomically } from './atomicWrite';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
 import { PROBE_USAGE } from './probeUsage';
+import { OCSP_FETCH_USAGE } from './ocspFetchUsage';
 import { requireBundle } from '../splitBundles';
 
 /** Exit codes of the CLI (a contract). */
@@ -24,7 +25,7 @@ const USAGE = `Usage:
       --fix applies the quick-fixes, writing each file atomically.
 ${DEPLOYED_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
-  nginx-tls --help | --version
+${OCSP_FETCH_USAGE}  nginx-tls --help | --version
 
 Exit status: 0 no error finding, 1 error findings, 2 usage or I/O error.
 `;
@@ -103,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'check') return runCheck(rest);
     if (command === 'probe') return await loadProbeCommand().runProbeCommand(rest);
+    if (command === 'ocsp-fetch') return await loadProbeCommand().runOcspFetchCommand(rest);
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     if (err instanceof DeployedInputError) {

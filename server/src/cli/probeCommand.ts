@@ -170,3 +170,6 @@ function describeLocation(location: ConfigLocation, tree: ConfigTree | undefined
   const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : location.file;
   return `${shown}:${range.start.line + 1}:${range.start.character + 1}`;
 }
+
+// ocsp-fetch shares this lazily loaded bundle (network code and the OCSP parser).
+export { runOcspFetchCommand } from './ocspFetchCommand';

@@ -5,7 +5,7 @@ import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { OcspResponderObservation } from '../service/probe/types';
-import { buildOcspRequest, checkOcspResponse, type CertificateDer } from './ocspResponse';
+import { buildOcspRequest, checkOcspResponse, type CertificateDer } from '../service/certificates/ocsp';
 import { bounded, elapsedMs } from './timing';
 
 /** What the responder check needs. */

@@ -19,7 +19,7 @@ import type {
 } from '../service/probe/types';
 import { type HandshakeRequest, type HandshakeSuccess, performHandshake } from './handshake';
 import { checkOcspResponder } from './ocspResponder';
-import { checkOcspResponse } from './ocspResponse';
+import { checkOcspResponse } from '../service/certificates/ocsp';
 import { observeProtocols } from './protocols';
 import { observeSessions } from './sessions';
 import { warmUpStapling } from './stapling';

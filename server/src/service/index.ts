@@ -4,7 +4,7 @@
 export type { ConfigDiagnostic, Fix, RelatedLocation, Severity, Span, TextEdit } from './diagnostics';
 export { sortAndDedupe } from './diagnostics';
 export { CODES, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
-export { readCertificateFile } from './certificates';
+export { readCertificateFile, type CertificateInfo } from './certificates';
 export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 export { createReporter, type Reporter } from './report';
 export { compareVersions } from './versions';

@@ -6,13 +6,13 @@ import type { TestLeaf, TestPki } from '../pki';
 const OPENSSL_TIMEOUT_MS = 10_000;
 
 /** Writes the PKI responder's answer for `leaf` to `out` (DER) and returns `out`. */
-export function writeOcspResponse(pki: TestPki, leaf: TestLeaf, out: string, options: { signer?: 'delegated' | 'issuer' } = {}): string {
+export function writeOcspResponse(pki: TestPki, leaf: TestLeaf, out: string, options: { signer?: 'delegated' | 'issuer'; validityMinutes?: number } = {}): string {
   const request = `${out}.req`;
   const signer = options.signer === 'issuer' ? pki.intermediate : pki.ocspSigner;
   execFileSync('openssl', ['ocsp', '-issuer', pki.intermediate.crt, '-cert', leaf.crt, '-no_nonce', '-reqout', request], { timeout: OPENSSL_TIMEOUT_MS, stdio: 'pipe' });
   execFileSync(
     'openssl',
-    ['ocsp', '-index', pki.index, '-CA', pki.intermediate.crt, '-rsigner', signer.crt, '-rkey', signer.key, '-nmin', '60', '-reqin', request, '-respout', out],
+    ['ocsp', '-index', pki.index, '-CA', pki.intermediate.crt, '-rsigner', signer.crt, '-rkey', signer.key, '-nmin', String(options.validityMinutes ?? 60), '-reqin', request, '-respout', out],
     { timeout: OPENSSL_TIMEOUT_MS, stdio: 'pipe' },
   );
   fs.rmSync(request, { force: true });

@@ -1,7 +1,7 @@
 // Public API of the certificate file reader (pure library code: no vscode imports).
 export { findChainOrderProblem, type ChainOrderProblem } from './chainOrder';
 export { certificateCoversName } from './names';
-export { MAX_CERTIFICATE_FILE_BYTES, clearCertificateCache, readCertificateFile } from './readCertificateFile';
+export { MAX_CERTIFICATE_FILE_BYTES, clearCertificateCache, readCertificateData, readCertificateFile } from './readCertificateFile';
 export type {
   CertificateFileError,
   CertificateFileErrorReason,

@@ -124,3 +124,6 @@ function hasMustStaple(extensions: readonly Extension[]): boolean {
 function toHex(buffer: ArrayBuffer): string {
   return Buffer.from(buffer).toString('hex');
 }
+
+// The OCSP response parser rides in the same lazily loaded bundle (dist/x509.js).
+export { checkOcspResponse } from './ocsp';

@@ -86,6 +86,18 @@ function readThroughCache(path: string): CertificateFileResult {
   return result;
 }
 
+/**
+ * Parses the PEM text of an inline `ssl_certificate data:...` value like a file; `name` stands for
+ * the path in results and messages (certificate material is never put into a message).
+ */
+export function readCertificateData(text: string, name: string): CertificateFileResult {
+  try {
+    return parseCertificateFileContent(name, Buffer.from(text, 'latin1'));
+  } catch (error) {
+    return failure(name, 'garbage', `${name} cannot be read as a certificate: ${describe(error)}`);
+  }
+}
+
 function parseCertificateFileContent(path: string, content: Buffer): CertificateFileResult {
   // latin1 maps every byte to one char, so binary content cannot produce decoding surprises.
   const blocks = splitPemBlocks(content.toString('latin1'));

@@ -1,5 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
+import { responderFor } from './support/staplingFacts';
+import { describePathValue } from '../model/serverCertificates';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, servesCertificates } from '../model/serverModel';
@@ -19,15 +21,23 @@ export const mustStapleWithoutStapling: Rule = {
       const who = describeServer(server, context.model.tree);
       for (const cert of facts.certificates) {
         if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
-        const needs = `the certificate "${cert.shown}" requires a stapled OCSP response (Must-Staple)`;
+        const needs = `${cert.label} requires a stapled OCSP response (Must-Staple)`;
+        const responder = responderFor(facts, cert);
         let message: string | undefined;
         let fix: Fix | undefined;
-        if (!facts.on) {
+        if (facts.perHandshake) {
+          const value = facts.perHandshake.directive.args[0]?.value ?? '';
+          const what = describePathValue(value, facts.perHandshake.directive.name === 'ssl_certificate_key' ? 'certificate key' : 'certificate');
+          message = `${needs} but ${what} has variables, so nginx loads this server's certificates per handshake and staples none of them (without any warning): Firefox refuses the site with ${FIREFOX_ERROR}`;
+        } else if (facts.on && facts.file) {
+          continue;
+        } else if (responder.kind === 'invalid') {
+          const source = facts.responder ? `ssl_stapling_responder "${responder.url}"` : `its OCSP responder URL "${responder.url}"`;
+          message = `${needs} but nginx cannot use ${source}: its OCSP client speaks plain http:// only, so it logs [warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder and staples nothing: Firefox refuses the site with ${FIREFOX_ERROR}`;
+        } else if (!facts.on) {
           const state = facts.stapling ? 'ssl_stapling is off' : 'ssl_stapling is not enabled';
           message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}`;
           fix = enableStaplingFix(server, facts, context);
-        } else if (facts.file) {
-          continue;
         } else if (cert.leaf.ocspUrls.length === 0 && !facts.responder) {
           message = `${needs} but has no OCSP responder URL, so nginx ignores ssl_stapling for it ("ssl_stapling" ignored, no OCSP responder URL in the certificate): Firefox refuses the site with ${FIREFOX_ERROR}`;
         } else if (facts.issuerOf(cert) === 'missing') {

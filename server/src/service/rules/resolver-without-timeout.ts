@@ -14,10 +14,10 @@ export const resolverWithoutTimeout: Rule = {
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
       const facts = context.stapling(server);
-      if (!facts.on || facts.file || !facts.resolver || facts.resolverTimeout) continue;
+      if (!facts.on || facts.file || facts.perHandshake || !facts.resolver || facts.resolverTimeout) continue;
       const usesNames = facts.certificates.some((c) => {
         const r = responderFor(facts, c);
-        return r.kind === 'host' || (r.kind === 'unknown' && c.kind === 'unknown' && c.reason !== 'variable');
+        return r.kind === 'host' || (r.kind === 'unknown' && c.kind === 'unknown');
       });
       if (!usesNames) continue;
       findings.push({

@@ -1,4 +1,5 @@
 import type { Rule, RuleFinding } from './rule';
+import { responderFor } from './support/staplingFacts';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, servesCertificates } from '../model/serverModel';
@@ -20,11 +21,14 @@ export const staplingMissing: Rule = {
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
       const facts = context.stapling(server);
-      if (facts.file) continue;
+      // With a per-handshake certificate nginx staples nothing, whatever the settings.
+      if (facts.file || facts.perHandshake) continue;
       if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple)) continue;
-      const withUrl = facts.certificates.flatMap((c) => (c.kind === 'ok' && c.leaf.ocspUrls.length > 0 ? [c] : []));
+      const withUrl = facts.certificates.flatMap((c) => (c.kind === 'ok' && c.leaf.ocspUrls.length > 0 && responderFor(facts, c).kind !== 'invalid' ? [c] : []));
       const who = describeServer(server, context.model.tree);
       if (withUrl.length === 0) {
+        // A certificate read whose responder nginx cannot use is stapling-responder-invalid's.
+        if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.ocspUrls.length > 0)) continue;
         const unreadable = facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
         if (facts.on || !unreadable || facts.certificates.some((c) => c.kind === 'ok')) continue;
         // No fix: with the certificate unknown, `ssl_stapling on` may well be a no-op (no OCSP URL).

@@ -18,8 +18,8 @@ export const staplingVerifyWithoutTrust: Rule = {
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
       const facts = context.stapling(server);
-      if (!facts.on || !facts.verifyOn || !facts.verify || facts.file) continue;
-      const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && responderFor(facts, c).kind !== 'none' && facts.issuerOf(c) === 'missing');
+      if (!facts.on || !facts.verifyOn || !facts.verify || facts.file || facts.perHandshake) continue;
+      const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && !['none', 'invalid'].includes(responderFor(facts, c).kind) && facts.issuerOf(c) === 'missing');
       const unreadable = facts.trusted ? undefined : facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
       if (lacking.length === 0 && unreadable && !facts.certificates.some((c) => c.kind === 'ok')) {
         const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;

@@ -35,7 +35,7 @@ export const staplingWithoutOcspUrl: Rule = {
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
       const facts = context.stapling(server);
-      if (!facts.on || !facts.stapling || facts.responder || facts.file) continue;
+      if (!facts.on || !facts.stapling || facts.responder || facts.file || facts.perHandshake) continue;
       const certs = facts.certificates.filter((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0 && !c.leaf.mustStaple);
       if (certs.length === 0) continue;
       const allWithout = facts.certificates.every((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0);

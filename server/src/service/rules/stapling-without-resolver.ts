@@ -20,7 +20,7 @@ export const staplingWithoutResolver: Rule = {
       const who = describeServer(server, context.model.tree);
       const message = hosts.length
         ? `ssl_stapling is on but no resolver is in effect for ${who}: nginx resolves the OCSP responder ${hosts.join(', ')} only once at startup, then logs [warn] no resolver defined to resolve ${hosts[0]} while requesting certificate status, and stapling breaks when the CA's addresses change`
-        : `ssl_stapling is on but no resolver is in effect for ${who}: if the certificate's OCSP responder is a host name (it could not be read), nginx only resolves it at startup and logs [warn] no resolver defined to resolve ... while requesting certificate status`;
+        : `ssl_stapling is on but no resolver is in effect for ${who}: if the certificate's OCSP responder is a host name (${facts.certificates.some((c) => c.kind === 'unknown' && c.reason === 'unreadable') ? 'the certificate could not be read' : 'certificates are not read in an untrusted workspace'}), nginx only resolves it at startup and logs [warn] no resolver defined to resolve ... while requesting certificate status`;
       const spot = server.own.has('ssl_stapling') ? anchorSpan(facts.stapling) : tokenSpan(server.directive, server.directive.nameToken);
       const edit = insertIntoBlock(context.model.tree, server.directive, resolverLines(context, facts));
       findings.push({

@@ -11,6 +11,11 @@ export type Responder =
   | { kind: 'host'; host: string; url: string }
   | { kind: 'ip'; host: string; url: string }
   | { kind: 'none' }
+  /**
+   * A URL nginx cannot use: not `http://` (nginx's OCSP client speaks plain HTTP only) or not
+   * parsable; nginx logs `[warn] "ssl_stapling" ignored, ${logged} in OCSP responder "URL"`.
+   */
+  | { kind: 'invalid'; url: string; logged: string }
   | { kind: 'unknown' };
 
 /**
@@ -33,8 +38,15 @@ export interface StaplingFacts {
   resolverTimeout: Placed | undefined;
   trusted: Placed | undefined;
   certificates: ServerCertificate[];
+  /**
+   * The `ssl_certificate` or `ssl_certificate_key` with variables that makes nginx load the
+   * server's certificates per handshake: then nginx staples nothing and logs no warning.
+   */
+  perHandshake: Placed | undefined;
   /** Where the issuer of a certificate is found (see IssuerLookup). */
   issuerOf(certificate: ServerCertificate): IssuerLookup;
+  /** The issuer certificate itself, when found in the chain or a readable trust file. */
+  issuerCertificateOf(certificate: ServerCertificate): CertificateInfo | undefined;
 }
 
 /** Client verification modes under which nginx loads `ssl_client_certificate` into the store. */
@@ -54,11 +66,11 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
     storeFiles.push(placed('ssl_client_certificate'));
   }
   const storeValues = storeFiles.flatMap((p) => (p?.directive.args[0] ? [p.directive.args[0].value] : []));
-  const issuerOf = (certificate: ServerCertificate): IssuerLookup => {
-    if (certificate.kind !== 'ok') return 'unknown';
-    if (certificate.file.issuerInChain) return 'chain';
-    if (storeValues.length === 0) return 'missing';
-    if (!readCertificates) return 'unknown';
+  const lookUp = (certificate: ServerCertificate): { lookup: IssuerLookup; issuer?: CertificateInfo } => {
+    if (certificate.kind !== 'ok') return { lookup: 'unknown' };
+    if (certificate.file.issuerInChain) return { lookup: 'chain', issuer: issuerAmong(certificate.leaf, certificate.file.chain.slice(1)) };
+    if (storeValues.length === 0) return { lookup: 'missing' };
+    if (!readCertificates) return { lookup: 'unknown' };
     let unreadable = false;
     for (const value of storeValues) {
       if (value.includes('$')) {
@@ -71,10 +83,13 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
         unreadable = true;
         continue;
       }
-      if (holdsIssuerOf(certificate.leaf, file.chain)) return 'trusted';
+      const issuer = issuerAmong(certificate.leaf, file.chain);
+      if (issuer) return { lookup: 'trusted', issuer };
     }
-    return unreadable ? 'unknown' : 'missing';
+    return { lookup: unreadable ? 'unknown' : 'missing' };
   };
+  const issuerOf = (certificate: ServerCertificate): IssuerLookup => lookUp(certificate).lookup;
+  const issuerCertificateOf = (certificate: ServerCertificate): CertificateInfo | undefined => lookUp(certificate).issuer;
   return {
     on: isOn(server, 'ssl_stapling', false),
     stapling: placed('ssl_stapling'),
@@ -86,26 +101,47 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
     resolverTimeout: placed('resolver_timeout'),
     trusted,
     certificates,
+    perHandshake: certificates.find((c) => c.perHandshake)?.perHandshake,
     issuerOf,
+    issuerCertificateOf,
   };
 }
 
 /** Whether one of `candidates` issued `leaf` (OpenSSL's X509_check_issued plus the signature). */
 export function holdsIssuerOf(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): boolean {
+  return issuerAmong(leaf, candidates) !== undefined;
+}
+
+/** The first of `candidates` that issued `leaf`, if any. */
+function issuerAmong(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): CertificateInfo | undefined {
   try {
-    return isIssuedByAny(new X509Certificate(leaf.der), candidates.map((c) => new X509Certificate(c.der)));
+    const subject = new X509Certificate(leaf.der);
+    return candidates.find((c) => isIssuedByAny(subject, [new X509Certificate(c.der)]));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
+/** nginx's test in ngx_ssl_stapling_responder: longer than 7 and `http://` in any case. */
+const HTTP_PREFIX = /^http:\/\/./i;
+
 function responderFromUrl(url: string): Responder {
+  if (!HTTP_PREFIX.test(url)) return { kind: 'invalid', url, logged: 'invalid URL prefix' };
   try {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (host === '') return { kind: 'invalid', url, logged: 'no host' };
     return net.isIP(host) ? { kind: 'ip', host, url } : { kind: 'host', host, url };
   } catch {
-    return { kind: 'unknown' };
+    return { kind: 'invalid', url, logged: 'invalid URL' };
   }
+}
+
+/**
+ * Whether nginx loads the certificate per handshake (a variable in any `ssl_certificate` or
+ * `ssl_certificate_key` of the server): it then does no OCSP stapling at all, and logs nothing.
+ */
+export function loadedPerHandshake(certificate: ServerCertificate): boolean {
+  return certificate.perHandshake !== undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { insertIntoBlock, replaceArguments, insertAfter } from '../../fixes/dire
 import type { RuleContext } from '../rule';
 import type { HttpServer } from '../../model/serverModel';
 import { findIssuerFile } from './issuerFile';
+import { fetchedStapleFileLine } from './stapleFile';
 import { responderFor, type StaplingFacts } from './staplingFacts';
 
 /** Lines that give a server a working resolver for OCSP (`nginxTls.quickFix.resolvers`). */
@@ -14,10 +15,10 @@ export function resolverLines(context: RuleContext, facts: StaplingFacts): strin
 
 /** Whether the server's responders need a resolver (a host name, or unknown because unreadable). */
 export function needsResolver(facts: StaplingFacts): boolean {
-  if (facts.file || facts.resolver) return false;
+  if (facts.file || facts.resolver || facts.perHandshake) return false;
   return facts.certificates.some((c) => {
     const r = responderFor(facts, c);
-    return r.kind === 'host' || (r.kind === 'unknown' && !(c.kind === 'unknown' && c.reason === 'variable'));
+    return r.kind === 'host' || r.kind === 'unknown';
   });
 }
 
@@ -61,6 +62,9 @@ export function enableStaplingFix(server: HttpServer, facts: StaplingFacts, cont
   if (needsResolver(facts)) extra.push(...resolverLines(context, facts));
   const trusted = trustedCertificateLine(facts);
   if (trusted) extra.push(trusted);
+  // A Must-Staple certificate also needs its staple from the first handshake (must-staple-cold-start).
+  const stapleFile = facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple) ? fetchedStapleFileLine(facts, context.settings) : undefined;
+  if (stapleFile) extra.push(stapleFile);
   const title = 'Enable OCSP stapling (ssl_stapling on)';
   if (own?.length) {
     const last = own[own.length - 1].directive;

@@ -14,8 +14,8 @@ import {
   id_pkix_ocsp_basic,
 } from '@peculiar/asn1-ocsp';
 import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { readDerElement } from '../service/certificates/der';
-import type { OcspResponseCheck } from '../service/probe/types';
+import { readDerElement } from './der';
+import type { OcspResponseCheck } from '../probe/types';
 
 /** A certificate as DER bytes. */
 export type CertificateDer = Uint8Array;

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import { requireBundle } from '../../splitBundles';
+import type { OcspResponseCheck } from '../probe/types';
+
+type ParserModule = typeof import('./parseCertificate');
+let parserModule: ParserModule | undefined;
+
+/** The OCSP parser, loaded on first use (in dist/ it is part of x509.js, like the X.509 parser). */
+function checkResponse(response: Uint8Array, leaf: Uint8Array, issuer: Uint8Array | undefined): OcspResponseCheck {
+  parserModule ??= typeof NGINX_TLS_SPLIT !== 'undefined' && NGINX_TLS_SPLIT
+    ? requireBundle<ParserModule>('x509.js')
+    : (require('./parseCertificate') as ParserModule);
+  return parserModule.checkOcspResponse(response, leaf, issuer);
+}
+
+/** Real OCSP responses are a few KiB; a larger file is not one (and is not read). */
+export const MAX_STAPLE_FILE_BYTES = 256 * 1024;
+
+/** What reading an `ssl_stapling_file` gave: the checked response, or why there is none. */
+export type StapleFileResult =
+  | { kind: 'ok'; check: OcspResponseCheck }
+  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'too-large'; message: string };
+
+/**
+ * Reads a DER OCSP response file (nginx's `ssl_stapling_file`) and checks it against `leaf` and,
+ * when known, its `issuer` (CertID and signature). Never throws.
+ */
+export function readStapleFile(path: string, leaf: Uint8Array, issuer: Uint8Array | undefined): StapleFileResult {
+  let content: Buffer;
+  try {
+    const stat = fs.statSync(path);
+    if (!stat.isFile()) return { kind: 'error', reason: 'unreadable', message: `"${path}" is not a regular file` };
+    if (stat.size > MAX_STAPLE_FILE_BYTES) return { kind: 'error', reason: 'too-large', message: `"${path}" is too large for an OCSP response (${stat.size} bytes)` };
+    content = fs.readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'error', reason: 'not-found', message: `"${path}" does not exist` };
+    return { kind: 'error', reason: 'unreadable', message: `cannot read "${path}": ${code ?? String(error)}` };
+  }
+  return { kind: 'ok', check: checkResponse(new Uint8Array(content), leaf, issuer) };
+}
