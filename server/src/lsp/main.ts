@@ -21,6 +21,7 @@ import { loadConfigFor } from '../service/model/locateMainConfig';
 import { LineIndex } from '../service/lineIndex';
 import { DIRECTIVE_CHECKS } from '../service/checks';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
+import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
 import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
@@ -168,6 +169,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       ...EDITOR_FEATURE_CAPABILITIES,
+      ...FORMATTING_CAPABILITIES,
     },
     serverInfo: { name: 'nginx-tls', version: '0.1.0' },
   };
@@ -230,6 +232,7 @@ registerEditorFeatures(connection, {
   analysedTrees: () => [...trees.values()],
   resolvers: () => settings.resolvers,
 });
+registerFormatting(connection, documents);
 connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
 connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
 
