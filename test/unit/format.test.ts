@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,6 +8,7 @@ import { applyFormatEdits, checkSameTokens, formatDocument, formatOnType, format
 import type { Directive } from '../../server/src/service/parser/ast';
 import { parseConfig } from '../../server/src/service/parser/parseConfig';
 import { CORPUS_DIR, corpusFiles, nginxResults } from '../support/corpus';
+import { bundleCli } from '../support/cliBundle';
 import { findNginx } from '../support/nginxBinary';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/format');
@@ -242,4 +243,61 @@ test('corpus: the files nginx -t accepted get the same nginx -t verdict after fo
     else failedAlike++;
   }
   t.diagnostic(`nginx -t on the ${accepted.length + pass2.length} corpus files it accepted: ${passed} pass before and after formatting (every file of their folders formatted), ${failedAlike} fail identically before and after (the first [emerg] after the whole config was read: no events section, a bind to port 80 as nobody, a missing log folder), 0 differ`);
+});
+
+let work = '';
+let cli = '';
+before(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-format-cli-'));
+  cli = await bundleCli(work);
+});
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, 'format', ...args], { encoding: 'utf8', cwd: work, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('CLI: format --check, --diff, writing, --indent, and exit status 2 for usage and I/O errors', () => {
+  const dir = path.join(work, 'conf');
+  fs.mkdirSync(path.join(dir, 'sites-enabled'), { recursive: true });
+  const messy = fs.readFileSync(path.join(FIXTURES, 'messy.conf'), 'utf8');
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), messy);
+  fs.writeFileSync(path.join(dir, 'sites-enabled', 'default'), 'server {\n    listen 80;\n}\n');
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'not  a config\n');
+
+  const check = runCli(['--check', dir]);
+  assert.equal(check.status, 1, check.stderr);
+  assert.equal(check.stdout, `would reformat ${path.join(dir, 'nginx.conf')}\n`);
+
+  const diff = runCli(['--diff', path.join(dir, 'nginx.conf')]);
+  assert.equal(diff.status, 0, diff.stderr);
+  assert.match(diff.stdout, /^--- .*nginx\.conf\n\+\+\+ .*nginx\.conf\n@@ -1,\d+ \+1,\d+ @@\n/);
+  assert.ok(diff.stdout.includes('\n-user www-data;worker_processes auto;\n') && diff.stdout.includes('\n+worker_processes auto;\n'), diff.stdout);
+  assert.equal(fs.readFileSync(path.join(dir, 'nginx.conf'), 'utf8'), messy, '--diff writes nothing');
+
+  const write = runCli([dir]);
+  assert.equal(write.status, 0, write.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'nginx.conf'), 'utf8'), fs.readFileSync(path.join(FIXTURES, 'messy.formatted.conf'), 'utf8'));
+  assert.equal(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8'), 'not  a config\n');
+  assert.equal(runCli(['--check', dir]).status, 0);
+
+  const tabs = runCli(['--indent', 'tab', path.join(dir, 'sites-enabled', 'default')]);
+  assert.equal(tabs.status, 0, tabs.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'sites-enabled', 'default'), 'utf8'), 'server {\n\tlisten 80;\n}\n');
+
+  assert.equal(runCli(['--indent', '0', dir]).status, 2);
+  assert.equal(runCli([]).status, 2);
+  const missing = runCli([path.join(dir, 'absent.conf')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no such file or directory/);
+});
+
+test('CLI: a file with a syntax error is formatted up to it, and stderr says so', () => {
+  const file = path.join(work, 'broken.conf');
+  fs.copyFileSync(path.join(FIXTURES, 'syntax-error.conf'), file);
+  const r = runCli([file]);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /broken\.conf: formatted up to line 6 only: syntax error on line 8/);
+  assert.equal(fs.readFileSync(file, 'utf8'), fs.readFileSync(path.join(FIXTURES, 'syntax-error.formatted.conf'), 'utf8'));
 });
