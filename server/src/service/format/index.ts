@@ -120,7 +120,7 @@ function guarded(text: string, p: Prepared, edits: FormatEdit[]): FormatResult {
   };
   if (edits.length === 0) return { edits, ...base };
   const after = applyFormatEdits(text, edits);
-  const differs = compareStreams(p.parsed, parseConfig(after, ''));
+  const differs = compareStreams(p.parsed, parseConfig(after, ''), p.items);
   if (differs) return { edits: [], refused: true, reason: `not formatted: the result would not read the same as the original (${differs})` };
   return { edits, ...base };
 }

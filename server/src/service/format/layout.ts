@@ -119,15 +119,23 @@ export function layoutItems(text: string, items: readonly StreamItem[], lastItem
   const eol = lineEndingOf(text);
   const unit = options.insertSpaces ? ' '.repeat(options.tabSize) : '\t';
   const indents: string[] = [''];
-  const indent = (depth: number): string => {
-    const d = Math.max(0, depth);
-    while (indents.length <= d) indents.push(indents[indents.length - 1] + unit);
-    return indents[d];
-  };
   const pads = options.alignArguments ? alignmentPads(text, items, lastItem) : new Map<number, number>();
   const gaps: string[] = new Array(items.length + 1);
   const units: LayoutUnit[] = [];
   const openers: number[] = [];
+  /** A new line indented for `depth`, after a blank line when `blank`. */
+  function lineBreak(depth: number, blank: boolean): string {
+    const d = Math.max(0, depth);
+    while (indents.length <= d) indents.push(indents[indents.length - 1] + unit);
+    return blank ? eol + eol + indents[d] : eol + indents[d];
+  }
+  /** A continuation line of a statement: as far right of the statement's first column as it was. */
+  function continuation(depth: number, at: number, statementAt: number): string {
+    const delta = columnOf(text, at, options.tabSize) - columnOf(text, statementAt, options.tabSize);
+    if (delta <= 0) return lineBreak(depth + 1, false);
+    const extra = options.insertSpaces ? ' '.repeat(delta) : '\t'.repeat(Math.floor(delta / options.tabSize)) + ' '.repeat(delta % options.tabSize);
+    return lineBreak(depth, false) + extra;
+  }
   let depth = 0;
   let statementFirst = -1;
   let unitFirst = -1;
@@ -140,27 +148,20 @@ export function layoutItems(text: string, items: readonly StreamItem[], lastItem
     }
     const newlines = countNewlines(text, gapStart, it.start);
     if (it.kind === 'close') depth--;
-    const lineBreak = (blankAllowed: boolean): string => eol + (blankAllowed && newlines > 1 ? eol : '') + indent(depth);
-    const continuation = (): string => {
-      const delta = columnOf(text, it.start, options.tabSize) - columnOf(text, items[statementFirst].start, options.tabSize);
-      if (delta <= 0) return eol + indent(depth + 1);
-      const extra = options.insertSpaces ? ' '.repeat(delta) : '\t'.repeat(Math.floor(delta / options.tabSize)) + ' '.repeat(delta % options.tabSize);
-      return eol + indent(depth) + extra;
-    };
     let gap: string;
     if (!prev) gap = '';
     else if (it.kind === 'comment' && newlines === 0) gap = ' ';
     else if (statementFirst >= 0) {
       // Inside a statement: after its name, before its `;` or `{`.
-      if (prev.kind === 'comment' || (newlines > 0 && (it.kind === 'word' || it.kind === 'comment'))) gap = continuation();
+      if (prev.kind === 'comment' || (newlines > 0 && (it.kind === 'word' || it.kind === 'comment'))) gap = continuation(depth, it.start, items[statementFirst].start);
       else if (it.kind === 'semicolon') gap = '';
       else if (it.kind === 'open' || it.kind === 'lua') gap = ' ';
       else if (it.start === prev.end) gap = ''; // `"a")` in an `if`: nginx splits them; keep them glued.
       else gap = prev.kind === 'word' && pads.has(i - 1) ? ' '.repeat(pads.get(i - 1) as number) : ' ';
     } else if (it.kind === 'close') {
-      gap = prev.kind === 'open' ? '' : lineBreak(false);
+      gap = prev.kind === 'open' ? '' : lineBreak(depth, false);
     } else {
-      gap = lineBreak(prev.kind !== 'open');
+      gap = lineBreak(depth, prev.kind !== 'open' && newlines > 1);
     }
     gaps[i] = gap;
 

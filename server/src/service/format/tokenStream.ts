@@ -47,9 +47,12 @@ export function tokenStream(parsed: ParsedFile): StreamItem[] {
   return out;
 }
 
-/** Where two token streams first differ, described for a log; undefined when they are identical. */
-export function compareStreams(before: ParsedFile, after: ParsedFile): string | undefined {
-  const a = tokenStream(before);
+/**
+ * Where two parsed texts' token streams (and syntax errors) first differ, described for a log;
+ * undefined when they are identical. `beforeItems` is `before`'s stream when already built.
+ */
+export function compareStreams(before: ParsedFile, after: ParsedFile, beforeItems?: readonly StreamItem[]): string | undefined {
+  const a = beforeItems ?? tokenStream(before);
   const b = tokenStream(after);
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
