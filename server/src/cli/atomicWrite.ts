@@ -6,7 +6,7 @@ interface Staged {
   tmp: string;
 }
 
-function stage(file: string, text: string): Staged {
+function stage(file: string, text: string | Uint8Array): Staged {
   // A symlinked file (sites-enabled → sites-available) is edited where it points, keeping the link.
   const target = fs.realpathSync(file);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.nginx-tls-${process.pid}.tmp`);
@@ -25,7 +25,7 @@ function stage(file: string, text: string): Staged {
  * written to a temporary file beside its target first (mode and owner kept), and only when all
  * of them are written are they renamed over their targets.
  */
-export function writeFilesAtomically(files: ReadonlyMap<string, string>): void {
+export function writeFilesAtomically(files: ReadonlyMap<string, string | Uint8Array>): void {
   const staged: Staged[] = [];
   try {
     for (const [file, text] of files) staged.push(stage(file, text));

@@ -6,6 +6,7 @@ import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
 import { PROBE_USAGE } from './probeUsage';
 import { OCSP_FETCH_USAGE } from './ocspFetchUsage';
+import { FORMAT_USAGE, runFormatCommand } from './formatCommand';
 import { requireBundle } from '../splitBundles';
 
 /** Exit codes of the CLI (a contract). */
@@ -25,9 +26,11 @@ const USAGE = `Usage:
       --fix applies the quick-fixes, writing each file atomically.
 ${DEPLOYED_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
-${OCSP_FETCH_USAGE}  nginx-tls --help | --version
+${OCSP_FETCH_USAGE}${FORMAT_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
+  nginx-tls --help | --version
 
-Exit status: 0 no error finding, 1 error findings, 2 usage or I/O error.
+Exit status: 0 no error finding, 1 error findings (format --check: a file would change),
+2 usage or I/O error.
 `;
 
 function runCheck(argv: string[]): number {
@@ -103,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.Clean;
     }
     if (command === 'check') return runCheck(rest);
+    if (command === 'format') return runFormatCommand(rest);
     if (command === 'probe') return await loadProbeCommand().runProbeCommand(rest);
     if (command === 'ocsp-fetch') return await loadProbeCommand().runOcspFetchCommand(rest);
     throw new UsageError(`unknown command "${command}"`);

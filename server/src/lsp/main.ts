@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, selectFixes, treePositions, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
+import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
 import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
@@ -154,6 +155,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       ...EDITOR_FEATURE_CAPABILITIES,
+      ...FORMATTING_CAPABILITIES,
     },
     serverInfo: { name: 'nginx-tls', version: '0.1.0' },
   };
@@ -229,6 +231,7 @@ registerEditorFeatures(connection, {
   analysedTrees: () => [...trees.values()],
   resolvers: () => settings.resolvers,
 });
+registerFormatting(connection, documents);
 connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
 connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
 

@@ -32,3 +32,4 @@ export { expectationFromConfig, isProbeableName, type ServerSelection } from './
 export { createProbeReport, formatProbeReport } from './probe/formatProbeReport';
 export { renderProbeReportHtml } from './probe/renderProbeReportHtml';
 export type { ConfigLocation, ProbeExpectation, ProbeFinding, ProbeOptions, ProbeReport, ProbeTarget } from './probe/types';
+export * from './format';
