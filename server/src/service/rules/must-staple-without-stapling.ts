@@ -4,9 +4,20 @@ import { responderFor } from './support/staplingFacts';
 import { describePathValue } from '../model/serverCertificates';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
-import { describeServer, servesCertificates } from '../model/serverModel';
+import { describeServer, isOn, servesCertificates } from '../model/serverModel';
+import { compareVersions } from '../versions';
 
 const FIREFOX_ERROR = 'MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING';
+
+/** The stream module has ssl_stapling only from this version (nginx CHANGES, 1.27.2). */
+const STREAM_STAPLING_SINCE = '1.27.2';
+
+/** Why a stream server does not staple, as precisely as the nginx version is known. */
+function streamStaplingState(version: string | undefined): string {
+  if (version === undefined) return `nginx's stream module has ssl_stapling only from ${STREAM_STAPLING_SINCE} (set nginxTls.nginxVersion to be told which applies), and it is not on here`;
+  if (compareVersions(version, STREAM_STAPLING_SINCE) < 0) return `nginx ${version}'s stream module cannot staple at all (ssl_stapling exists there only from ${STREAM_STAPLING_SINCE})`;
+  return `ssl_stapling is not on (nginx ${version} supports it in stream {})`;
+}
 
 /** A Must-Staple certificate that nginx will not staple: Firefox refuses the site. */
 export const mustStapleWithoutStapling: Rule = {
@@ -49,6 +60,17 @@ export const mustStapleWithoutStapling: Rule = {
           ...serverPathSpan(server, cert.placed),
           message,
           fixes: fix ? [fix] : [],
+          related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
+        });
+      }
+    }
+    for (const server of context.model.streamServers) {
+      if (!server.tls || isOn(server, 'ssl_stapling', false)) continue;
+      for (const cert of context.certificates(server)) {
+        if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
+        findings.push({
+          ...serverPathSpan(server, cert.placed),
+          message: `${cert.label} requires a stapled OCSP response (Must-Staple) but this stream {} server staples nothing: ${streamStaplingState(context.settings.nginxVersion)}; clients that enforce Must-Staple (Firefox) refuse the connection with ${FIREFOX_ERROR}`,
           related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
         });
       }
