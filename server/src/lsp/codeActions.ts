@@ -29,11 +29,21 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
     return allDiagnostics.find((f) => f.code === d.code && f.message === d.message);
   };
   if (wants(CodeActionKind.QuickFix)) {
+    const offered = new Map<string, CodeAction>();
     for (const stale of params.context.diagnostics) {
       const d = current(stale);
       if (!d) continue;
       fixesOf(d).forEach((fix, i) => {
-        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit([fix]) });
+        // One entry per fix: several findings often share one (e.g. the session settings of a site).
+        const key = JSON.stringify([fix.title, fix.edits]);
+        const same = offered.get(key);
+        if (same) {
+          same.diagnostics?.push(d);
+          return;
+        }
+        const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: i === 0, edit: toWorkspaceEdit([fix]) };
+        offered.set(key, action);
+        actions.push(action);
       });
     }
   }
