@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  codeActionsAt, codeOf, deleteAt, diskText, FIX_ALL_KIND, insertAt, openAnalyzed, quickFixesAt, resetEditors, summarize,
+  closeEditorsUnsaved, codeActionsAt, codeOf, deleteAt, diskText, FIX_ALL_KIND, insertAt, openAnalyzed, quickFixesAt, summarize,
   tlsOnly, waitForDiagnostics, wsUri,
 } from './helpers';
-import { expectedOf, prepareSeeds, SEEDS } from './seeds';
+import { expectedOf, freshSeedCopy, prepareSeeds, SEEDS } from './seeds';
 
 /**
  * One quick-fix expectation: the fixture to open and the diagnostic code to act on; then either no quick-fix at all, or
@@ -20,6 +20,8 @@ interface QuickFixCase {
   offered?: string[];
   edits?: string;
   fixed?: string;
+  /** TLS codes left on the file after the fix, on purpose (default: none). */
+  remaining?: string[];
 }
 
 const TICKETS_FIX = 'Use this server\'s ssl_session_cache, ssl_session_timeout, ssl_session_tickets in the default server of 0.0.0.0:443 (the server in sites-enabled/default)';
@@ -33,6 +35,8 @@ const CASES: QuickFixCase[] = [
     code: 'must-staple-without-stapling',
     title: 'Enable OCSP stapling (ssl_stapling on)',
     fixed: expectedOf(SEEDS.mustStaple),
+    // Stapled lazily now: the first handshakes after each start still lack it (its own warning).
+    remaining: ['must-staple-cold-start'],
   },
   {
     name: 'stapling-without-resolver: adds a resolver to the server',
@@ -46,8 +50,9 @@ const CASES: QuickFixCase[] = [
     file: SEEDS.ticketsSite,
     code: 'session-tickets-mismatch',
     title: TICKETS_FIX,
-    // The two session-settings-from-default-server notes on the same include line carry the same fix.
-    offered: [TICKETS_FIX, TICKETS_FIX, TICKETS_FIX],
+    // The two session-settings-from-default-server notes on the same include line carry the same
+    // fix: the light bulb lists it once.
+    offered: [TICKETS_FIX],
     edits: SEEDS.ticketsDefault,
     fixed: expectedOf(SEEDS.ticketsDefault),
   },
@@ -61,8 +66,16 @@ function openDocument(relative: string): vscode.TextDocument {
   return doc;
 }
 
+/** The case on a fresh copy of its seed (a case on another fixture edits nothing and is kept as it is). */
+function onFreshCopy(c: QuickFixCase): QuickFixCase {
+  if (!c.file.startsWith('tls/') || c.fixed === undefined) return c;
+  const { map } = freshSeedCopy(c.file);
+  return { ...c, file: map(c.file), edits: c.edits && map(c.edits), fixed: map(c.fixed) };
+}
+
 /** Opens the case's fixture, runs the code-action provider on its diagnostic, applies the quick-fix and checks the outcome. */
-async function checkQuickFix(c: QuickFixCase): Promise<void> {
+async function checkQuickFix(original: QuickFixCase): Promise<void> {
+  const c = onFreshCopy(original);
   const { doc, diagnostics } = await openAnalyzed(c.file);
   const target = diagnostics.find((d) => codeOf(d) === c.code);
   assert.ok(target, `${c.file} has a ${c.code} diagnostic: ${JSON.stringify(summarize(diagnostics))}`);
@@ -86,12 +99,13 @@ async function checkQuickFix(c: QuickFixCase): Promise<void> {
   if (c.edits) assert.equal(doc.getText(), before, 'the diagnostic\'s own file is unchanged');
   assert.equal(edited.isDirty, true, 'the fix is not saved');
   const after = await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === c.code));
-  assert.deepEqual(summarize(tlsOnly(after)), [], 'the fix leaves no TLS diagnostic on the file');
+  assert.deepEqual(tlsOnly(after).map(codeOf), c.remaining ?? [], 'the fix leaves no other TLS diagnostic on the file');
 }
 
 describe('quick-fixes', () => {
   before(prepareSeeds);
-  afterEach(resetEditors);
+  // Every case edits a copy of its own: closing the editors unsaved is reset enough.
+  afterEach(closeEditorsUnsaved);
 
   for (const c of CASES) it(c.name, () => checkQuickFix(c));
 
@@ -134,8 +148,9 @@ describe('quick-fixes', () => {
       assert.equal(doc.getText(), expected);
       assert.equal(doc.isDirty, false);
       assert.equal(diskText(doc.uri), expected);
-      const after = await waitForDiagnostics(doc.uri, (d) => tlsOnly(d).length === 0);
-      assert.deepEqual(summarize(after), []);
+      // What remains is the lazily fetched staple of the Must-Staple server (its own warning).
+      const after = await waitForDiagnostics(doc.uri, (d) => tlsOnly(d).every((x) => codeOf(x) === 'must-staple-cold-start'));
+      assert.deepEqual(summarize(after).map((d) => d.code), ['must-staple-cold-start']);
     });
   });
 });

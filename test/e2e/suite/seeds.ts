@@ -52,3 +52,17 @@ export function prepareSeeds(): Promise<void> {
   })();
   return prepared;
 }
+
+let copies = 0;
+
+/**
+ * A fresh copy of a seed (tls/SEED/, its generated certs/ and expected/ included) under a name of
+ * its own, so that a test that edits it never leaves state for another; returns `map`, which turns
+ * a seed file's path into the copy's.
+ */
+export function freshSeedCopy(seedFile: string): { map: (file: string) => string } {
+  const [, seed] = seedFile.split('/');
+  const copy = `${seed}-copy${++copies}-${process.pid}`;
+  fs.cpSync(path.join(workspaceRoot(), 'tls', seed), path.join(workspaceRoot(), 'tls', copy), { recursive: true });
+  return { map: (file) => file.replace(`tls/${seed}/`, `tls/${copy}/`) };
+}
