@@ -17,6 +17,8 @@ export const enum ExitCode {
 
 const VERSION = '0.1.0';
 
+const FILE_PROBLEMS = new Set(['file-unreadable', 'binary-file', 'file-too-large']);
+
 const USAGE = `Usage:
   nginx-tls check [--format text|json] [--fix] PATH...
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
@@ -65,7 +67,8 @@ function runCheck(argv: string[]): number {
     result = checkPaths(args.positionals, createNodeHost(), {});
   }
   const json = toJsonDiagnostics(result.diagnostics, textOf);
-  const unusable = result.trees.flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && (d.code === 'file-unreadable' || d.code === 'binary-file')));
+  // A PATH that could not be analysed at all is a usage/IO error; an unreadable include at any depth is a finding.
+  const unusable = result.trees.filter((t) => !t.files.has(t.mainFile)).flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && d.start === 0 && d.end === 0 && FILE_PROBLEMS.has(d.code)));
   const filesChecked = new Set(result.trees.flatMap((t) => [...t.files.keys()])).size;
   if (format === 'json') process.stdout.write(JSON.stringify({ version: 1, diagnostics: json }, null, 2) + '\n');
   else process.stdout.write(formatText(json, filesChecked, process.cwd()));
