@@ -87,3 +87,17 @@ test('two separate cycles are two diagnostics', () => {
     'include cycle: c.conf → d.conf → c.conf; nginx would include these files forever',
   ]);
 });
+
+test('check DIR stays inside DIR: two links to "." and a link to /etc end, nothing outside is read', () => {
+  const dir = project('links', { 'site.conf': 'server { listen 80; }\n' });
+  fs.symlinkSync('.', path.join(dir, 'again'));
+  fs.symlinkSync('.', path.join(dir, 'and-again'));
+  fs.symlinkSync('/etc', path.join(dir, 'etc'));
+  const outside = project('outside', { 'evil.conf': 'server { listen 81 }\n' });
+  fs.symlinkSync(path.join(outside, 'evil.conf'), path.join(dir, 'evil.conf'));
+  const r = run(['check', '--format', 'json', dir]);
+  assert.equal(r.signal, null, 'timed out');
+  assert.equal(r.status, 0, r.stderr);
+  const files = new Set(json(r).map((d) => d.file));
+  assert.ok(![...files].some((f) => f.includes(`${path.sep}etc${path.sep}`) || f.includes('evil')), [...files].join('\n'));
+});
