@@ -101,3 +101,44 @@ test('check DIR stays inside DIR: two links to "." and a link to /etc end, nothi
   const files = new Set(json(r).map((d) => d.file));
   assert.ok(![...files].some((f) => f.includes(`${path.sep}etc${path.sep}`) || f.includes('evil')), [...files].join('\n'));
 });
+
+test('2,500 TLS servers on one socket with their own session and protocol settings finish (linear rules)', () => {
+  const servers = Array.from({ length: 2500 }, (_, i) => `  server { listen 443 ssl; server_name s${i}.test; ssl_session_tickets off; ssl_protocols TLSv1.3; ssl_session_timeout 1h; }\n`);
+  const dir = project('vhosts', { 'nginx.conf': `events {}\nhttp {\n  server { listen 443 ssl default_server; server_name d.test; }\n${servers.join('')}}\n` });
+  const r = run(['check', '--format', 'json', path.join(dir, 'nginx.conf')]);
+  assert.equal(r.signal, null, 'timed out');
+  const codes = json(r).map((d) => d.code);
+  assert.equal(codes.filter((c) => c === 'session-tickets-mismatch').length, 2500);
+  assert.equal(codes.filter((c) => c === 'protocols-from-default-server').length, 2500);
+});
+
+test('a 4 MB single line of duplicated directives finishes (no scan to the line end per directive)', () => {
+  const body = 'server_tokens off; server_tokens off; '.repeat(Math.ceil(4_000_000 / 38));
+  const dir = project('longline', { 'nginx.conf': `events {} http { server { ${body} } }\n` });
+  const r = run(['check', '--format', 'json', path.join(dir, 'nginx.conf')]);
+  assert.equal(r.signal, null, 'timed out');
+  assert.ok(json(r).filter((d) => d.code === 'duplicate-directive').length > 100_000);
+});
+
+test('messages quote at most ~80 characters: a 5 MB run-on statement is not quoted whole', () => {
+  const lines = Array.from({ length: 250_000 }, (_, i) => `      word${i}\n`);
+  const dir = project('runon', { 'nginx.conf': `events {}\nhttp {\n  server {\n    add_header X-Run-On\n${lines.join('')}  }\n}\n` });
+  const r = run(['check', '--format', 'json', path.join(dir, 'nginx.conf')]);
+  const [d] = json(r).filter((x) => x.code === 'syntax-error');
+  assert.ok(d, r.stdout.slice(0, 500));
+  assert.ok(d.message.length < 200, d.message.slice(0, 300));
+  assert.match(d.message, /add_header X-Run-On word0 word1 .*…/);
+});
+
+test('an included private key is not parsed and nothing of it is quoted', () => {
+  const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7secretsecret';
+  const dir = project('keyinclude', {
+    'nginx.conf': 'events {}\nhttp { include key.pem; include shadowlike; }\n',
+    'key.pem': `-----BEGIN PRIVATE KEY-----\n${secret}\n-----END PRIVATE KEY-----\n`,
+    shadowlike: `root:$6$${'x'.repeat(200)}:19000:0:99999:7:::\n`,
+  });
+  const r = run(['check', '--format', 'json', path.join(dir, 'nginx.conf')]);
+  assert.doesNotMatch(r.stdout + r.stderr, /MIIEvQ|secretsecret|BEGIN PRIVATE/);
+  assert.ok(json(r).some((d) => d.code === 'file-unreadable' && /holds a private key/.test(d.message)), r.stdout);
+  for (const d of json(r)) assert.ok(!d.message.includes('x'.repeat(81)), d.message);
+});

@@ -1,6 +1,7 @@
 import type { ConfigDiagnostic, Severity } from './diagnostics';
 import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
+import { capMessage } from './quote';
 import { DEFAULT_RULE_SETTINGS, type RuleContext, type RuleSettings } from './rules/rule';
 import { checkBlockStructure } from './checks/checkBlockStructure';
 import { DIRECTIVE_CHECKS, runDirectiveChecks } from './checks';
@@ -58,5 +59,7 @@ export function runRules(tree: ConfigTree, settings: RuleSettings): ConfigDiagno
 /** All diagnostics of a loaded tree: syntax, include and file problems first, then the rules. */
 export function analyzeTree(tree: ConfigTree, settings: AnalysisSettings): ConfigDiagnostic[] {
   const ruleSettings: RuleSettings = { ...DEFAULT_RULE_SETTINGS, now: new Date(), ...settings.rules };
-  return [...tree.diagnostics, ...checkBlockStructure(tree), ...runDirectiveChecks(tree, ruleSettings), ...runRules(tree, ruleSettings)];
+  const all = [...tree.diagnostics, ...checkBlockStructure(tree), ...runDirectiveChecks(tree, ruleSettings), ...runRules(tree, ruleSettings)];
+  for (const d of all) d.message = capMessage(d.message);
+  return all;
 }

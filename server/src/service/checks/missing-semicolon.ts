@@ -2,6 +2,8 @@ import type { Fix } from '../diagnostics';
 import type { Directive, Token } from '../parser/ast';
 import { acceptsCount, lookupDirective } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
+import { hasNewlineBetween } from '../textScan';
+import { quoteExcerpt } from '../quote';
 
 export const missingSemicolon: DirectiveCheckMeta = {
   id: 'missing-semicolon',
@@ -18,8 +20,7 @@ export interface MissingSemicolon {
 }
 
 function startsLine(text: string, previous: Token, token: Token): boolean {
-  const newline = text.indexOf('\n', previous.end);
-  return newline >= 0 && newline < token.start;
+  return hasNewlineBetween(text, previous.end, token.start);
 }
 
 /** Whether a directive `name` with `count` arguments, with or without a block, is valid in `context`. */
@@ -51,13 +52,13 @@ export function findMissingSemicolons(d: Directive, text: string, context: numbe
     const block = last && !!d.block;
     if (!validStatement(tokens[bounds[s]].value, bounds[s + 1] - bounds[s] - 1, block, context)) return [];
   }
-  return cuts.map((i) => {
+  return cuts.map((i, c) => {
     const before = tokens[i - 1];
-    const head = tokens[bounds[cuts.indexOf(i)]];
+    const head = tokens[bounds[c]];
     return {
       start: before.end,
       end: before.end,
-      message: `missing ";" after "${text.slice(head.start, before.end)}": nginx reads the next line's "${tokens[i].value}" as more arguments of "${head.value}"`,
+      message: `missing ";" after "${quoteExcerpt(text, head.start, before.end)}": nginx reads the next line's "${quoteExcerpt(tokens[i].value)}" as more arguments of "${quoteExcerpt(head.value)}"`,
       fixes: [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
     };
   });

@@ -8,7 +8,7 @@ export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
 /** What reading a config file gave: its text and a version that changes when the text does. */
 export type ReadResult =
   | { kind: 'text'; text: string; version: string }
-  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'is-directory' | 'not-regular' | 'too-large' | 'binary'; message: string };
+  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'is-directory' | 'not-regular' | 'too-large' | 'binary' | 'key-material'; message: string };
 
 /** How the service sees the file system: the CLI reads the disk, the editor overlays open documents. */
 export interface ConfigHost {
@@ -42,18 +42,28 @@ function binary(file: string): ReadResult {
   return { kind: 'error', reason: 'binary', message: `"${file}" is a binary file (it contains NUL bytes), not an nginx configuration: not analysed` };
 }
 
-/** Accepts editor text unless it is oversized or binary. */
+/** PEM private keys (`-----BEGIN PRIVATE KEY-----`, `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, ...), and PuTTY/OpenSSH ones. */
+const KEY_MATERIAL = /PRIVATE KEY-----|PuTTY-User-Key-File/;
+
+function keyMaterial(file: string): ReadResult {
+  return { kind: 'error', reason: 'key-material', message: `"${file}" holds a private key, not an nginx configuration: not analysed (and nothing of it is shown)` };
+}
+
+/** Accepts editor text unless it is oversized, binary or key material. */
 export function checkConfigText(text: string, file: string, maxSize: number, version: string): ReadResult {
   if (text.length > maxSize) return tooLarge(file, text.length, maxSize);
   if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) return binary(file);
+  if (KEY_MATERIAL.test(text)) return keyMaterial(file);
   return { kind: 'text', text, version };
 }
 
-/** Decodes file bytes (UTF-8, invalid sequences replaced) unless oversized or binary. */
+/** Decodes file bytes (UTF-8, invalid sequences replaced) unless oversized, binary or key material. */
 export function decodeConfigBytes(buf: Buffer, file: string, maxSize: number, version: string): ReadResult {
   if (buf.length > maxSize) return tooLarge(file, buf.length, maxSize);
   if (buf.subarray(0, BINARY_SNIFF_LENGTH).includes(0)) return binary(file);
-  return { kind: 'text', text: buf.toString('utf8'), version };
+  const text = buf.toString('utf8');
+  if (KEY_MATERIAL.test(text)) return keyMaterial(file);
+  return { kind: 'text', text, version };
 }
 
 /** Formats a byte count for messages: "1.3 MB", "512 KB". */

@@ -3,7 +3,7 @@ import type { Fix } from '../diagnostics';
 import { insertIntoBlock, replaceArguments } from '../fixes/directiveEdits';
 import { anchorSpot, directiveSpot, relatedIfIncluded } from '../model/locations';
 import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../model/serverModel';
-import { socketsByDefaultServer } from './support/sessionSettings';
+import { sharedKeyOfOthers, socketsByDefaultServer } from './support/sessionSettings';
 
 /** The protocols a server's ssl_protocols names, as a comparable key (order and case ignored). */
 function protocolsOf(server: HttpServer): { key: string; text: string; set: boolean } {
@@ -21,7 +21,7 @@ function protocolsOf(server: HttpServer): { key: string; text: string; set: bool
 function alignProtocolsFix(sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
   const target = sockets[0].defaultServer;
   const wanted = protocolsOf(source);
-  if (sockets.some((socket) => socket.servers.some((s) => s !== target && protocolsOf(s).key !== wanted.key))) return undefined;
+  if (sockets.some((socket) => sharedKeyOfOthers(context, socket, 'ssl_protocols', (s) => protocolsOf(s).key) !== wanted.key)) return undefined;
   const own = target.own.get('ssl_protocols');
   const title = `Use "ssl_protocols ${wanted.text}" in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, context.model.tree)})`;
   if (own?.length) {

@@ -55,8 +55,61 @@ export interface SessionValue {
   placed: Placed[] | undefined;
 }
 
-/** The value in effect for one session directive of a server. */
+/** Per-model memos, so that rules over thousands of servers on one socket stay linear. */
+interface Memo {
+  values: Map<HttpServer, Map<string, SessionValue>>;
+  membership: Map<HttpServer, ListenSocket[]> | undefined;
+  shared: Map<ListenSocket, Map<string, string | null>>;
+}
+
+const memos = new WeakMap<object, Memo>();
+
+function memoOf(context: RuleContext): Memo {
+  let memo = memos.get(context.model);
+  if (!memo) {
+    memo = { values: new Map(), membership: undefined, shared: new Map() };
+    memos.set(context.model, memo);
+  }
+  return memo;
+}
+
+/** The value in effect for one session directive of a server (computed once per model). */
 export function sessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
+  const memo = memoOf(context);
+  let perServer = memo.values.get(server);
+  if (!perServer) {
+    perServer = new Map();
+    memo.values.set(server, perServer);
+  }
+  let value = perServer.get(name);
+  if (!value) {
+    value = computeSessionValue(server, name, context);
+    perServer.set(name, value);
+  }
+  return value;
+}
+
+/**
+ * The key every server of `socket` other than its default server has for `what` (e.g. a session
+ * directive), or null when they differ; computed once per socket and model.
+ */
+export function sharedKeyOfOthers(context: RuleContext, socket: ListenSocket, what: string, keyOf: (server: HttpServer) => string): string | null {
+  const memo = memoOf(context);
+  let perSocket = memo.shared.get(socket);
+  if (!perSocket) {
+    perSocket = new Map();
+    memo.shared.set(socket, perSocket);
+  }
+  let shared = perSocket.get(what);
+  if (shared === undefined) {
+    const keys = new Set(others(socket).map(keyOf));
+    shared = keys.size === 1 ? ([...keys][0] as string) : null;
+    perSocket.set(what, shared);
+  }
+  return shared;
+}
+
+function computeSessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
   const e = effective(server, name);
   if (!e) {
     const text = SESSION_DEFAULTS[name] ?? '(none)';
@@ -98,8 +151,8 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
   const differing = SESSION_DIRECTIVES.filter((name) => sessionValue(source, name, context).key !== sessionValue(target, name, context).key);
   if (differing.length === 0) return undefined;
   for (const socket of sockets) {
-    for (const other of others(socket)) {
-      if (differing.some((name) => sessionValue(other, name, context).key !== sessionValue(source, name, context).key)) return undefined;
+    for (const name of differing) {
+      if (sharedKeyOfOthers(context, socket, name, (other) => sessionValue(other, name, context).key) !== sessionValue(source, name, context).key) return undefined;
     }
   }
   const tree = context.model.tree;
@@ -129,10 +182,25 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
 
 /** The sockets where a server is not the default server, grouped by that default server. */
 export function socketsByDefaultServer(context: RuleContext, server: HttpServer): { defaultServer: HttpServer; sockets: ListenSocket[] }[] {
+  const memo = memoOf(context);
+  if (!memo.membership) {
+    const membership = new Map<HttpServer, ListenSocket[]>();
+    for (const socket of context.model.sockets) {
+      if (!socket.servers.some((s) => s.tls)) continue;
+      for (const member of new Set(socket.servers)) {
+        if (member === socket.defaultServer) continue;
+        const list = membership.get(member);
+        if (list) list.push(socket);
+        else membership.set(member, [socket]);
+      }
+    }
+    memo.membership = membership;
+  }
   const groups = new Map<HttpServer, ListenSocket[]>();
-  for (const socket of context.model.sockets) {
-    if (socket.defaultServer === server || !socket.servers.includes(server) || !socket.servers.some((s) => s.tls)) continue;
-    groups.set(socket.defaultServer, [...(groups.get(socket.defaultServer) ?? []), socket]);
+  for (const socket of memo.membership.get(server) ?? []) {
+    const list = groups.get(socket.defaultServer);
+    if (list) list.push(socket);
+    else groups.set(socket.defaultServer, [socket]);
   }
   return [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
 }
