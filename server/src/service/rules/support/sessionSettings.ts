@@ -73,14 +73,19 @@ function memoOf(context: RuleContext): Memo {
   return memo;
 }
 
+/** The map under `key` of a map of maps, created when missing. */
+function inner<K, V>(outer: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let map = outer.get(key);
+  if (!map) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
+
 /** The value in effect for one session directive of a server (computed once per model). */
 export function sessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
-  const memo = memoOf(context);
-  let perServer = memo.values.get(server);
-  if (!perServer) {
-    perServer = new Map();
-    memo.values.set(server, perServer);
-  }
+  const perServer = inner(memoOf(context).values, server);
   let value = perServer.get(name);
   if (!value) {
     value = computeSessionValue(server, name, context);
@@ -94,12 +99,7 @@ export function sessionValue(server: HttpServer, name: string, context: RuleCont
  * directive), or null when they differ; computed once per socket and model.
  */
 export function sharedKeyOfOthers(context: RuleContext, socket: ListenSocket, what: string, keyOf: (server: HttpServer) => string): string | null {
-  const memo = memoOf(context);
-  let perSocket = memo.shared.get(socket);
-  if (!perSocket) {
-    perSocket = new Map();
-    memo.shared.set(socket, perSocket);
-  }
+  const perSocket = inner(memoOf(context).shared, socket);
   let shared = perSocket.get(what);
   if (shared === undefined) {
     const keys = new Set(others(socket).map(keyOf));
