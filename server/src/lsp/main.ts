@@ -28,8 +28,11 @@ import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import type { ConfigTree } from '../service/model/configTree';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { toLspDiagnostics } from './toLspDiagnostic';
+import { guardConnection, logUncaughtErrors } from './validateParams';
 
-const connection = createConnection(ProposedFeatures.all);
+const rawConnection = createConnection(ProposedFeatures.all);
+const connection = guardConnection(rawConnection, (m) => rawConnection.console.warn(m));
+logUncaughtErrors((m) => rawConnection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const published = new Map<string, Diagnostic[]>();
@@ -40,7 +43,8 @@ const timers = new Map<string, NodeJS.Timeout>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
-let workspaceTrusted = true;
+// Fails closed: certificates are read only when the client says the workspace is trusted.
+let workspaceTrusted = false;
 const DOCUMENTED_CODES = new Set([...RULES, ...DIRECTIVE_CHECKS].map((r) => r.id));
 
 function filePathOf(uri: string): string | undefined {
@@ -160,7 +164,7 @@ async function refreshSettings(): Promise<void> {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   pullSettings = !!params.capabilities.workspace?.configuration;
   const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
-  if (typeof init.workspaceTrusted === 'boolean') workspaceTrusted = init.workspaceTrusted;
+  workspaceTrusted = init.workspaceTrusted === true;
   if (init.settings) settings = toServerSettings(init.settings);
   return {
     capabilities: {
@@ -183,7 +187,7 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 connection.onNotification(TrustNotification, (params: TrustParams) => {
-  workspaceTrusted = params.trusted;
+  workspaceTrusted = params?.trusted === true;
   scheduleAll(0);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
