@@ -34,5 +34,8 @@ export function quoteExcerpt(text: string, start = 0, end = text.length, max = M
 
 /** A message with every part capped: at most MAX_MESSAGE_LENGTH characters, never half a character. */
 export function capMessage(message: string): string {
-  return truncate(message, MAX_MESSAGE_LENGTH);
+  return truncate(message, MAX_MESSAGE_LENGTH).replace(LONE_SURROGATE, '\ufffd');
 }
+
+/** Half of a UTF-16 surrogate pair without its other half (file content can hold them; a message shows U+FFFD). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
