@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The shared corpus of real nginx configs (../shared/corpus beside the repo). */
@@ -20,4 +21,22 @@ export function nginxResults(): Map<string, { cls: string; message: string }> {
     out.set(file, { cls, message });
   }
   return out;
+}
+
+/**
+ * The skip reason of tests that need the corpus (false when it is there). When it is absent, one
+ * line per test run says so (the test files run as children of one runner, which the marker
+ * file is named after), instead of a notice per file.
+ */
+export function corpusSkip(marker = 'MANIFEST.tsv'): string | false {
+  if (fs.existsSync(path.join(CORPUS_DIR, marker))) return false;
+  const reason = `corpus not found at ${CORPUS_DIR}`;
+  const notice = path.join(os.tmpdir(), `nginx-tls-corpus-notice-${process.ppid}`);
+  try {
+    fs.writeFileSync(notice, '', { flag: 'wx' });
+    process.stderr.write(`# the tests that need ../shared/corpus (775 real configs) are skipped: ${reason}\n`);
+  } catch {
+    // Another test file of this run has said it already.
+  }
+  return reason;
 }

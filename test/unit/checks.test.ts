@@ -10,7 +10,7 @@ import { LineIndex } from '../../server/src/service/lineIndex';
 import { applyEdits } from '../../server/src/service/fixes/applyFixes';
 import { DIRECTIVE_CHECKS, runDirectiveChecks } from '../../server/src/service/checks';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
-import { CORPUS_DIR, nginxResults } from '../support/corpus';
+import { corpusSkip, CORPUS_DIR, nginxResults } from '../support/corpus';
 import { createMemoryHost } from '../support/memoryHost';
 
 /**
@@ -188,8 +188,7 @@ test('severity overrides and off', () => {
   assert.deepEqual(check(text, undefined, { severities: { 'unknown-directive': 'off' } }).found, []);
 });
 
-const hasCorpus = fs.existsSync(path.join(CORPUS_DIR, 'NGINX_T_RESULTS.tsv'));
-const skip = hasCorpus ? false : `corpus not found at ${CORPUS_DIR}`;
+const skip = corpusSkip('NGINX_T_RESULTS.tsv');
 const CONTEXT_CODES = new Set(['directive-not-allowed-here', 'invalid-argument-count']);
 
 test('corpus: files nginx -t accepts have no directive-not-allowed-here or invalid-argument-count', { skip }, () => {

@@ -75,7 +75,7 @@ test('usage and I/O errors exit with 2 and say why on stderr', () => {
   assert.match(missing.stderr, /no such file or directory/);
   const badFormat = run(['check', '--format', 'xml', work]);
   assert.equal(badFormat.status, 2);
-  assert.match(badFormat.stderr, /--format must be text or json/);
+  assert.match(badFormat.stderr, /--format must be text, json or sarif/);
   assert.equal(run(['frobnicate']).status, 2);
   assert.equal(run(['check']).status, 2);
   assert.equal(run(['--help']).status, 0);

@@ -8,11 +8,10 @@ import { createNodeHost } from '../../server/src/service/model/configHost';
 import { analyzeTree } from '../../server/src/service/analyzeTree';
 import { checkPaths } from '../../server/src/service/checkPaths';
 import { LineIndex } from '../../server/src/service/lineIndex';
-import { CORPUS_DIR, corpusFiles, nginxResults } from '../support/corpus';
+import { corpusSkip, CORPUS_DIR, corpusFiles, nginxResults } from '../support/corpus';
 import { fixTwice } from '../support/convergence';
 
-const hasCorpus = fs.existsSync(path.join(CORPUS_DIR, 'MANIFEST.tsv'));
-const skip = hasCorpus ? false : `corpus not found at ${CORPUS_DIR}`;
+const skip = corpusSkip();
 
 test('every corpus file parses without throwing', { skip }, () => {
   const files = corpusFiles();

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../server/src/service/parser/parseConfig';
-import { CORPUS_DIR, corpusFiles } from '../support/corpus';
+import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
 import { namesOf, nginxConfNames, type NameTree } from '../support/nginxConfTree';
 
-const skip = fs.existsSync(path.join(CORPUS_DIR, 'MANIFEST.tsv')) ? false : `corpus not found at ${CORPUS_DIR}`;
+const skip = corpusSkip();
 
 /** nginx-conf groups repeated directives together, so siblings are compared in name order. */
 function byName(list: NameTree[]): NameTree[] {

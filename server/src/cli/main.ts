@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
-import { checkPaths, createNodeHost, findDumpTruncation, planFixes } from '../service';
+import * as path from 'node:path';
+import { checkPaths, createNodeHost, findDumpTruncation, planFixes, type ConfigDiagnostic } from '../service';
 import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedInputError, resolveCheckTarget } from './deployedInput';
-import { writeFilesAtomically } from './atomicWrite';
+import { recoverInterruptedWrites, writeFilesAtomically } from './atomicWrite';
+import { toSarif } from './sarif';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
 import { PROBE_USAGE } from './probeUsage';
@@ -18,12 +20,15 @@ export const enum ExitCode {
 
 const VERSION = '0.1.0';
 
+const FILE_PROBLEMS = new Set(['file-unreadable', 'binary-file', 'file-too-large']);
+
 const USAGE = `Usage:
-  nginx-tls check [--format text|json] [--fix] [--nginx-version X.Y.Z] PATH...
-  nginx-tls check [--format text|json] [--nginx-V FILE] [--root DIR] --nginx-T FILE|-
+  nginx-tls check [--format text|json|sarif] [--fix [--fix-outside]] [--nginx-version X.Y.Z] PATH...
+  nginx-tls check [--format text|json|sarif] [--nginx-V FILE] [--root DIR] --nginx-T FILE|-
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
       (every nginx.conf / *.conf root in it).
-      --fix applies the quick-fixes, writing each file atomically.
+      --fix applies the quick-fixes, all files or none; only inside the
+      given PATHs (a main config's directory) unless --fix-outside.
 ${DEPLOYED_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
 ${OCSP_FETCH_USAGE}${FORMAT_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
@@ -33,19 +38,105 @@ Exit status: 0 no error finding, 1 error findings (format --check: a file would 
 2 usage or I/O error.
 `;
 
+/** The directory a PATH stands for: itself, or a main config's directory (its conf prefix). */
+function directoryOf(p: string): string {
+  const abs = path.resolve(p);
+  try {
+    return fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  } catch {
+    return path.dirname(abs);
+  }
+}
+
+function realDirectoryOf(p: string): string {
+  const dir = directoryOf(p);
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+function isInside(file: string, roots: readonly string[]): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    real = path.resolve(file);
+  }
+  return roots.some((root) => {
+    const rel = path.relative(root, real);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}
+
+/**
+ * Takes the fixes off findings whose first fix edits a file that (symlinks resolved) lies outside
+ * every given PATH (a directory, or a main config's directory), and lists them.
+ */
+function withholdFixesOutside(diagnostics: ConfigDiagnostic[], roots: readonly string[]): { title: string; file: string }[] {
+  const withheld: { title: string; file: string }[] = [];
+  for (const d of diagnostics) {
+    const fix = d.fixes[0];
+    const away = fix?.edits.find((e) => !isInside(e.file, roots));
+    if (fix && away) {
+      withheld.push({ title: fix.title, file: away.file });
+      d.fixes = [];
+    }
+  }
+  return withheld;
+}
+
+/** Why a PATH cannot be checked at all (missing, a symlink loop, a name too long...), or undefined. */
+function pathProblem(p: string): string | undefined {
+  try {
+    fs.statSync(p);
+    return undefined;
+  } catch (err) {
+    switch ((err as NodeJS.ErrnoException).code) {
+      case 'ENOENT': return 'no such file or directory';
+      case 'ENOTDIR': return 'a part of the path is not a directory';
+      case 'ELOOP': return 'too many levels of symbolic links (a symlink loop)';
+      case 'ENAMETOOLONG': return 'file name too long';
+      case 'EACCES': case 'EPERM': return 'permission denied';
+      default: return (err as Error).message;
+    }
+  }
+}
+
+/** Output that cannot be written (a closed pipe, a full disk) ends the CLI quietly: one line, exit 2. */
+function exitOnOutputError(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    const reason = err.code === 'EPIPE' ? 'the reader closed the pipe' : err.code === 'ENOSPC' ? 'no space left on device' : err.message;
+    try {
+      process.stderr.write(`nginx-tls: cannot write the output: ${reason}\n`);
+    } catch {
+      // stderr is gone too: nothing left to tell.
+    }
+    process.exit(ExitCode.UsageOrIo);
+  });
+}
+
 function runCheck(argv: string[]): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return ExitCode.Clean;
   }
-  const args = parseArgs(argv, { flags: ['fix'], options: ['format', ...DEPLOYED_OPTIONS] });
+  const args = parseArgs(argv, { flags: ['fix', 'fix-outside'], options: ['format', ...DEPLOYED_OPTIONS] });
   const format = args.options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  if (args.flags['fix-outside'] && !args.flags.fix) throw new UsageError('--fix-outside only goes with --fix');
   const target = resolveCheckTarget(args);
   for (const p of target.dump ? [] : target.paths) {
-    if (!fs.existsSync(p)) {
-      process.stderr.write(`nginx-tls: ${p}: no such file or directory\n`);
+    const problem = pathProblem(p);
+    if (problem) {
+      process.stderr.write(`nginx-tls: ${p}: ${problem}\n`);
       return ExitCode.UsageOrIo;
+    }
+  }
+  if (args.flags.fix) {
+    for (const r of recoverInterruptedWrites(target.paths.map((p) => directoryOf(p)))) {
+      process.stderr.write(`nginx-tls: an interrupted --fix was ${r.outcome === 'rolled-forward' ? 'completed' : 'undone'}: ${r.files.join(', ')}\n`);
     }
   }
   let result = checkPaths(target.paths, target.host, target.settings);
@@ -62,6 +153,9 @@ function runCheck(argv: string[]): number {
     return undefined;
   };
   if (args.flags.fix) {
+    const roots = target.paths.map((p) => realDirectoryOf(p));
+    const outside = args.flags['fix-outside'] ? [] : withholdFixesOutside(result.diagnostics, roots);
+    for (const o of outside) process.stderr.write(`nginx-tls: fix not applied: ${o.title}: it edits ${o.file}, outside the given paths (--fix-outside allows it)\n`);
     const plan = planFixes(result.diagnostics, textOf);
     try {
       writeFilesAtomically(plan.files);
@@ -74,9 +168,11 @@ function runCheck(argv: string[]): number {
     result = checkPaths(target.paths, createNodeHost(), target.settings);
   }
   const json = toJsonDiagnostics(result.diagnostics, textOf);
-  const unusable = result.trees.flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && (d.code === 'file-unreadable' || d.code === 'binary-file')));
+  // A PATH that could not be analysed at all is a usage/IO error; an unreadable include at any depth is a finding.
+  const unusable = result.trees.filter((t) => !t.files.has(t.mainFile)).flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && d.start === 0 && d.end === 0 && FILE_PROBLEMS.has(d.code)));
   const filesChecked = new Set(result.trees.flatMap((t) => [...t.files.keys()])).size;
   if (format === 'json') process.stdout.write(JSON.stringify({ version: 1, diagnostics: json }, null, 2) + '\n');
+  else if (format === 'sarif') process.stdout.write(JSON.stringify(toSarif(json, { version: VERSION, cwd: process.cwd() }), null, 2) + '\n');
   else process.stdout.write(formatText(json, filesChecked, process.cwd()));
   for (const d of unusable) process.stderr.write(`nginx-tls: ${d.message}\n`);
   for (const dir of result.emptyDirectories) process.stderr.write(`nginx-tls: ${dir}: no nginx configuration (nginx.conf or *.conf) in this directory\n`);
@@ -97,9 +193,13 @@ function loadProbeCommand(): ProbeCommandModule {
 export async function main(argv: string[]): Promise<number> {
   try {
     const [command, ...rest] = argv;
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      process.stderr.write(USAGE);
+      return ExitCode.UsageOrIo;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(USAGE);
-      return command === undefined ? ExitCode.UsageOrIo : ExitCode.Clean;
+      return ExitCode.Clean;
     }
     if (command === '--version' || command === '-v') {
       process.stdout.write(`${VERSION}\n`);
@@ -124,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+exitOnOutputError();
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -22,8 +22,11 @@ import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
+import { guardConnection, logUncaughtErrors } from './validateParams';
 
-const connection = createConnection(ProposedFeatures.all);
+const rawConnection = createConnection(ProposedFeatures.all);
+const connection = guardConnection(rawConnection, (m) => rawConnection.console.warn(m));
+logUncaughtErrors((m) => rawConnection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const published = new Map<string, Diagnostic[]>();
@@ -36,7 +39,8 @@ const timers = new Map<string, NodeJS.Timeout>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
-let workspaceTrusted = true;
+// Fails closed: certificates are read only when the client says the workspace is trusted.
+let workspaceTrusted = false;
 
 function filePathOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
@@ -147,7 +151,7 @@ async function refreshSettings(): Promise<void> {
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   pullSettings = !!params.capabilities.workspace?.configuration;
   const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
-  if (typeof init.workspaceTrusted === 'boolean') workspaceTrusted = init.workspaceTrusted;
+  workspaceTrusted = init.workspaceTrusted === true;
   if (init.settings) settings = toServerSettings(init.settings);
   return {
     capabilities: {
@@ -176,7 +180,7 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 connection.onNotification(TrustNotification, (params: TrustParams) => {
-  workspaceTrusted = params.trusted;
+  workspaceTrusted = params?.trusted === true;
   void selectNginx();
   scheduleAll(0);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
 import type { RuleContext } from './rules/rule';
+import { capMessage } from './quote';
 import { checkBlockStructure } from './checks/checkBlockStructure';
 import { runDirectiveChecks } from './checks';
 import { buildServerModel, type HttpServer } from './model/serverModel';
@@ -74,5 +75,6 @@ export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings>
   for (const d of checkBlockStructure(tree)) reporter.report(d);
   runDirectiveChecks(tree, settings, reporter);
   runRules(tree, settings, reporter);
+  for (const d of reporter.diagnostics) d.message = capMessage(d.message);
   return reporter.diagnostics;
 }

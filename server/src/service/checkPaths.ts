@@ -24,19 +24,35 @@ function isConfigCandidate(name: string): boolean {
   return name === 'nginx.conf' || name.endsWith('.conf');
 }
 
-/** Config files under a directory, sorted: nginx.conf roots first (shallowest first), then by path. */
+/** Whether `p` is `root` or inside it (both canonical). */
+function isWithin(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Config files under a directory, sorted: nginx.conf roots first (shallowest first), then by path.
+ * The scan never leaves the directory's real path (a link to /etc is not followed) and enters
+ * each real directory once (two links to `.` end).
+ */
 export function findConfigCandidates(dir: string, host: ConfigHost): string[] {
   const found: string[] = [];
+  const rootReal = host.realpath(dir);
+  const visited = new Set<string>([rootReal]);
   const pending = [dir];
-  while (pending.length && found.length < MAX_FILES_PER_DIRECTORY_TREE) {
-    const current = pending.shift() as string;
+  for (let next = 0; next < pending.length && found.length < MAX_FILES_PER_DIRECTORY_TREE; next++) {
+    const current = pending[next];
     const entries = host.listDirectory(current);
     if (!entries) continue;
     for (const e of entries) {
       const full = path.join(current, e.name);
       if (e.isDirectory) {
-        if (!SKIPPED_DIRECTORIES.has(e.name)) pending.push(full);
-      } else if (isConfigCandidate(e.name)) {
+        if (SKIPPED_DIRECTORIES.has(e.name)) continue;
+        const real = host.realpath(full);
+        if (visited.has(real) || !isWithin(real, rootReal)) continue;
+        visited.add(real);
+        pending.push(full);
+      } else if (isConfigCandidate(e.name) && isWithin(host.realpath(full), rootReal)) {
         found.push(full);
       }
     }

@@ -4,23 +4,53 @@ export interface Position {
   character: number;
 }
 
-/** Converts offsets of one text to positions and back. */
+const LF = 10;
+const CR = 13;
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/**
+ * Converts offsets of one text to positions and back, counting lines as every LSP client does:
+ * `\r\n`, `\n` and a lone `\r` each end a line.
+ */
 export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(private readonly text: string) {
     const starts = [0];
-    let i = text.indexOf('\n');
-    while (i >= 0) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === LF) starts.push(i + 1);
+      else if (c === CR) {
+        if (text.charCodeAt(i + 1) === LF) i++;
+        starts.push(i + 1);
+      }
     }
     this.lineStarts = starts;
   }
 
-  /** The position of `offset` (clamped to the text). */
+  /** The number of lines (a text ending with a line end has an empty last line). */
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /**
+   * The position of `offset`, clamped to the text, and moved back to a character boundary: never
+   * between `\r` and `\n`, never inside a surrogate pair.
+   */
   positionAt(offset: number): Position {
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(Math.trunc(offset) || 0, this.text.length));
+    if (o > 0 && o < this.text.length) {
+      const before = this.text.charCodeAt(o - 1);
+      const at = this.text.charCodeAt(o);
+      if ((before === CR && at === LF) || (isHighSurrogate(before) && isLowSurrogate(at))) o--;
+    }
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -31,13 +61,21 @@ export class LineIndex {
     return { line: lo, character: o - this.lineStarts[lo] };
   }
 
-  /** The offset of `position` (clamped to its line and the text). */
+  /** The offset where line `line`'s content ends (before its line end). */
+  lineEnd(line: number): number {
+    if (line + 1 >= this.lineStarts.length) return this.text.length;
+    let end = this.lineStarts[line + 1];
+    if (end > 0 && this.text.charCodeAt(end - 1) === LF) end--;
+    if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === CR) end--;
+    return end;
+  }
+
+  /** The offset of `position` (clamped to its line's content and the text), as LSP clamps it. */
   offsetAt(position: Position): number {
     if (position.line >= this.lineStarts.length) return this.text.length;
     if (position.line < 0) return 0;
     const start = this.lineStarts[position.line];
-    const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
-    return Math.max(start, Math.min(start + position.character, next));
+    return Math.max(start, Math.min(start + Math.max(0, position.character), this.lineEnd(position.line)));
   }
 }
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { readRegularFile } from '../model/readRegularFile';
 import { requireBundle } from '../../splitBundles';
 import { isIssuedByAny } from './issuer';
 import type { ParsedCertificate } from './parseCertificate';
@@ -68,13 +69,11 @@ function readThroughCache(path: string): CertificateFileResult {
     return cached.result;
   }
 
-  let content: Buffer;
-  try {
-    content = fs.readFileSync(path);
-  } catch (error) {
-    return fileSystemFailure(path, error);
-  }
-  if (content.length > MAX_CERTIFICATE_FILE_BYTES) return tooLarge(path, content.length);
+  const read = readRegularFile(path, MAX_CERTIFICATE_FILE_BYTES);
+  if (read.kind === 'error') return fileSystemFailure(path, read.error);
+  if (read.kind === 'not-regular') return failure(path, 'unreadable', `cannot read "${path}": not a regular file`);
+  if (read.kind === 'too-large') return tooLarge(path, read.size);
+  const content = read.bytes;
 
   const result = parseCertificateFileContent(path, content);
   cache.delete(path);

@@ -1,6 +1,7 @@
 import type { Fix, RelatedLocation } from '../diagnostics';
 import type { Directive } from '../parser/ast';
 import type { DirectiveCheckMeta } from './check';
+import { blankLineEndAfter, blankLineStartBefore } from '../textScan';
 
 export const duplicateDirective: DirectiveCheckMeta = {
   id: 'duplicate-directive',
@@ -10,11 +11,10 @@ export const duplicateDirective: DirectiveCheckMeta = {
 
 /** The text range of a directive's whole line(s), when nothing else shares them (for a removal fix). */
 function ownLines(text: string, d: Directive): { start: number; end: number } | undefined {
-  const start = text.lastIndexOf('\n', d.start - 1) + 1;
-  if (text.slice(start, d.start).trim() !== '') return undefined;
-  const nl = text.indexOf('\n', d.end);
-  const lineEnd = nl < 0 ? text.length : nl;
-  if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(d.end, lineEnd))) return undefined;
+  const start = blankLineStartBefore(text, d.start);
+  const lineEnd = blankLineEndAfter(text, d.end, true);
+  if (start === undefined || lineEnd === undefined) return undefined;
+  const nl = text.indexOf('\n', lineEnd);
   return { start, end: nl < 0 ? text.length : nl + 1 };
 }
 

@@ -2,6 +2,8 @@ import type { Fix } from '../diagnostics';
 import type { Directive, Token } from '../parser/ast';
 import { acceptsCount, lookupDirective } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
+import { hasNewlineBetween } from '../textScan';
+import { quoteExcerpt } from '../quote';
 
 export const missingSemicolon: DirectiveCheckMeta = {
   id: 'missing-semicolon',
@@ -18,8 +20,7 @@ export interface MissingSemicolon {
 }
 
 function startsLine(text: string, previous: Token, token: Token): boolean {
-  const newline = text.indexOf('\n', previous.end);
-  return newline >= 0 && newline < token.start;
+  return hasNewlineBetween(text, previous.end, token.start);
 }
 
 /** Whether a directive `name` with `count` arguments, with or without a block, is valid in `context`. */
@@ -55,14 +56,14 @@ export function findMissingSemicolons(d: Directive, text: string, context: numbe
   // still reported, but without a fix (which of the two is meant is the user's call).
   const names = bounds.slice(0, -1).map((b) => tokens[b].value);
   const duplicates = new Set(names.filter((n, k) => names.indexOf(n) !== k && lookupDirective(n)?.variants.some((v) => v.def.single)));
-  return cuts.map((i) => {
+  return cuts.map((i, c) => {
     const before = tokens[i - 1];
-    const head = tokens[bounds[cuts.indexOf(i)]];
+    const head = tokens[bounds[c]];
     const duplicate = duplicates.has(tokens[i].value);
     return {
       start: before.end,
       end: before.end,
-      message: `missing ";" after "${text.slice(head.start, before.end)}": nginx reads the next line's "${tokens[i].value}" as more arguments of "${head.value}"${duplicate ? `; with the ";", "${tokens[i].value}" would be set twice in this block, so keep only one of them` : ''}`,
+      message: `missing ";" after "${quoteExcerpt(text, head.start, before.end)}": nginx reads the next line's "${quoteExcerpt(tokens[i].value)}" as more arguments of "${quoteExcerpt(head.value)}"${duplicate ? `; with the ";", "${quoteExcerpt(tokens[i].value)}" would be set twice in this block, so keep only one of them` : ''}`,
       fixes: duplicate ? [] : [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
     };
   });

@@ -1,4 +1,5 @@
 import type { Fix } from '../diagnostics';
+import { quoteExcerpt } from '../quote';
 import type { Directive } from '../parser/ast';
 import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
@@ -56,16 +57,16 @@ export function checkUnknownName(d: Directive, context: number): UnknownFinding 
   }));
   const thirdParty = looksThirdParty(d.name);
   if (suggestions.length > 0 && (!thirdParty || suggestions[0].distance <= 1)) {
-    return { severity: 'warning', message: `unknown directive "${d.name}": did you mean "${suggestions[0].name}"? (nginx -t fails with unknown directive)`, fixes };
+    return { severity: 'warning', message: `unknown directive "${quoteExcerpt(d.name)}": did you mean "${suggestions[0].name}"? (nginx -t fails with unknown directive)`, fixes };
   }
   if (thirdParty) {
     return {
       severity: 'information',
-      message: `unknown directive "${d.name}": not defined by ${where} or the third-party modules known here; if it comes from NGINX Plus or another module, that module must be loaded (load_module) or nginx -t fails`,
+      message: `unknown directive "${quoteExcerpt(d.name)}": not defined by ${where} or the third-party modules known here; if it comes from NGINX Plus or another module, that module must be loaded (load_module) or nginx -t fails`,
       fixes,
     };
   }
-  return { severity: 'warning', message: `unknown directive "${d.name}": no module of ${where} or the known third-party modules defines it (nginx -t fails with unknown directive)`, fixes };
+  return { severity: 'warning', message: `unknown directive "${quoteExcerpt(d.name)}": no module of ${where} or the known third-party modules defines it (nginx -t fails with unknown directive)`, fixes };
 }
 
 /**
@@ -81,17 +82,17 @@ export function checkVersion(d: Directive, info: DirectiveInfo, nginxVersion: st
   if (defs.every((def) => def.from)) {
     const since = DIRECTIVE_SINCE[d.name];
     if (since !== undefined && compareVersions(nginxVersion, since) < 0) {
-      return `unknown directive "${d.name}" in nginx ${nginxVersion}: available since nginx ${since}`;
+      return `unknown directive "${quoteExcerpt(d.name)}" in nginx ${nginxVersion}: available since nginx ${since}`;
     }
     if (since === undefined && compareVersions(nginxVersion, TABLE_VERSIONS.nginxVersion) <= 0) {
-      return `unknown directive "${d.name}" in nginx ${nginxVersion}: it first appears in a later version (nginx ${defs[0].from} has it)`;
+      return `unknown directive "${quoteExcerpt(d.name)}" in nginx ${nginxVersion}: it first appears in a later version (nginx ${defs[0].from} has it)`;
     }
   }
   if (DIRECTIVE_REMOVED[d.name]) return undefined;
   const gone = defs.every((def) => def.goneIn) ? defs[0].goneIn : undefined;
   if (gone && compareVersions(nginxVersion, gone) >= 0) {
     const instead = defs.find((def) => def.deprecated)?.deprecated;
-    return `unknown directive "${d.name}" in nginx ${nginxVersion}: it was removed after ${TABLE_VERSIONS.nginxVersion}${instead ? ` (use "${instead}")` : ''}`;
+    return `unknown directive "${quoteExcerpt(d.name)}" in nginx ${nginxVersion}: it was removed after ${TABLE_VERSIONS.nginxVersion}${instead ? ` (use "${instead}")` : ''}`;
   }
   return undefined;
 }

@@ -22,8 +22,16 @@ function indentUnit(text: string): string {
   return m[1].startsWith('\t') ? '\t' : m[1].length >= 2 && m[1].length <= 8 ? m[1] : '    ';
 }
 
+let lastText: string | undefined;
+let lastNewline = '\n';
+
+/** The line end a file uses; remembered for the last text (many fixes in one file must not rescan it each). */
 function newline(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (text !== lastText) {
+    lastText = text;
+    lastNewline = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+  return lastNewline;
 }
 
 /** Where a new line goes after a directive: the end of its line when only a comment follows it. */

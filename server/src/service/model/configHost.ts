@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeFileType, readRegularFile } from './readRegularFile';
 
 /** The default limit above which a file gets one diagnostic instead of analysis. */
 export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
@@ -7,7 +8,7 @@ export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
 /** What reading a config file gave: its text and a version that changes when the text does. */
 export type ReadResult =
   | { kind: 'text'; text: string; version: string }
-  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'is-directory' | 'too-large' | 'binary'; message: string };
+  | { kind: 'error'; reason: 'not-found' | 'unreadable' | 'is-directory' | 'not-regular' | 'too-large' | 'binary' | 'key-material'; message: string };
 
 /** How the service sees the file system: the CLI reads the disk, the editor overlays open documents. */
 export interface ConfigHost {
@@ -27,7 +28,8 @@ function describeErrno(err: unknown): string {
     case 'ENOENT': return 'no such file or directory';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory';
-    case 'ELOOP': return 'too many levels of symbolic links';
+    case 'ELOOP': return 'too many levels of symbolic links (a symlink loop?)';
+    case 'ENAMETOOLONG': return 'file name too long';
     default: return (err as Error)?.message ?? String(err);
   }
 }
@@ -42,18 +44,28 @@ function binary(file: string): ReadResult {
   return { kind: 'error', reason: 'binary', message: `"${file}" is a binary file (it contains NUL bytes), not an nginx configuration: not analysed` };
 }
 
-/** Accepts editor text unless it is oversized or binary. */
+/** PEM private keys (`-----BEGIN PRIVATE KEY-----`, `RSA PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, ...), and PuTTY/OpenSSH ones. */
+const KEY_MATERIAL = /PRIVATE KEY-----|PuTTY-User-Key-File/;
+
+function keyMaterial(file: string): ReadResult {
+  return { kind: 'error', reason: 'key-material', message: `"${file}" holds a private key, not an nginx configuration: not analysed (and nothing of it is shown)` };
+}
+
+/** Accepts editor text unless it is oversized, binary or key material. */
 export function checkConfigText(text: string, file: string, maxSize: number, version: string): ReadResult {
   if (text.length > maxSize) return tooLarge(file, text.length, maxSize);
   if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) return binary(file);
+  if (KEY_MATERIAL.test(text)) return keyMaterial(file);
   return { kind: 'text', text, version };
 }
 
-/** Decodes file bytes (UTF-8, invalid sequences replaced) unless oversized or binary. */
+/** Decodes file bytes (UTF-8, invalid sequences replaced) unless oversized, binary or key material. */
 export function decodeConfigBytes(buf: Buffer, file: string, maxSize: number, version: string): ReadResult {
   if (buf.length > maxSize) return tooLarge(file, buf.length, maxSize);
   if (buf.subarray(0, BINARY_SNIFF_LENGTH).includes(0)) return binary(file);
-  return { kind: 'text', text: buf.toString('utf8'), version };
+  const text = buf.toString('utf8');
+  if (KEY_MATERIAL.test(text)) return keyMaterial(file);
+  return { kind: 'text', text, version };
 }
 
 /** Formats a byte count for messages: "1.3 MB", "512 KB". */
@@ -70,22 +82,18 @@ export function createNodeHost(options: { maxFileSize?: number; overlay?: (file:
     readFile(file) {
       const open = options.overlay?.(file);
       if (open) return checkConfigText(open.text, file, maxSize, `doc:${open.version}`);
-      let stat: fs.Stats;
-      try {
-        stat = fs.statSync(file);
-      } catch (err) {
-        const notFound = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR';
-        return { kind: 'error', reason: notFound ? 'not-found' : 'unreadable', message: `cannot open "${file}": ${describeErrno(err)}` };
+      const read = readRegularFile(file, maxSize);
+      if (read.kind === 'error') {
+        const code = read.error.code;
+        const notFound = code === 'ENOENT' || code === 'ENOTDIR';
+        return { kind: 'error', reason: notFound ? 'not-found' : 'unreadable', message: `cannot open "${file}": ${describeErrno(read.error)}` };
       }
-      if (stat.isDirectory()) return { kind: 'error', reason: 'is-directory', message: `cannot read "${file}": it is a directory` };
-      if (stat.size > maxSize) return tooLarge(file, stat.size, maxSize);
-      let buf: Buffer;
-      try {
-        buf = fs.readFileSync(file);
-      } catch (err) {
-        return { kind: 'error', reason: 'unreadable', message: `cannot read "${file}": ${describeErrno(err)}` };
+      if (read.kind === 'not-regular') {
+        if (read.stat.isDirectory()) return { kind: 'error', reason: 'is-directory', message: `cannot read "${file}": it is a directory` };
+        return { kind: 'error', reason: 'not-regular', message: `"${file}" is ${describeFileType(read.stat)}, not a regular file: not read` };
       }
-      return decodeConfigBytes(buf, file, maxSize, `disk:${stat.mtimeMs}:${stat.size}`);
+      if (read.kind === 'too-large') return tooLarge(file, read.size, maxSize);
+      return decodeConfigBytes(read.bytes, file, maxSize, `disk:${read.stat.mtimeMs}:${read.stat.size}:${read.stat.ino}`);
     },
     listDirectory(dir) {
       try {

@@ -21,6 +21,8 @@ export interface ConfigTree {
   includedPaths: Set<string>;
   /** Where certificate files named by the config are read on this machine (ConfigHost.localPath); the path itself when absent. */
   localPath?: (file: string) => string;
+  /** Files that include each other (a cycle): a walk expands each of them once. */
+  cyclicFiles?: Set<string>;
 }
 
 /**
@@ -29,15 +31,22 @@ export interface ConfigTree {
  */
 export type DirectiveVisitor = (directive: Directive, ancestors: readonly Directive[], includedVia: readonly Directive[]) => boolean | void;
 
-/** Visits every directive of the tree in order, descending into blocks and into included files. */
+/**
+ * Visits every directive of the tree in order, descending into blocks and into included files.
+ * Bounded: a file of an include cycle is expanded once per walk, and includes stop being followed
+ * after MAX_EXPANDED_DIRECTIVES directives (loadConfig reports both).
+ */
 export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
   const root = tree.files.get(tree.mainFile);
   if (!root) return;
-  const fileStack: string[] = [tree.mainFile];
+  const onStack = new Set<string>([tree.mainFile]);
+  const expandedCyclic = new Set<string>();
   const ancestors: Directive[] = [];
   const includedVia: Directive[] = [];
+  let budget = MAX_WALKED_DIRECTIVES;
   const walkList = (list: readonly Directive[]): void => {
     for (const d of list) {
+      budget--;
       const descend = visit(d, ancestors, includedVia) !== false;
       if (!descend) continue;
       if (d.block && !d.luaBody) {
@@ -49,18 +58,25 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
       if (included) {
         for (const file of included) {
           const parsed = tree.files.get(file);
-          if (!parsed || fileStack.includes(file)) continue;
-          fileStack.push(file);
+          if (!parsed || onStack.has(file) || budget <= 0) continue;
+          if (tree.cyclicFiles?.has(file)) {
+            if (expandedCyclic.has(file)) continue;
+            expandedCyclic.add(file);
+          }
+          onStack.add(file);
           includedVia.push(d);
           walkList(parsed.directives);
           includedVia.pop();
-          fileStack.pop();
+          onStack.delete(file);
         }
       }
     }
   };
   walkList(root.directives);
 }
+
+/** The most directives one walk visits before it stops following includes (kept equal to loadConfig's MAX_EXPANDED_DIRECTIVES). */
+const MAX_WALKED_DIRECTIVES = 1_000_000;
 
 /** The context names a directive with these ancestors lives in, e.g. ['http', 'server']. */
 export function contextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName[] {

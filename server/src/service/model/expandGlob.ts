@@ -6,28 +6,93 @@ export function isGlobPattern(p: string): boolean {
   return /[*?[]/.test(p);
 }
 
-function segmentToRegExp(segment: string): RegExp {
-  let re = '^';
+/** One element of a compiled segment: a literal character, `?`, `*`, or a bracket class. */
+type GlobToken =
+  | { kind: 'char'; char: string }
+  | { kind: 'any' }
+  | { kind: 'star' }
+  | { kind: 'class'; negate: boolean; ranges: [string, string][] };
+
+function compileSegment(segment: string): GlobToken[] {
+  const tokens: GlobToken[] = [];
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '\\' && i + 1 < segment.length) re += escapeRegExp(segment[++i]);
+    if (c === '*') {
+      if (tokens[tokens.length - 1]?.kind !== 'star') tokens.push({ kind: 'star' });
+    } else if (c === '?') tokens.push({ kind: 'any' });
+    else if (c === '\\' && i + 1 < segment.length) tokens.push({ kind: 'char', char: segment[++i] });
     else if (c === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close < 0) { re += '\\['; continue; }
-      let body = segment.slice(i + 1, close);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`;
-      i = close;
-    } else re += escapeRegExp(c);
+      const parsed = compileClass(segment, i);
+      if (parsed) {
+        tokens.push(parsed.token);
+        i = parsed.end;
+      } else tokens.push({ kind: 'char', char: c });
+    } else tokens.push({ kind: 'char', char: c });
   }
-  return new RegExp(`${re}$`, 's');
+  return tokens;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** A bracket expression at `open` (`[!a-z]`, `[]x]`), or undefined when it is not closed (then `[` is literal). */
+function compileClass(segment: string, open: number): { token: GlobToken; end: number } | undefined {
+  let i = open + 1;
+  const negate = segment[i] === '!' || segment[i] === '^';
+  if (negate) i++;
+  const ranges: [string, string][] = [];
+  let first = true;
+  while (i < segment.length) {
+    let c = segment[i];
+    if (c === ']' && !first) return { token: { kind: 'class', negate, ranges }, end: i };
+    first = false;
+    if (c === '\\' && i + 1 < segment.length) c = segment[++i];
+    if (segment[i + 1] === '-' && i + 2 < segment.length && segment[i + 2] !== ']') {
+      let hi = segment[i + 2];
+      i += 2;
+      if (hi === '\\' && i + 1 < segment.length) hi = segment[++i];
+      ranges.push([c, hi]);
+    } else ranges.push([c, c]);
+    i++;
+  }
+  return undefined;
+}
+
+function matchesToken(token: GlobToken, c: string): boolean {
+  switch (token.kind) {
+    case 'char': return token.char === c;
+    case 'any': return true;
+    case 'class': return token.ranges.some(([lo, hi]) => lo <= c && c <= hi) !== token.negate;
+    case 'star': return true;
+  }
+}
+
+/**
+ * Whether `name` matches a compiled segment, in O(pattern × name) time at worst like glibc's
+ * fnmatch: on a mismatch only the last `*` is retried one character further, never every `*`.
+ */
+function matchSegment(tokens: readonly GlobToken[], name: string): boolean {
+  let t = 0;
+  let n = 0;
+  let starT = -1;
+  let starN = 0;
+  while (n < name.length) {
+    const token = tokens[t];
+    if (token?.kind === 'star') {
+      starT = t++;
+      starN = n;
+    } else if (token && matchesToken(token, name[n])) {
+      t++;
+      n++;
+    } else if (starT >= 0) {
+      t = starT + 1;
+      n = ++starN;
+    } else return false;
+  }
+  while (tokens[t]?.kind === 'star') t++;
+  return t === tokens.length;
+}
+
+/** Whether a file name matches one glob segment as glob(3) matches it (no regular expression built). */
+export function matchGlobSegment(segment: string, name: string): boolean {
+  return matchSegment(compileSegment(segment), name);
 }
 
 /**
@@ -48,7 +113,7 @@ export function expandGlob(pattern: string, host: ConfigHost): string[] {
         if (last ? host.exists(candidate) : host.listDirectory(candidate) !== undefined) next.push(candidate);
       }
     } else {
-      const re = segmentToRegExp(segment);
+      const tokens = compileSegment(segment);
       const dotOk = segment.startsWith('.');
       for (const dir of current) {
         const entries = host.listDirectory(dir);
@@ -56,7 +121,7 @@ export function expandGlob(pattern: string, host: ConfigHost): string[] {
         for (const entry of entries) {
           if (!dotOk && entry.name.startsWith('.')) continue;
           if (!last && !entry.isDirectory) continue;
-          if (re.test(entry.name)) next.push(path.join(dir, entry.name));
+          if (matchSegment(tokens, entry.name)) next.push(path.join(dir, entry.name));
         }
       }
     }

@@ -96,13 +96,19 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     return parsed;
   };
 
+  // Include edges that close a cycle, in the order found: reported once per group of files that include each other.
+  const cycleEdges: { inc: Directive; from: ParsedFile; target: string; chain: string[] }[] = [];
+  const onStack = new Set<string>();
+
   const followIncludes = (parsed: ParsedFile, stack: string[]): void => {
     if (processed.has(parsed.path)) return;
     processed.add(parsed.path);
+    onStack.add(parsed.path);
     for (const inc of includeDirectives(parsed)) {
       const targets = resolveInclude(inc, parsed, stack);
       includes.set(inc, targets);
     }
+    onStack.delete(parsed.path);
   };
 
   const resolveInclude = (inc: Directive, from: ParsedFile, stack: string[]): string[] => {
@@ -125,9 +131,8 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     const loaded: string[] = [];
     for (const file of candidates) {
       includedPaths.add(file);
-      if (stack.includes(file)) {
-        const chain = [...stack.slice(stack.indexOf(file)), file].map((f) => path.relative(prefix, f) || f).join(' → ');
-        report('error', 'include-cycle', `include cycle: ${chain}; nginx would include these files forever`);
+      if (onStack.has(file)) {
+        cycleEdges.push({ inc, from, target: file, chain: [...stack.slice(stack.lastIndexOf(file)), file] });
         continue;
       }
       if (stack.length >= MAX_INCLUDE_DEPTH) {
@@ -165,7 +170,138 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     rootContext = options.rootContext ?? inferRootContext(parsed);
     followIncludes(parsed, [main]);
   }
-  const tree: ConfigTree = { mainFile: main, prefix, rootContext, files, includes, diagnostics, includedPaths };
+  const cyclicFiles = reportCycles(cycleEdges, includes, files, prefix, diagnostics);
+  const tree: ConfigTree = { mainFile: main, prefix, rootContext, files, includes, diagnostics, includedPaths, cyclicFiles };
   if (host.localPath) tree.localPath = (file) => host.localPath?.(file) ?? file;
+  reportExpansion(tree);
   return tree;
+}
+
+/** The most directives a walk of the tree visits before it stops following includes. */
+export const MAX_EXPANDED_DIRECTIVES = 1_000_000;
+
+const MAX_CHAIN_FILES = 6;
+
+/**
+ * Groups the files that include each other (strongly connected components, Tarjan, linear in the
+ * include edges) and reports each group once, at the first include found to close a cycle in it.
+ */
+function reportCycles(
+  cycleEdges: readonly { inc: Directive; from: ParsedFile; target: string; chain: string[] }[],
+  includes: ReadonlyMap<Directive, string[]>,
+  files: ReadonlyMap<string, ParsedFile>,
+  prefix: string,
+  diagnostics: ConfigDiagnostic[],
+): Set<string> {
+  const cyclic = new Set<string>();
+  if (cycleEdges.length === 0) return cyclic;
+  const edges = new Map<string, string[]>();
+  const addEdge = (from: string, to: string): void => {
+    const list = edges.get(from);
+    if (list) list.push(to);
+    else edges.set(from, [to]);
+  };
+  for (const [inc, targets] of includes) for (const t of targets) addEdge(inc.file, t);
+  for (const e of cycleEdges) addEdge(e.from.path, e.target);
+  const component = stronglyConnectedComponents([...files.keys()], (f) => edges.get(f) ?? []);
+  const sizes = new Map<number, number>();
+  for (const id of component.values()) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  const reported = new Set<number>();
+  const show = (f: string): string => path.relative(prefix, f) || f;
+  for (const e of cycleEdges) {
+    const id = component.get(e.target);
+    if (id === undefined) continue;
+    if (reported.has(id)) continue;
+    reported.add(id);
+    const members = sizes.get(id) ?? 0;
+    const chain = e.chain.length > MAX_CHAIN_FILES
+      ? [...e.chain.slice(0, MAX_CHAIN_FILES - 1).map(show), `… (${e.chain.length - MAX_CHAIN_FILES} more)`, show(e.target)]
+      : e.chain.map(show);
+    const more = members > e.chain.length - 1 ? ` (${members} files include each other)` : '';
+    const at = e.inc.args[0] ?? e.inc.nameToken;
+    diagnostics.push({ file: e.from.path, start: at.start, end: at.end, severity: 'error', code: 'include-cycle', message: `include cycle: ${chain.join(' → ')}${more}; nginx would include these files forever`, fixes: [], related: [] });
+  }
+  for (const [f, id] of component) if (reported.has(id)) cyclic.add(f);
+  return cyclic;
+}
+
+/** Tarjan's strongly connected components, iterative; maps each node to its component number. */
+function stronglyConnectedComponents(nodes: readonly string[], next: (node: string) => readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const component = new Map<string, number>();
+  let counter = 0;
+  let components = 0;
+  for (const start of nodes) {
+    if (index.has(start)) continue;
+    const work: { node: string; edge: number }[] = [{ node: start, edge: 0 }];
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length) {
+      const top = work[work.length - 1];
+      const out = next(top.node);
+      if (top.edge < out.length) {
+        const to = out[top.edge++];
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, edge: 0 });
+        } else if (onStack.has(to)) low.set(top.node, Math.min(low.get(top.node) as number, index.get(to) as number));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent) as number, low.get(top.node) as number));
+      }
+      if (low.get(top.node) === index.get(top.node)) {
+        let member: string;
+        do {
+          member = stack.pop() as string;
+          onStack.delete(member);
+          component.set(member, components);
+        } while (member !== top.node);
+        components++;
+      }
+    }
+  }
+  return component;
+}
+
+/**
+ * Reports a tree whose includes expand past {@link MAX_EXPANDED_DIRECTIVES} (files included
+ * many times over, e.g. each including the next twice): walks stop following includes there.
+ */
+function reportExpansion(tree: ConfigTree): void {
+  const size = new Map<string, number>();
+  const sizeOf = (file: string, depth: number): number => {
+    const known = size.get(file);
+    if (known !== undefined) return known;
+    const parsed = tree.files.get(file);
+    if (!parsed) return 0;
+    size.set(file, 0);
+    let total = 0;
+    const visit = (list: readonly Directive[]): void => {
+      for (const d of list) {
+        total++;
+        if (d.block && !d.luaBody) visit(d.block.children);
+        for (const t of tree.includes.get(d) ?? []) {
+          if (total > MAX_EXPANDED_DIRECTIVES) return;
+          total += tree.cyclicFiles?.has(t) || depth > MAX_INCLUDE_DEPTH ? 0 : sizeOf(t, depth + 1);
+        }
+      }
+    };
+    visit(parsed.directives);
+    size.set(file, total);
+    return total;
+  };
+  if (sizeOf(tree.mainFile, 0) > MAX_EXPANDED_DIRECTIVES) {
+    tree.diagnostics.push({ file: tree.mainFile, start: 0, end: 0, severity: 'error', code: 'include-cycle', message: `the includes expand to more than ${MAX_EXPANDED_DIRECTIVES.toLocaleString('en-US')} directives (files included many times over): the analysis stops following includes there`, fixes: [], related: [] });
+  }
 }

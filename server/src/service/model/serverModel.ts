@@ -236,6 +236,20 @@ function groupSockets(servers: HttpServer[]): ListenSocket[] {
 /** A readable label for a server in messages: its first name and the file it is in. */
 export function describeServer(server: HttpServer, tree: ConfigTree): string {
   const name = server.names.find((n) => n.value !== '' && n.value !== '_')?.value;
-  const file = path.relative(tree.prefix, server.directive.file) || path.basename(server.directive.file);
+  const file = relativeToPrefix(tree.prefix, server.directive.file);
   return name ? `"${name}" (${file})` : `the server in ${file}`;
+}
+
+const relativeNames = new Map<string, string>();
+
+/** A file's path relative to the prefix, for messages (remembered: thousands of findings name the same file). */
+function relativeToPrefix(prefix: string, file: string): string {
+  const key = `${prefix}\0${file}`;
+  let name = relativeNames.get(key);
+  if (name === undefined) {
+    if (relativeNames.size > 10_000) relativeNames.clear();
+    name = path.relative(prefix, file) || path.basename(file);
+    relativeNames.set(key, name);
+  }
+  return name;
 }

@@ -1,4 +1,5 @@
 import type { Block, Comment, Directive, ParsedFile, QuoteKind, SyntaxProblem, Token } from './ast';
+import { quoteExcerpt } from '../quote';
 import { scanLuaBlock } from './luaBlock';
 
 const TAB = 9;
@@ -132,7 +133,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
   };
 
   /** The statement's text so far, for messages. */
-  const statementText = (): string => text.slice((nameWord as Token).start, (argWords.length ? argWords[argWords.length - 1] : (nameWord as Token)).end);
+  const statementText = (): string => quoteExcerpt(text, (nameWord as Token).start, (argWords.length ? argWords[argWords.length - 1] : (nameWord as Token)).end);
   const lastWordEnd = (): number => (argWords.length ? argWords[argWords.length - 1] : (nameWord as Token)).end;
 
   const pushWord = (start: number, end: number, quote: QuoteKind): void => {

@@ -3,7 +3,7 @@ import type { RuleContext, RuleFinding } from '../rule';
 import { insertIntoBlock, replaceArguments } from '../../fixes/directiveEdits';
 import { anchorSpan, directiveSpan, relatedIfIncluded } from '../../model/locations';
 import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../../model/serverModel';
-import { socketsByDefaultServer } from './sessionSettings';
+import { sharedKeyOfOthers, socketsByDefaultServer } from './sessionSettings';
 
 /** A setting nginx takes from the default server of an address, whatever the virtual server says. */
 export interface DefaultServerSetting {
@@ -36,7 +36,7 @@ function valueOf(server: HttpServer, spec: DefaultServerSetting): Value {
 function alignFix(spec: DefaultServerSetting, sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
   const target = sockets[0].defaultServer;
   const wanted = valueOf(source, spec);
-  if (sockets.some((socket) => socket.servers.some((s) => s !== target && valueOf(s, spec).key !== wanted.key))) return undefined;
+  if (sockets.some((socket) => sharedKeyOfOthers(context, socket, spec.directive, (s) => valueOf(s, spec).key) !== wanted.key)) return undefined;
   const own = target.own.get(spec.directive);
   const title = `Use "${spec.directive} ${wanted.text}" in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, context.model.tree)})`;
   if (own?.length) {

@@ -55,8 +55,61 @@ export interface SessionValue {
   placed: Placed[] | undefined;
 }
 
-/** The value in effect for one session directive of a server. */
+/** Per-model memos, so that rules over thousands of servers on one socket stay linear. */
+interface Memo {
+  values: Map<HttpServer, Map<string, SessionValue>>;
+  membership: Map<HttpServer, ListenSocket[]> | undefined;
+  shared: Map<ListenSocket, Map<string, string | null>>;
+}
+
+const memos = new WeakMap<object, Memo>();
+
+function memoOf(context: RuleContext): Memo {
+  let memo = memos.get(context.model);
+  if (!memo) {
+    memo = { values: new Map(), membership: undefined, shared: new Map() };
+    memos.set(context.model, memo);
+  }
+  return memo;
+}
+
+/** The map under `key` of a map of maps, created when missing. */
+function inner<K, V>(outer: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let map = outer.get(key);
+  if (!map) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
+
+/** The value in effect for one session directive of a server (computed once per model). */
 export function sessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
+  const perServer = inner(memoOf(context).values, server);
+  let value = perServer.get(name);
+  if (!value) {
+    value = computeSessionValue(server, name, context);
+    perServer.set(name, value);
+  }
+  return value;
+}
+
+/**
+ * The key every server of `socket` other than its default server has for `what` (e.g. a session
+ * directive), or null when they differ; computed once per socket and model.
+ */
+export function sharedKeyOfOthers(context: RuleContext, socket: ListenSocket, what: string, keyOf: (server: HttpServer) => string): string | null {
+  const perSocket = inner(memoOf(context).shared, socket);
+  let shared = perSocket.get(what);
+  if (shared === undefined) {
+    const keys = new Set(others(socket).map(keyOf));
+    shared = keys.size === 1 ? ([...keys][0] as string) : null;
+    perSocket.set(what, shared);
+  }
+  return shared;
+}
+
+function computeSessionValue(server: HttpServer, name: string, context: RuleContext): SessionValue {
   const e = effective(server, name);
   if (!e) {
     const text = SESSION_DEFAULTS[name] ?? '(none)';
@@ -101,8 +154,8 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
   // nginx's default: write down in this server what its clients already get instead.
   if (differing.some((name) => !effective(source, name) && effective(target, name))) return adoptDefaultServerFix(source, target, differing, context);
   for (const socket of sockets) {
-    for (const other of others(socket)) {
-      if (differing.some((name) => sessionValue(other, name, context).key !== sessionValue(source, name, context).key)) return undefined;
+    for (const name of differing) {
+      if (sharedKeyOfOthers(context, socket, name, (other) => sessionValue(other, name, context).key) !== sessionValue(source, name, context).key) return undefined;
     }
   }
   const tree = context.model.tree;
@@ -152,10 +205,26 @@ function adoptDefaultServerFix(server: HttpServer, target: HttpServer, names: st
  * plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl).
  */
 export function socketsByDefaultServer(context: RuleContext, server: HttpServer): { defaultServer: HttpServer; sockets: ListenSocket[] }[] {
+  const memo = memoOf(context);
+  if (!memo.membership) {
+    const membership = new Map<HttpServer, ListenSocket[]>();
+    for (const socket of context.model.sockets) {
+      // A plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl.
+      if (!socket.tls) continue;
+      for (const member of new Set(socket.servers)) {
+        if (member === socket.defaultServer) continue;
+        const list = membership.get(member);
+        if (list) list.push(socket);
+        else membership.set(member, [socket]);
+      }
+    }
+    memo.membership = membership;
+  }
   const groups = new Map<HttpServer, ListenSocket[]>();
-  for (const socket of context.model.sockets) {
-    if (!socket.tls || socket.defaultServer === server || !socket.servers.includes(server)) continue;
-    groups.set(socket.defaultServer, [...(groups.get(socket.defaultServer) ?? []), socket]);
+  for (const socket of memo.membership.get(server) ?? []) {
+    const list = groups.get(socket.defaultServer);
+    if (list) list.push(socket);
+    else groups.set(socket.defaultServer, [socket]);
   }
   return [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
 }
