@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CODES, docsPathOf, type Position, type Severity } from '../service';
+import { allCodes, docsPathOf, type Position, type Severity } from '../service';
 import type { JsonDiagnostic } from './formatDiagnostics';
 
 /** Where the repository's documents are published (package.json `repository.url`). */
@@ -11,9 +11,6 @@ const SRCROOT = '%SRCROOT%';
 
 const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-const SUMMARIES = new Map<string, { summary: string; severity: Severity }>(
-  [...CODES.values()].map((c) => [c.id, { summary: c.summary, severity: c.defaultSeverity }]),
-);
 
 /** The documentation page of a diagnostic code: its rule page, the directive checks' page, or the README's table. */
 export function docsUrl(code: string): string {
@@ -44,12 +41,12 @@ export function toSarif(diagnostics: readonly JsonDiagnostic[], options: { versi
   const ids = [...new Set(diagnostics.map((d) => d.code))].sort();
   const ruleIndex = new Map(ids.map((id, i) => [id, i]));
   const rules = ids.map((id) => {
-    const known = SUMMARIES.get(id);
+    const known = allCodes().get(id);
     return {
       id,
       ...(known ? { shortDescription: { text: known.summary } } : {}),
       helpUri: docsUrl(id),
-      ...(known ? { defaultConfiguration: { level: LEVELS[known.severity] } } : {}),
+      ...(known ? { defaultConfiguration: { level: LEVELS[known.defaultSeverity] } } : {}),
     };
   });
   const results = diagnostics.map((d) => ({

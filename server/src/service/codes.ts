@@ -59,10 +59,15 @@ function register(): Map<string, CodeInfo> {
   return byId;
 }
 
-/** Every code the product emits, by id. */
-export const CODES: ReadonlyMap<string, CodeInfo> = /* @__PURE__ */ register();
+let registry: Map<string, CodeInfo> | undefined;
+
+/** Every code the product emits, by id (built on first use: start-up pays nothing for it). */
+export function allCodes(): ReadonlyMap<string, CodeInfo> {
+  registry ??= register();
+  return registry;
+}
 
 /** The docs page of a code, relative to the package root, when it has one. */
 export function docsPathOf(code: string): string | undefined {
-  return CODES.get(code)?.docsPath;
+  return allCodes().get(code)?.docsPath;
 }

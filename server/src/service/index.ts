@@ -3,7 +3,7 @@
 
 export type { ConfigDiagnostic, Fix, RelatedLocation, Severity, Span, TextEdit } from './diagnostics';
 export { sortAndDedupe } from './diagnostics';
-export { CODES, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
+export { allCodes, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
 export { readCertificateFile, type CertificateInfo } from './certificates';
 export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 export { createReporter, type Reporter } from './report';
