@@ -4,6 +4,7 @@ import { checkPaths, createNodeHost, findDumpTruncation, planFixes, type ConfigD
 import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedInputError, resolveCheckTarget } from './deployedInput';
 import { recoverInterruptedWrites, writeFilesAtomically } from './atomicWrite';
 import { toSarif } from './sarif';
+import { isThisMachinesConfig, readLocalResolution } from '../system/localResolution';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
 import { PROBE_USAGE } from './probeUsage';
@@ -138,6 +139,12 @@ function runCheck(argv: string[]): number {
     for (const r of recoverInterruptedWrites(target.paths.map((p) => directoryOf(p)))) {
       process.stderr.write(`nginx-tls: an interrupted --fix was ${r.outcome === 'rolled-forward' ? 'completed' : 'undone'}: ${r.files.join(', ')}\n`);
     }
+  }
+  if (!target.dump && target.paths.some(isThisMachinesConfig)) {
+    // This machine's own nginx: its fixes use the resolvers the machine uses, and names only its
+    // /etc/hosts knows are flagged (nginx's resolver never reads that file).
+    const local = readLocalResolution();
+    target.settings = { ...target.settings, localHostNames: local.localHostNames, ...(local.resolvers ? { resolvers: local.resolvers } : {}) };
   }
   let result = checkPaths(target.paths, target.host, target.settings);
   const truncation = target.dump && findDumpTruncation(target.dump, result.diagnostics);

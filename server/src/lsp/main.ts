@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, selectFixes, treePositions, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, selectFixes, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
@@ -21,6 +21,7 @@ import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
+import { isThisMachinesConfig, readLocalResolution, type LocalResolution } from '../system/localResolution';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
 
@@ -79,6 +80,19 @@ function hostWithOpenDocuments(): ConfigHost {
   });
 }
 
+let localResolution: LocalResolution | undefined;
+
+/**
+ * For a config of the nginx on this machine: the machine's own resolvers for the quick-fixes
+ * (unless nginxTls.quickFix.resolvers is set) and the names of its /etc/hosts (read once).
+ */
+function localSettingsFor(file: string): Partial<AnalysisSettings> {
+  if (!workspaceTrusted || !isThisMachinesConfig(settings.mainConfig || file)) return {};
+  localResolution ??= readLocalResolution();
+  const useMachine = settings.resolvers === DEFAULT_SETTINGS.resolvers && localResolution.resolvers !== undefined;
+  return { localHostNames: localResolution.localHostNames, ...(useMachine ? { resolvers: localResolution.resolvers } : {}) };
+}
+
 function analyzeNow(uri: string): void {
   const doc = documents.get(uri);
   if (!doc) return;
@@ -94,7 +108,7 @@ function analyzeNow(uri: string): void {
       host,
       cache,
       mainConfig: settings.mainConfig || undefined,
-      settings: { ...settings, nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
+      settings: { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);

@@ -5,7 +5,7 @@ import type { ProbeSettings } from './probeHandler';
  * The `nginxTls.*` settings the server uses: the analysis settings as the service takes them
  * (the time and workspace trust are added per analysis), and the editor's own.
  */
-export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCertificates'> {
+export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCertificates' | 'localHostNames'> {
   mainConfig: string;
   debounceMs: number;
   /** The nginx whose `-V` gives the version when nginxVersion is empty ('' = `nginx` on PATH). */

@@ -20,6 +20,11 @@ export interface AnalysisSettings {
   severities: Record<string, Severity | 'off'>;
   /** Files larger than this many bytes are not analysed. */
   maxFileSize: number;
+  /**
+   * Names in /etc/hosts of the machine whose config this is (filled by a front only when it checks
+   * the config of the machine it runs on): nginx's resolver never reads that file.
+   */
+  localHostNames: ReadonlySet<string>;
 }
 
 /** Defaults matching package.json's settings (`now` is taken when the analysis starts). */
@@ -30,6 +35,7 @@ export const DEFAULT_ANALYSIS_SETTINGS: Readonly<Omit<AnalysisSettings, 'now'>> 
   readCertificates: true,
   severities: {},
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  localHostNames: new Set(),
 };
 
 /** The settings with defaults for whatever a caller leaves out. */

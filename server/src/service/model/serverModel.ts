@@ -155,7 +155,7 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
   walkConfig(tree, (d, ancestors, includedVia) => {
     const context = contextOf(tree, ancestors);
     const parentName = context[context.length - 1];
-    if (d.name === 'http' && d.block && context.length === 0) httpBlock = d;
+    if (d.name === 'http' && d.block && context.length === 0) httpBlock ??= d;
     if (parentName === 'http' || (parentName === 'stream' && context.length === 1)) {
       const protocol = parentName;
       if (d.name === 'server' && d.block) {

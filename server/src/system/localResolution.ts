@@ -1,0 +1,68 @@
+// How this machine resolves names, for configs of this very machine: the quick-fixes then give
+// nginx the resolvers the machine itself uses, and the rules know which names only /etc/hosts has.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+
+/** Where a live nginx keeps its configuration on the systems the product targets. */
+const SYSTEM_CONFIG_DIRS = ['/etc/nginx/'];
+
+/** Whether a config file is the configuration of the nginx on this machine (by its real path). */
+export function isThisMachinesConfig(file: string): boolean {
+  try {
+    const real = fs.realpathSync(file);
+    return SYSTEM_CONFIG_DIRS.some((dir) => real === dir.slice(0, -1) || real.startsWith(dir));
+  } catch {
+    return false;
+  }
+}
+
+function readSmall(file: string): string {
+  try {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      if (!fs.fstatSync(fd).isFile()) return '';
+      const buf = Buffer.alloc(64 * 1024);
+      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The `nameserver`s of /etc/resolv.conf as nginx's `resolver` takes them (IPv6 in brackets; a
+ * loopback stub such as 127.0.0.53 works for nginx too); undefined when there are none.
+ */
+export function systemNameservers(text = readSmall('/etc/resolv.conf')): string | undefined {
+  const servers = text.split('\n').flatMap((line) => {
+    const m = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (!m || m[1].includes('%')) return [];
+    if (net.isIPv4(m[1])) return [m[1]];
+    return net.isIPv6(m[1]) ? [`[${m[1]}]`] : [];
+  });
+  return servers.length ? [...new Set(servers)].join(' ') : undefined;
+}
+
+/** The host names /etc/hosts gives addresses to (lower-cased). */
+export function hostsFileNames(text = readSmall('/etc/hosts')): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split('\n')) {
+    const [address, ...rest] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!address || !net.isIP(address)) continue;
+    for (const name of rest) names.add(name.toLowerCase());
+  }
+  return names;
+}
+
+/** What the analysis of one of this machine's configs learns from the machine (see AnalysisSettings). */
+export interface LocalResolution {
+  resolvers: string | undefined;
+  localHostNames: Set<string>;
+}
+
+/** Reads /etc/resolv.conf and /etc/hosts once. */
+export function readLocalResolution(): LocalResolution {
+  return { resolvers: systemNameservers(), localHostNames: hostsFileNames() };
+}
