@@ -2,16 +2,17 @@
 // --config, with what the nginx config says.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probeServer } from '../network/probeServer';
+import * as net from 'node:net';
+import { type ConfiguredServer, probeConfiguredServer } from '../network/probeConfiguredServer';
 import { readCertificateFile } from '../service/certificates/readCertificateFile';
 import { LineIndex, type Position } from '../service/lineIndex';
 import { createNodeHost } from '../service/model/configHost';
 import type { ConfigTree } from '../service/model/configTree';
 import { loadConfig } from '../service/model/loadConfig';
-import { compareWithConfig } from '../service/probe/compareWithConfig';
-import { expectationFromConfig } from '../service/probe/expectationFromConfig';
-import { createProbeReport, formatProbeReport } from '../service/probe/formatProbeReport';
-import type { ConfigLocation, ProbeExpectation, ProbeOptions, ProbeReport, ProbeTarget } from '../service/probe/types';
+import { buildServerModel } from '../service/model/serverModel';
+import { chooseProbeServer } from '../service/probe/expectationFromConfig';
+import { formatProbeReport } from '../service/probe/formatProbeReport';
+import type { ConfigLocation, ProbeOptions, ProbeReport, ProbeTarget } from '../service/probe/types';
 import { parseArgs, UsageError } from './parseArgs';
 
 import { PROBE_USAGE } from './probeUsage';
@@ -50,33 +51,41 @@ async function probe(argv: string[]): Promise<number> {
     process.stdout.write(PROBE_USAGE);
     return EXIT_CLEAN;
   }
-  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'server-name', 'connect', 'ca', 'warmup-ms', 'timeout-ms'] });
+  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'server-name', 'listen', 'connect', 'ca', 'warmup-ms', 'timeout-ms', 'nginx-version'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (args.positionals.length > 1) throw new UsageError('probe takes one HOST[:PORT]');
   const hostArgument = args.positionals[0] !== undefined ? parseHostPort(args.positionals[0], 'HOST[:PORT]') : undefined;
   const connect = args.options.connect !== undefined ? parseHostPort(args.options.connect, '--connect') : undefined;
+  const nginxVersion = args.options['nginx-version'];
+  if (nginxVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(nginxVersion)) throw new UsageError(`--nginx-version takes a version like 1.22.1, not "${nginxVersion}"`);
 
   let tree: ConfigTree | undefined;
-  let expectation: ProbeExpectation | undefined;
+  let config: ConfiguredServer | undefined;
   if (args.options.config !== undefined) {
     tree = loadMainConfig(args.options.config);
-    const selected = expectationFromConfig(tree, {
-      ...((args.options['server-name'] ?? hostArgument?.host) !== undefined ? { serverName: args.options['server-name'] ?? hostArgument?.host } : {}),
-      ...(hostArgument?.port !== undefined ? { port: hostArgument.port } : {}),
+    const model = buildServerModel(tree);
+    const serverName = args.options['server-name'] ?? hostArgument?.host;
+    // The block listening where the probe connects wins over another block with the same name.
+    const address = args.options.listen ?? (connect && net.isIP(connect.host) !== 0 ? connect.host : hostArgument && net.isIP(hostArgument.host) !== 0 ? hostArgument.host : undefined);
+    const choice = chooseProbeServer(model, {
+      ...(serverName !== undefined ? { serverName } : {}),
+      ...((hostArgument?.port ?? listenPort(args.options.listen)) !== undefined ? { port: hostArgument?.port ?? listenPort(args.options.listen) } : {}),
+      ...(address !== undefined ? { address } : {}),
     });
-    if (!selected.ok) throw new InputError(`${args.options.config}: ${selected.reason}`);
-    expectation = selected.expectation;
-  } else if (args.options['server-name'] !== undefined) {
-    throw new UsageError('--server-name selects a server block of --config: give --config too');
+    if (!choice.ok) throw new InputError(`${args.options.config}: ${choice.reason}`);
+    config = { model, chosen: choice.chosen, ...(nginxVersion ? { nginxVersion } : {}) };
+  } else if (args.options['server-name'] !== undefined || args.options.listen !== undefined) {
+    throw new UsageError('--server-name and --listen select a server block of --config: give --config too');
   }
 
-  const serverName = hostArgument?.host ?? expectation?.serverName;
+  const serverName = hostArgument?.host ?? config?.chosen.serverName;
   if (serverName === undefined) throw new UsageError('probe needs HOST[:PORT] (or --config with a TLS server)');
+  const port = hostArgument?.port ?? config?.chosen.listen.port ?? DEFAULT_HTTPS_PORT;
   const target: ProbeTarget = {
     serverName,
-    port: hostArgument?.port ?? expectation?.port ?? DEFAULT_HTTPS_PORT,
-    ...(connect ? { connect: { host: connect.host, port: connect.port ?? hostArgument?.port ?? expectation?.port ?? DEFAULT_HTTPS_PORT } } : {}),
+    port,
+    ...(connect ? { connect: { host: connect.host, port: connect.port ?? port } } : {}),
   };
   const options: ProbeOptions = {
     ...(args.options.ca !== undefined ? { caPem: readCaFile(args.options.ca) } : {}),
@@ -90,8 +99,7 @@ async function probe(argv: string[]): Promise<number> {
   process.once('SIGINT', onInterrupt);
   let report: ProbeReport;
   try {
-    const observation = await probeServer(target, options, cancel.signal);
-    report = createProbeReport(observation, compareWithConfig(observation, expectation));
+    ({ report } = await probeConfiguredServer(target, config, options, cancel.signal));
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
@@ -127,6 +135,11 @@ function parseHostPort(text: string, what: string): { host: string; port?: numbe
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`${what}: "${portText}" is not a port (1-65535)`);
   return { host, port };
+}
+
+function listenPort(listen: string | undefined): number | undefined {
+  const match = listen === undefined ? null : /:(\d+)$/.exec(listen);
+  return match ? Number(match[1]) : undefined;
 }
 
 function parseMilliseconds(text: string, option: string): number {

@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { probeConfiguredServer } from '../network/probeConfiguredServer';
 import { LineIndex } from '../service/lineIndex';
 import type { ConfigTree } from '../service/model/configTree';
-import { isProbeableName } from '../service/probe/expectationFromConfig';
+import { isProbeableName, probeServerAt } from '../service/probe/expectationFromConfig';
 import { renderProbeReportHtml } from '../service/probe/renderProbeReportHtml';
 import { formatProbeReport } from '../service/probe/formatProbeReport';
 import type { ProbeFinding } from '../service/probe/types';
@@ -114,8 +114,10 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     const tree = host.treeFor(params.uri);
     const file = fileOf(params.uri);
     if (!tree || !file) return { error: 'This file has not been analysed yet.' };
-    const candidate = candidatesIn(tree, file).find((c) => c.offset === params.offset);
-    if (!candidate) return { error: 'That server block is no longer a TLS server block.' };
+    const model = buildServerModel(tree);
+    const candidate = candidatesIn(tree, file, model).find((c) => c.offset === params.offset);
+    const chosen = candidate ? probeServerAt(model, file, candidate.offset, params.serverName, candidate.port) : undefined;
+    if (!candidate || !chosen) return { error: 'That server block is no longer a TLS server block.' };
     const settings = host.settings();
     let caPem: string | undefined;
     if (settings.caFile) {
@@ -130,11 +132,9 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const result = await probeConfiguredServer(tree, { serverName: params.serverName, port: candidate.port }, {
-        caPem, connect, warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs,
-      }, abort.signal);
+      const target = { serverName: params.serverName, port: candidate.port, ...(connect ? { connect } : {}) };
+      const result = await probeConfiguredServer(target, { model, chosen }, { caPem, warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs }, abort.signal);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
-      if (!result.ok) return { error: result.reason };
       const locate = (f: ProbeFinding): { label: string; file: string; line: number } | undefined => {
         if (!f.configLocation) return undefined;
         const text = tree.files.get(f.configLocation.file)?.text ?? '';
