@@ -1,18 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-const PROBE_TARGETS = 'nginxTls/probeTargets';
-const PROBE = 'nginxTls/probe';
-
-interface Candidate {
-  offset: number;
-  names: string[];
-  port: number;
-  label: string;
-}
-
-type ProbeResult = { report: unknown; html: string; text: string; findings: number } | { error: string };
+import { ProbeRequest, ProbeTargetsRequest, type ProbeResult } from '../../server/src/lsp/protocol';
 
 let panel: vscode.WebviewPanel | undefined;
 let lastReportJson = '';
@@ -57,7 +46,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     return;
   }
   const position = uriArg ? undefined : editor?.selection.active;
-  const targets = await client.sendRequest<{ candidates: Candidate[]; reason?: string }>(PROBE_TARGETS, {
+  const targets = await client.sendRequest(ProbeTargetsRequest, {
     uri,
     ...(position ? { position: { line: position.line, character: position.character } } : {}),
     ...(offsetArg !== undefined ? { offset: offsetArg } : {}),
@@ -80,7 +69,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     async (progress, token) => {
       progress.report({ message: 'TLS handshakes, OCSP stapling, sessions, protocols…' });
       try {
-        const reply = await client.sendRequest<ProbeResult>(PROBE, {
+        const reply = await client.sendRequest(ProbeRequest, {
           uri,
           offset: candidate.offset,
           serverName: name.label,
@@ -90,7 +79,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
         return token.isCancellationRequested ? undefined : reply;
       } catch (err) {
         if (token.isCancellationRequested) return undefined;
-        return { error: (err as Error).message };
+        return { error: (err as Error).message } satisfies ProbeResult;
       }
     },
   );

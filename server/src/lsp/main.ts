@@ -5,7 +5,6 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
-  RequestType,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -23,8 +22,8 @@ import { DIRECTIVE_CHECKS } from '../service/checks';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { ParseCache } from '../service/model/parseCache';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
-import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type TrustParams } from './protocol';
+import { createProbeHandlers, ProbeDiagnostics, registerProbeRequests } from './probeHandler';
 import type { ConfigTree } from '../service/model/configTree';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { toLspDiagnostics } from './toLspDiagnostic';
@@ -182,7 +181,7 @@ connection.onDidChangeConfiguration((change) => {
   void p.then(() => scheduleAll(0));
 });
 
-connection.onNotification(TrustNotification, (params: TrustParams) => {
+connection.onNotification(TrustNotification.method, (params: TrustParams) => {
   workspaceTrusted = params.trusted;
   scheduleAll(0);
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
@@ -230,8 +229,7 @@ registerEditorFeatures(connection, {
   analysedTrees: () => [...trees.values()],
   resolvers: () => settings.resolvers,
 });
-connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
-connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
+registerProbeRequests(connection, probeHandlers);
 
 documents.listen(connection);
 connection.listen();

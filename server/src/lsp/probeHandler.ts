@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Connection, type Diagnostic } from 'vscode-languageserver';
+import type { RequestType } from 'vscode-languageserver-protocol';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { probeConfiguredServer } from '../network/probeConfiguredServer';
 import { LineIndex } from '../service/lineIndex';
@@ -11,7 +12,7 @@ import { renderProbeReportHtml } from '../service/probe/renderProbeReportHtml';
 import { formatProbeReport } from '../service/probe/formatProbeReport';
 import type { ProbeFinding } from '../service/probe/types';
 import { buildServerModel, type HttpServer, type ServerModel } from '../service/model/serverModel';
-import { DIAGNOSTIC_SOURCE, type ProbeCandidate, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult } from './protocol';
+import { DIAGNOSTIC_SOURCE, ProbeRequest, ProbeTargetsRequest, type ProbeCandidate, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult } from './protocol';
 
 /** The `nginxTls.probe.*` settings. */
 export interface ProbeSettings {
@@ -189,4 +190,16 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
   };
 
   return { targets, probe, codeLenses };
+}
+
+/** Answers the probe requests declared in protocol.ts. */
+export function registerProbeRequests(connection: Connection, handlers: ReturnType<typeof createProbeHandlers>): void {
+  // By method name, typed by the shared declaration: vscode-languageserver carries its own copy
+  // of the protocol package, whose RequestType is nominally another class.
+  const handle = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
+    // (Its HandlerResult<R> is conditional on R, which a generic R cannot satisfy: unknown here.)
+    connection.onRequest<unknown, unknown>(type.method, (params: P, token: CancellationToken) => Promise.resolve<unknown>(handler(params, token)));
+  };
+  handle(ProbeTargetsRequest, (params) => handlers.targets(params));
+  handle(ProbeRequest, (params, token) => handlers.probe(params, token));
 }
