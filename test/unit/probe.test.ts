@@ -44,10 +44,11 @@ const runCli: ProbeLab['runCli'] = (...args) => probeLab.runCli(...args);
 
 describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
   before(async () => {
-    probeLab = await openProbeLab();
+    // Every lab server's certificate covers its name, so no browser verdict joins the findings under test.
+    probeLab = await openProbeLab({ dnsNames: { 'no-ocsp': ['no-ocsp.test', 'www.no-ocsp.test', 'site.test', 'd.test', 'v.test', 'p.test', 'd2.test', 'v2.test'] } });
     ({ dir, pki, responder } = probeLab);
     // A PKI whose OCSP URL is a loopback port where nothing listens.
-    deadPki = await probeLab.createPki('dead', { ocspUrl: `http://127.0.0.1:${await freeLoopbackPort()}/` });
+    deadPki = await probeLab.createPki('dead', { ocspUrl: `http://127.0.0.1:${await freeLoopbackPort()}/`, dnsNames: { ocsp: ['ocsp.test', 'dead.test'] } });
   });
 
   after(() => probeLab.close());
@@ -115,12 +116,13 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       await nginx.waitForLog(/certificate status "revoked" in the OCSP response/);
     });
 
-    test('certificate without an OCSP URL: ssl_stapling is a no-op', async () => {
+    test('certificate without an OCSP URL: ssl_stapling is a no-op, stated as such (no staple expected)', async () => {
       const { observation, findings, codes } = await probe('no-ocsp.test', port, {
         warmupMs: SHORT_WARMUP_MS,
         expectation: expectationFor(nginx, 'no-ocsp.test', port),
       });
-      assert.deepEqual(codes, ['probe-stapling-expected-missing']);
+      assert.deepEqual(codes, ['probe-stapling-ignored']);
+      assert.equal(findings[0]!.severity, 'information');
       assert.equal(observation.ocspResponder?.status, 'skipped');
       assert.match(findings[0]!.observed, /no OCSP responder URL/);
       await nginx.waitForLog(/"ssl_stapling" ignored, no OCSP responder URL in the certificate/);
@@ -129,6 +131,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
     test('unreachable responder: no staple, and the responder check says why', async () => {
       const { observation, findings, codes } = await probe('dead.test', port, {
         warmupMs: SHORT_WARMUP_MS,
+        caPem: fs.readFileSync(pki.root.crt, 'utf8') + fs.readFileSync(deadPki.root.crt, 'utf8'),
         expectation: expectationFor(nginx, 'dead.test', port),
       });
       assert.deepEqual(codes, ['probe-ocsp-responder-unreachable', 'probe-stapling-expected-missing']);
@@ -400,7 +403,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       const hungPki = await probeLab.createPki('hung', { ocspUrl: `http://127.0.0.1:${silentResponder.port}/` });
       const { ports: [port] } = await lab(([p]) => `${SERVER_DEFAULTS}
         server { listen 127.0.0.1:${p} ssl; server_name ocsp.test; ${leafTls(hungPki, 'ocsp')} return 204; }`);
-      const { observation, codes } = await probe('ocsp.test', port!, { warmupMs: 0, stepTimeoutMs: 600 });
+      const { observation, codes } = await probe('ocsp.test', port!, { warmupMs: 0, stepTimeoutMs: 600, caPem: fs.readFileSync(hungPki.root.crt, 'utf8') });
       assert.deepEqual(codes, ['probe-ocsp-responder-unreachable']);
       assert.equal(observation.ocspResponder?.status, 'failed');
       assert.match(observation.ocspResponder?.http?.error ?? '', /no answer within 600 ms/);

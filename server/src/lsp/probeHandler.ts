@@ -32,7 +32,7 @@ export interface ProbeHost {
   republish(uris: string[]): void;
 }
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning } as const;
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information } as const;
 
 function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | undefined {
   const listen = server.listens.find((l) => l.ssl && l.port !== undefined);

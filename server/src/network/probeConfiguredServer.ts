@@ -35,6 +35,8 @@ export async function probeConfiguredServer(
   const expectation = config
     ? { ...expectationFromConfig(config.model, config.chosen), ...(config.nginxVersion ? { nginxVersion: config.nginxVersion } : {}) }
     : undefined;
-  const observation = await probeServer(target, options, signal);
+  // nginx asks ssl_stapling_responder, when set, instead of the certificate's OCSP URL.
+  const responder = expectation?.staplingResponder;
+  const observation = await probeServer(target, responder !== undefined ? { ...options, ocspResponderUrl: responder } : options, signal);
   return { report: createProbeReport(observation, compareWithConfig(observation, expectation)), expectation };
 }

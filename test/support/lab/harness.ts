@@ -67,13 +67,13 @@ export interface ProbeLab {
   close(): Promise<void>;
 }
 
-/** Creates the lab: a temp dir, a PKI whose OCSP URL is a running lab responder. */
-export async function openProbeLab(): Promise<ProbeLab> {
+/** Creates the lab: a temp dir, a PKI whose OCSP URL is a running lab responder (its leaves named by `dnsNames`). */
+export async function openProbeLab(options: Pick<TestPkiOptions, 'dnsNames'> = {}): Promise<ProbeLab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-probe-'));
   const stoppers: (() => Promise<void>)[] = [];
   // The PKI names the responder's URL, so the responder's port comes first.
   const responderPort = await freeLoopbackPort();
-  const pki = await createTestPki(fs.mkdtempSync(path.join(dir, 'pki-')), { ocspUrl: `http://127.0.0.1:${responderPort}/` });
+  const pki = await createTestPki(fs.mkdtempSync(path.join(dir, 'pki-')), { ...options, ocspUrl: `http://127.0.0.1:${responderPort}/` });
   const responder = await startOcspResponder(pki, { port: responderPort });
   stoppers.push(() => responder.stop());
   const lab: ProbeLab = {

@@ -59,6 +59,13 @@ export function expectationFromConfig(model: ServerModel, chosen: ChosenServer):
     const value = directive.args[0]?.value;
     return value !== undefined && !value.includes('$') && !value.startsWith('data:');
   });
+  const paths = ['ssl_certificate', 'ssl_certificate_key'].flatMap((name) => (effective(server, name)?.placed ?? []).map((p) => p.directive.args[0]?.value ?? ''));
+  const responder = argument(setting('ssl_stapling_responder'));
+  const verifyClient = argument(setting('ssl_verify_client'));
+  const issuerFiles = [
+    argument(setting('ssl_trusted_certificate')),
+    verifyClient === 'on' || verifyClient === 'optional' ? argument(setting('ssl_client_certificate')) : undefined,
+  ].flatMap((file) => (file !== undefined && !file.includes('$') ? [resolveConfigPath(tree, file)] : []));
   const stapling = setting('ssl_stapling');
   const staplingVerify = setting('ssl_stapling_verify');
   const protocols = setting('ssl_protocols');
@@ -84,6 +91,10 @@ export function expectationFromConfig(model: ServerModel, chosen: ChosenServer):
       staplingOn: flag(stapling),
       staplingVerify: flag(staplingVerify),
       certificateFiles: readable.map((directive) => resolveConfigPath(tree, directive.args[0].value)),
+      ...(responder !== undefined ? { staplingResponder: responder } : {}),
+      ...(setting('ssl_stapling_file') ? { staplingFile: true } : {}),
+      ...(paths.some((value) => value.includes('$')) ? { certificatePathHasVariables: true } : {}),
+      ...(issuerFiles.length > 0 ? { issuerFiles } : {}),
       protocols: protocols ? protocols.args.map((arg) => arg.value) : undefined,
       sessionTickets: flag(tickets),
       // `off` and `none` (nginx's default) keep no sessions; `builtin` and `shared:` do.

@@ -1,6 +1,8 @@
 // The probe report: one data structure (the CLI's JSON, version 1) and its text rendering.
 import { formatFingerprint } from './compareWithConfig';
+import { browserVerdicts } from './browserFindings';
 import type {
+  AddressObservation,
   CertificateObservation,
   ConfigLocation,
   OcspResponderObservation,
@@ -26,7 +28,7 @@ const PROTOCOL_LABELS = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TL
 
 /** Combines an observation and its findings into the report (observation sections first). */
 export function createProbeReport(observation: ProbeObservation, findings: ProbeFinding[]): ProbeReport {
-  return { version: 1, ...observation, findings };
+  return { version: 1, ...observation, ...(observation.certificate || observation.connectFailure ? { browsers: browserVerdicts(observation, findings) } : {}), findings };
 }
 
 /** Renders the report as text for a terminal: one block per section, then the findings. */
@@ -39,6 +41,8 @@ export function formatProbeReport(report: ProbeReport, options: FormatOptions = 
   if (report.sessions) section(lines, 'Sessions', sessionLines(report.sessions));
   if (report.protocols) section(lines, 'Protocols', [protocolLine(report.protocols)]);
   if (report.ocspResponder) section(lines, 'OCSP responder', responderLines(report.ocspResponder));
+  if ((report.addresses?.length ?? 0) > 1) section(lines, 'Addresses', report.addresses!.map(addressLine));
+  if (report.browsers) section(lines, 'Browsers', report.browsers.map((verdict) => `${verdict.browser}: ${verdict.works ? 'works' : 'refuses'}${verdict.why ? ` (${verdict.why})` : ''}`));
   if (report.certificate) lines.push('');
   lines.push(...findingLines(report.findings, options));
   return `${lines.join('\n')}\n`;
@@ -66,15 +70,24 @@ function certificateLines(certificate: CertificateObservation, serverName: strin
   if (!leaf) return ['(no certificate)'];
   const names = [...leaf.dnsNames, ...leaf.ipAddresses];
   const trust = certificate.trusted === undefined ? 'not checked' : certificate.trusted ? 'yes' : `no (${certificate.trustError ?? 'unknown reason'})`;
+  const path = certificate.path;
+  const pathText = !path ? '' : path.trustedRoot ? `; root: ${path.root ?? '?'}${path.complete ? '' : ` (served chain lacks ${path.missingIssuer ?? '?'})`}` : `; no path to a trusted root${path.missingIssuer ? ` (missing ${path.missingIssuer})` : ''}`;
   return [
     `${leaf.subject} (${certificate.protocol}, ${certificate.cipher})`,
     `names: ${names.length > 0 ? names.join(', ') : '(none)'}; ${certificate.coversServerName ? 'covers' : 'does NOT cover'} ${serverName}`,
     `valid ${leaf.notBefore.slice(0, 10)} to ${leaf.notAfter.slice(0, 10)}; Must-Staple: ${leaf.mustStaple ? 'yes' : 'no'}`,
     `OCSP: ${leaf.ocspUrls.length > 0 ? leaf.ocspUrls.join(', ') : '(no responder URL)'}`,
     `SHA-256: ${formatFingerprint(leaf.sha256Fingerprint)}`,
-    `chain: ${certificate.chain.length} certificate(s), issuer ${certificate.issuerServed ? 'served' : 'NOT served'}; trusted: ${trust}`,
+    `chain: ${certificate.chain.length} certificate(s), issuer ${certificate.issuerServed ? 'served' : 'NOT served'}; trusted: ${trust}${pathText}`,
     ...(leaf.parseError ? [`parse error: ${leaf.parseError}`] : []),
   ];
+}
+
+function addressLine(entry: AddressObservation): string {
+  const leaf = entry.certificate?.chain[0];
+  if (!leaf) return `${entry.address}: ${entry.connectFailure ? `${entry.connectFailure.step} failed: ${entry.connectFailure.reason}` : 'no handshake'}`;
+  const protocols = entry.protocols ? TLS_PROTOCOL_NAMES.filter((version) => entry.protocols![version].result === 'accepted').map((version) => PROTOCOL_LABELS[version]).join(' ') : '?';
+  return `${entry.address}: ${leaf.subject}, SHA-256 ${formatFingerprint(leaf.sha256Fingerprint).slice(0, 23)}…; ${entry.stapling?.stapled ? 'stapled' : 'no staple'}; ${protocols}`;
 }
 
 function staplingLine(stapling: StaplingObservation): string {
@@ -131,7 +144,7 @@ function findingLines(findings: readonly ProbeFinding[], options: FormatOptions)
   if (findings.length === 0) return ['No findings: the server does what the config and the certificate say.'];
   const lines = [`${findings.length} finding(s):`];
   for (const finding of findings) {
-    lines.push(`  ${finding.severity.padEnd(8)}${finding.code}: ${finding.message}`);
+    lines.push(`  ${(finding.severity === 'information' ? 'info' : finding.severity).padEnd(8)}${finding.code}: ${finding.message}`);
     const where = finding.configLocation ? options.locate?.(finding.configLocation) : undefined;
     if (where) lines.push(`            at ${where}`);
     lines.push(`            expected: ${finding.expected}`, `            observed: ${finding.observed}`);

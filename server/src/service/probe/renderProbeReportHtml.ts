@@ -16,6 +16,23 @@ function esc(s: string | number | undefined): string {
 
 type Verdict = 'ok' | 'bad' | 'warn' | 'na';
 
+// Findings about the certificate served: its row must never read "as expected" beside them.
+const CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'probe-certificate-differs',
+  'probe-certificate-expired',
+  'probe-certificate-not-yet-valid',
+  'probe-certificate-name-mismatch',
+  'probe-certificate-untrusted',
+  'probe-chain-incomplete',
+]);
+
+/** The opening lines of the view: one per browser family, works or refuses and why. */
+export function browserLines(report: ProbeReport): string {
+  if (!report.browsers) return '';
+  const items = report.browsers.map((verdict) => `<li>${badge(verdict.works ? 'ok' : 'bad', verdict.works ? 'works' : 'refuses')} <b>${esc(verdict.browser)}</b>${verdict.why ? ` — ${esc(verdict.why)}` : ''}</li>`);
+  return `<ul class="browsers">${items.join('')}</ul>`;
+}
+
 function badge(v: Verdict, text: string): string {
   return `<span class="badge ${v}">${esc(text)}</span>`;
 }
@@ -40,7 +57,7 @@ function findingCards(findings: ProbeFinding[], locate: ReportViewContext['locat
   return findings.map((f) => {
     const where = locate(f);
     const link = where ? `<a href="#" class="reveal" data-file="${esc(where.file)}" data-line="${where.line}">${esc(where.label)}</a>` : '';
-    const v: Verdict = f.severity === 'error' ? 'bad' : 'warn';
+    const v: Verdict = f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'na';
     return `<div class="card ${v}"><div class="head">${badge(v, f.severity)} <code>${esc(f.code)}</code> ${link}</div>
 <div class="msg">${esc(f.message)}</div>
 <div class="kv"><span>Config expects</span><div>${esc(f.expected)}</div><span>Server does</span><div>${esc(f.observed)}</div></div></div>`;
@@ -55,7 +72,7 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
   }
   if (leaf) {
     rows.push(row('Certificate served', e?.certificateFiles.length ? e.certificateFiles.join(', ') : 'the configured certificate',
-      `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => f.code === 'probe-certificate-differs') ? 'bad' : 'ok',
+      `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => CERTIFICATE_CODES.has(f.code)) ? 'bad' : 'ok',
       `valid ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}; names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`));
     rows.push(row('Name', report.target.serverName, report.certificate?.coversServerName ? 'covered by the certificate' : 'NOT covered by the certificate', report.certificate?.coversServerName ? 'ok' : 'bad'));
     const staplingSetting = e ? (e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling not on') : 'not compared with a config';
@@ -101,7 +118,7 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
  */
 export function renderProbeReportHtml(report: ProbeReport, view: ReportViewContext): string {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.length - errors;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
   const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
   const t = report.target;
@@ -121,6 +138,7 @@ th{font-weight:600;opacity:.85}
 .badge.warn{background:#ef6c0033;color:var(--vscode-editorWarning-foreground,#ef6c00)}
 .badge.na{background:#8883}
 .allgood{font-size:1.05em}
+.browsers{list-style:none;padding:0;margin:8px 0}.browsers li{margin:3px 0}
 .card{border-left:4px solid #8886;padding:6px 10px;margin:8px 0;background:var(--vscode-editorWidget-background,#8881)}
 .card.bad{border-left-color:var(--vscode-errorForeground,#c62828)}.card.warn{border-left-color:var(--vscode-editorWarning-foreground,#ef6c00)}
 .card .head{display:flex;gap:8px;align-items:center;flex-wrap:wrap}.card .msg{margin:4px 0}
@@ -132,6 +150,7 @@ pre{background:var(--vscode-textCodeBlock-background,#8881);padding:8px;overflow
 </style></head><body>
 <h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
 <div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
+${browserLines(report)}
 <h2>Findings</h2>
 ${findingCards(report.findings, view.locate)}
 <h2>Config vs server</h2>
