@@ -18,6 +18,12 @@ export interface TestPkiOptions {
   ocspUrl?: string;
   /** DNS SANs per leaf (default `NAME.test`, `www.NAME.test`); the first one is also the CN. */
   dnsNames?: Partial<Record<LeafName, string[]>>;
+  /** IP address SANs per leaf (none by default). */
+  ipAddresses?: Partial<Record<LeafName, string[]>>;
+  /** Leaves issued without a subjectAltName extension: only the CN names a host. */
+  withoutSan?: LeafName[];
+  /** Validity per leaf, instead of the leaf's usual one (e.g. not yet valid, or issued earlier). */
+  validity?: Partial<Record<LeafName, { notBefore: Date; notAfter: Date }>>;
 }
 
 /** A generated CA-side certificate and its files. */
@@ -160,8 +166,12 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
   const plans = leafPlans(now);
   const leafEntries = await Promise.all(
     LEAF_NAMES.map(async (name): Promise<[LeafName, TestLeaf]> => {
-      const plan = plans[name];
-      const dnsNames = opts.dnsNames?.[name] ?? [`${name}.test`, `www.${name}.test`];
+      const plan = { ...plans[name], ...opts.validity?.[name] };
+      const sans = [
+        ...dnsNamesFor(name, opts).map((value) => ({ type: 'dns' as const, value })),
+        ...(opts.ipAddresses?.[name] ?? []).map((value) => ({ type: 'ip' as const, value })),
+      ];
+      const dnsNames = dnsNamesFor(name, opts);
       const subject = `CN=${dnsNames[0] ?? name}`;
       const issued = await issue(intermediate, subject, {
         notBefore: plan.notBefore,
@@ -170,7 +180,7 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-          new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+          ...(opts.withoutSan?.includes(name) ? [] : [new x509.SubjectAlternativeNameExtension(sans)]),
           ...(plan.ocsp ? [new x509.AuthorityInfoAccessExtension({ ocsp: ocspUrl })] : []),
           ...(plan.mustStaple ? [new x509.Extension(TLS_FEATURE_OID, false, TLS_FEATURE_STATUS_REQUEST)] : []),
         ],
@@ -222,6 +232,10 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
     index: file('index.txt'),
     leaves,
   };
+}
+
+function dnsNamesFor(name: LeafName, opts: TestPkiOptions): string[] {
+  return opts.dnsNames?.[name] ?? [`${name}.test`, `www.${name}.test`];
 }
 
 function leafPlans(now: Date): Record<LeafName, LeafPlan> {

@@ -68,7 +68,7 @@ export interface ProbeLab {
 }
 
 /** Creates the lab: a temp dir, a PKI whose OCSP URL is a running lab responder (its leaves named by `dnsNames`). */
-export async function openProbeLab(options: Pick<TestPkiOptions, 'dnsNames'> = {}): Promise<ProbeLab> {
+export async function openProbeLab(options: Omit<TestPkiOptions, 'ocspUrl'> = {}): Promise<ProbeLab> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-probe-'));
   const stoppers: (() => Promise<void>)[] = [];
   // The PKI names the responder's URL, so the responder's port comes first.
