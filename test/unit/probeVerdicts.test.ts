@@ -178,6 +178,40 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
     });
   });
 
+  describe('every server of a config (--all)', () => {
+    let conf: string;
+    let ports: number[];
+    before(async () => {
+      const started = await lab.nginx(([a, b]) => `${SERVER_DEFAULTS}
+        server { listen 127.0.0.1:${a} ssl default_server; server_name _; ${leafTls(pki, 'no-ocsp')} return 204; }
+        server { listen 127.0.0.1:${a} ssl; server_name no-ocsp.test www.no-ocsp.test; ${leafTls(pki, 'no-ocsp')} return 204; }
+        server { listen 127.0.0.1:${a} ssl; server_name *.wild.test; ${leafTls(pki, 'no-ocsp')} return 204; }
+        server { listen 127.0.0.1:${b} ssl; server_name expired.test; ${leafTls(pki, 'expired')} return 204; }
+      `, { portCount: 2 });
+      conf = started.nginx.confFile;
+      ports = started.ports;
+    });
+
+    test('JSON: one report per literal name, wildcards skipped with a note, exit 1 on an error finding', async () => {
+      const run = await lab.runCli(['--config', conf, '--all', '--connect', '127.0.0.1', '--concurrency', '2', '--ca', caFile, '--warmup-ms', '0', '--format', 'json']);
+      assert.equal(run.code, 1, run.stderr);
+      const result = JSON.parse(run.stdout) as { version: number; reports: ProbeReport[]; skipped: { name: string; reason: string }[] };
+      assert.equal(result.version, 1);
+      assert.deepEqual(result.reports.map((report) => `${report.target.serverName}:${report.target.port}`), [`no-ocsp.test:${ports[0]}`, `www.no-ocsp.test:${ports[0]}`, `expired.test:${ports[1]}`]);
+      assert.deepEqual(result.reports.map(codesOf), [[], [], ['probe-certificate-expired']]);
+      assert.deepEqual(result.skipped.map((entry) => entry.name), ['_', '*.wild.test']);
+    });
+
+    test('text: one table', async () => {
+      const run = await lab.runCli(['--config', conf, '--all', '--connect', '127.0.0.1', '--ca', caFile, '--warmup-ms', '0']);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stdout, /^SERVER +ADDRESS +RESULT +FINDINGS$/m);
+      assert.match(run.stdout, new RegExp(`^expired\\.test:${ports[1]} +127\\.0\\.0\\.1 +1 error\\(s\\) +probe-certificate-expired$`, 'm'));
+      assert.match(run.stdout, new RegExp(`^no-ocsp\\.test:${ports[0]} +127\\.0\\.0\\.1 +ok +-$`, 'm'));
+      assert.match(run.stdout, /^skipped \*\.wild\.test .*not a literal name/m);
+    });
+  });
+
   describe('expectations that follow nginx', () => {
     let nginxConf: string;
     let port: number;

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as net from 'node:net';
+import { probeAllServers } from '../network/probeAllServers';
 import { type ConfiguredServer, probeConfiguredServer } from '../network/probeConfiguredServer';
 import { readCertificateFile } from '../service/certificates/readCertificateFile';
 import { LineIndex, type Position } from '../service/lineIndex';
@@ -10,8 +11,8 @@ import { createNodeHost } from '../service/model/configHost';
 import type { ConfigTree } from '../service/model/configTree';
 import { loadConfig } from '../service/model/loadConfig';
 import { buildServerModel } from '../service/model/serverModel';
-import { chooseProbeServer } from '../service/probe/expectationFromConfig';
-import { formatProbeReport } from '../service/probe/formatProbeReport';
+import { chooseProbeServer, probeTargetsOfConfig } from '../service/probe/expectationFromConfig';
+import { formatProbeReport, formatProbeTable } from '../service/probe/formatProbeReport';
 import type { ConfigLocation, ProbeOptions, ProbeReport, ProbeTarget } from '../service/probe/types';
 import { parseArgs, UsageError } from './parseArgs';
 
@@ -51,7 +52,7 @@ async function probe(argv: string[]): Promise<number> {
     process.stdout.write(PROBE_USAGE);
     return EXIT_CLEAN;
   }
-  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'server-name', 'listen', 'connect', 'ca', 'warmup-ms', 'timeout-ms', 'nginx-version'] });
+  const args = parseArgs(argv, { flags: ['all'], options: ['format', 'config', 'server-name', 'listen', 'connect', 'ca', 'warmup-ms', 'timeout-ms', 'nginx-version', 'concurrency'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (args.positionals.length > 1) throw new UsageError('probe takes one HOST[:PORT]');
@@ -59,6 +60,21 @@ async function probe(argv: string[]): Promise<number> {
   const connect = args.options.connect !== undefined ? parseHostPort(args.options.connect, '--connect') : undefined;
   const nginxVersion = args.options['nginx-version'];
   if (nginxVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(nginxVersion)) throw new UsageError(`--nginx-version takes a version like 1.22.1, not "${nginxVersion}"`);
+
+  const options: ProbeOptions = {
+    ...(args.options.ca !== undefined ? { caPem: readCaFile(args.options.ca) } : {}),
+    ...(args.options['warmup-ms'] !== undefined ? { warmupMs: parseMilliseconds(args.options['warmup-ms'], '--warmup-ms') } : {}),
+    ...(args.options['timeout-ms'] !== undefined ? { timeoutMs: parseMilliseconds(args.options['timeout-ms'], '--timeout-ms') } : {}),
+  };
+  if (args.flags.all) {
+    if (args.options.config === undefined) throw new UsageError('--all probes every server of --config: give --config too');
+    if (args.positionals.length > 0 || args.options['server-name'] !== undefined || args.options.listen !== undefined) {
+      throw new UsageError('--all probes every server name of the config: drop HOST, --server-name and --listen');
+    }
+    const concurrency = args.options.concurrency !== undefined ? parseCount(args.options.concurrency, '--concurrency') : undefined;
+    return probeAll(loadMainConfig(args.options.config), { format, options, ...(connect ? { connect } : {}), ...(nginxVersion ? { nginxVersion } : {}), ...(concurrency ? { concurrency } : {}) });
+  }
+  if (args.options.concurrency !== undefined) throw new UsageError('--concurrency goes with --all');
 
   let tree: ConfigTree | undefined;
   let config: ConfiguredServer | undefined;
@@ -87,32 +103,56 @@ async function probe(argv: string[]): Promise<number> {
     port,
     ...(connect ? { connect: { host: connect.host, port: connect.port ?? port } } : {}),
   };
-  const options: ProbeOptions = {
-    ...(args.options.ca !== undefined ? { caPem: readCaFile(args.options.ca) } : {}),
-    ...(args.options['warmup-ms'] !== undefined ? { warmupMs: parseMilliseconds(args.options['warmup-ms'], '--warmup-ms') } : {}),
-    ...(args.options['timeout-ms'] !== undefined ? { timeoutMs: parseMilliseconds(args.options['timeout-ms'], '--timeout-ms') } : {}),
-  };
+  const { report } = await interruptible((signal) => probeConfiguredServer(target, config, options, signal));
+  if (format === 'json') process.stdout.write(`${JSON.stringify(jsonReport(report, tree), null, 2)}\n`);
+  else process.stdout.write(formatProbeReport(report, { locate: (location) => describeLocation(location, tree) }));
+  return exitCode([report]);
+}
 
-  // Ctrl-C stops the probe early; what was observed so far is still reported.
+/** `--all`: every literal server name of the config, one table or one JSON document. */
+async function probeAll(
+  tree: ConfigTree,
+  run: { format: string; options: ProbeOptions; connect?: { host: string; port?: number }; nginxVersion?: string; concurrency?: number },
+): Promise<number> {
+  const model = buildServerModel(tree);
+  const { targets, skipped } = probeTargetsOfConfig(model);
+  const settings = { ...(run.connect ? { connect: run.connect } : {}), ...(run.nginxVersion ? { nginxVersion: run.nginxVersion } : {}), ...(run.concurrency ? { concurrency: run.concurrency } : {}) };
+  const probes = await interruptible((signal) => probeAllServers(model, targets, settings, run.options, signal));
+  const reports = probes.map((probe) => probe.report);
+  const notes = skipped.map((entry) => ({ name: entry.name, reason: entry.reason, at: describeLocation(entry.location, tree) ?? entry.location.file }));
+  if (run.format === 'json') {
+    process.stdout.write(`${JSON.stringify({ version: 1, reports: reports.map((report) => jsonReport(report, tree)), skipped: notes }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatProbeTable(reports, notes));
+  }
+  return exitCode(reports);
+}
+
+/** Runs a probe that Ctrl-C stops early (what was observed so far is still reported). */
+async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const cancel = new AbortController();
   const onInterrupt = (): void => cancel.abort();
   process.once('SIGINT', onInterrupt);
-  let report: ProbeReport;
   try {
-    ({ report } = await probeConfiguredServer(target, config, options, cancel.signal));
+    return await task(cancel.signal);
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
+}
 
-  if (format === 'json') {
-    // The documented sections are always present: null where the probe did not get that far.
-    const sections = { certificate: null, stapling: null, sessions: null, protocols: null, ocspResponder: null };
-    const json = { ...sections, ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(formatProbeReport(report, { locate: (location) => describeLocation(location, tree) }));
-  }
-  return report.findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
+// The documented sections are always present: null where the probe did not get that far.
+function jsonReport(report: ProbeReport, tree: ConfigTree | undefined): object {
+  const sections = { certificate: null, stapling: null, sessions: null, protocols: null, ocspResponder: null };
+  return { ...sections, ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
+}
+
+function exitCode(reports: readonly ProbeReport[]): number {
+  return reports.some((report) => report.findings.some((finding) => finding.severity === 'error')) ? EXIT_ERRORS : EXIT_CLEAN;
+}
+
+function parseCount(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${option} takes a positive number, not "${text}"`);
+  return Number(text);
 }
 
 /** Parses `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. */

@@ -3,7 +3,6 @@
 import { X509Certificate } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
 import { certificateCoversName } from '../service/certificates/names';
 import type { CertificateInfo } from '../service/certificates/types';
 import { parseCertificateDer } from '../service/certificates/parseCertificate';
@@ -26,6 +25,7 @@ import { checkOcspResponse } from './ocspResponse';
 import { observeProtocols } from './protocols';
 import { observeSessions } from './sessions';
 import { warmUpStapling } from './stapling';
+import { mapConcurrently } from './concurrency';
 import { bounded, elapsedMs, roundMs } from './timing';
 
 /** Default stapling warm-up (nginx staples after 2-5 handshakes on a cold server, see stapling.ts). */
@@ -85,7 +85,7 @@ export async function probeServer(target: ProbeTarget, options: ProbeOptions = {
     stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
     signal: stop.signal,
     isAllowed: options.isAddressAllowed ?? (() => true),
-    responders: new Map(),
+    responders: options.responderChecks ?? new Map(),
   };
   const observation: ProbeObservation = { target: describeTarget(target), startedAt: new Date().toISOString(), durationMs: 0 };
   try {
@@ -140,7 +140,7 @@ async function probeAddresses(observation: ProbeObservation, target: ProbeTarget
 async function probeAddress(address: string, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<AddressProbe> {
   const observation: AddressObservation = { address };
   const base: HandshakeRequest = { address, port: target.connect?.port ?? target.port, serverName: target.serverName, trust: { kind: 'none' }, timeoutMs: stepTimeout(context) };
-  const first = await performHandshake({ ...base, requestOCSP: true }, context.signal);
+  const first = await performHandshake({ ...base, requestOCSP: true, collectChain: true }, context.signal);
   if (!first.ok) {
     observation.connectFailure = { step: first.stage, reason: first.reason, timedOut: first.timedOut };
     return { observation, responder: Promise.resolve(undefined) };
@@ -163,14 +163,13 @@ async function observeServer(observation: AddressObservation, connected: Connect
   // first handshake on): waiting would only slow the probe down.
   const fetchable = leaf?.info === undefined || ocspUrl !== undefined;
   const warmupMs = fetchable ? (options.warmupMs ?? DEFAULT_WARMUP_MS) : 0;
-  const trustCa = [...tls.rootCertificates, ...(options.caPem ? [options.caPem] : [])];
   // Addresses serving the same certificate share one responder check.
   const responder = leaf ? responderCheck(context, leaf, ocspUrl, options.ocspResponderUrl !== undefined) : Promise.resolve(undefined);
   const [stapling, sessions, protocols, trust] = await Promise.all([
     warmUpStapling(first, request(), warmupMs, context.signal),
     observeSessions(request(), context.signal),
     observeProtocols(request(), context.signal),
-    performHandshake({ ...request(), trust: { kind: 'verify', ca: trustCa } }, context.signal),
+    performHandshake({ ...request(), trust: { kind: 'verify', ...(options.caPem ? { extraCaPem: options.caPem } : {}) } }, context.signal),
     responder,
   ]);
 
@@ -206,20 +205,6 @@ function responderCheck(context: ProbeContext, leaf: ServedLeaf, ocspUrl: string
     context.responders.set(key, check);
   }
   return check;
-}
-
-/** Runs `task` on each item, at most `limit` at once, keeping the order of `items`. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
 }
 
 function bareHost(host: string): string {

@@ -189,3 +189,27 @@ function locationOf(directive: Directive): ConfigLocation {
 function nameLocation(directive: Directive): ConfigLocation {
   return { file: directive.file, start: directive.nameToken.start, end: directive.nameToken.end };
 }
+
+/** Every server name of a config's TLS blocks that `--all` probes, and the names it skips with why. */
+export interface ConfigProbeTargets {
+  targets: ChosenServer[];
+  skipped: { name: string; reason: string; location: ConfigLocation }[];
+}
+
+/** The literal server_names of every TLS server block, once per name, block and ssl port. */
+export function probeTargetsOfConfig(model: ServerModel): ConfigProbeTargets {
+  const result: ConfigProbeTargets = { targets: [], skipped: [] };
+  for (const server of model.servers) {
+    const listens = sslListensOf(server).filter((listen, index, all) => all.findIndex((other) => other.port === listen.port) === index);
+    if (listens.length === 0) continue;
+    const location = nameLocation(server.directive);
+    for (const name of server.names) {
+      if (isProbeableName(name.value)) result.targets.push(...listens.map((listen) => ({ server, serverName: name.value, listen })));
+      else if (name.value !== '' && name.value !== '_') result.skipped.push({ name: name.value, reason: 'not a literal name (wildcard, regex or variable): nothing to connect to', location });
+    }
+    if (!server.names.some((name) => isProbeableName(name.value)) && server.names.every((name) => name.value === '' || name.value === '_')) {
+      result.skipped.push({ name: server.names[0]?.value ?? '(no server_name)', reason: 'a catch-all block without a literal name', location });
+    }
+  }
+  return result;
+}

@@ -155,3 +155,21 @@ function findingLines(findings: readonly ProbeFinding[], options: FormatOptions)
 function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 }
+
+/** `--all` as text: one row per server name probed, then the names skipped. */
+export function formatProbeTable(reports: readonly ProbeReport[], skipped: readonly { name: string; reason: string; at: string }[]): string {
+  const rows = reports.map((report) => {
+    const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+    const warnings = report.findings.filter((finding) => finding.severity === 'warning').length;
+    const verdict = errors > 0 ? `${errors} error(s)` : warnings > 0 ? `${warnings} warning(s)` : 'ok';
+    const codes = [...new Set(report.findings.filter((finding) => finding.severity !== 'information').map((finding) => finding.code))].join(', ');
+    return [`${report.target.serverName}:${report.target.port}`, report.target.address ?? report.target.connectHost, verdict, codes || '-'];
+  });
+  const header = ['SERVER', 'ADDRESS', 'RESULT', 'FINDINGS'];
+  const widths = header.slice(0, 3).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]! + 2) : cell)).join('').trimEnd();
+  const lines = [line(header), ...rows.map(line)];
+  if (reports.length === 0) lines.push('(no TLS server with a literal server_name)');
+  for (const entry of skipped) lines.push(`skipped ${entry.name} (${entry.at}): ${entry.reason}`);
+  return `${lines.join('\n')}\n`;
+}

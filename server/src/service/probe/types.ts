@@ -33,6 +33,8 @@ export interface ProbeOptions {
   ocspResponderUrl?: string;
   /** How many addresses of the name are probed at once. Default 4. */
   addressConcurrency?: number;
+  /** Responder checks shared between probes (every server of a config), by served leaf and URL. */
+  responderChecks?: Map<string, Promise<OcspResponderObservation | undefined>>;
 }
 
 /** Where the probe connected and how it got the address. */
