@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION, TrustNotification } from '../../server/src/lsp/protocol';
-import { runProbeCommand } from './probeCommand';
+import { runProbeAllCommand, runProbeCommand } from './probeCommand';
 
 const CLIENT_ID = SETTINGS_SECTION;
 
@@ -38,6 +38,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('nginxTls.showOutput', () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand('nginxTls.probe', async (uri?: string, offset?: number) => {
       if (client) await runProbeCommand(client, typeof uri === 'string' ? uri : undefined, typeof offset === 'number' ? offset : undefined);
+    }),
+    vscode.commands.registerCommand('nginxTls.probeAll', async () => {
+      if (client) await runProbeAllCommand(client);
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TrustNotification, { trusted: true });

@@ -116,10 +116,10 @@ function analyzeNow(uri: string): void {
   }
 }
 
-/** Sends the analysis diagnostics of a document with the live-probe findings still valid on it. */
+/** Sends the analysis diagnostics of a document with its live-probe findings (only those when it is not open). */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  if (!doc) return;
+  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: probeDiagnostics.current(uri, undefined) });
   connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc)] });
 }
 
@@ -128,6 +128,7 @@ const probeHandlers = createProbeHandlers({
   document: (uri) => documents.get(uri),
   settings: () => settings.probe,
   trusted: () => workspaceTrusted,
+  nginxVersion: () => settings.nginxVersion,
   republish: (uris) => uris.forEach(publish),
 }, probeDiagnostics);
 
@@ -196,10 +197,9 @@ documents.onDidClose((e) => {
   published.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);
-  probeDiagnostics.forget(e.document.uri);
   const file = filePathOf(e.document.uri);
   if (file) cache.delete(file);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  publish(e.document.uri);
   scheduleAll(settings.debounceMs);
 });
 

@@ -75,3 +75,25 @@ export type ProbeResult = { report: ProbeReport; html: string; text: string; fin
 
 /** Request: probe a server block's live site (explicit user action only; refused when untrusted). */
 export const ProbeRequest = new RequestType<ProbeParams, ProbeResult, void>('nginxTls/probe');
+
+/** Parameters of {@link ProbeAllRequest}: the config is the one `uri` belongs to. */
+export interface ProbeAllParams extends ReportViewParams {
+  uri: string;
+}
+
+/** Result of {@link ProbeAllRequest}: one report per server name, the view listing them, or why not. */
+export type ProbeAllResult =
+  | { reports: ProbeReport[]; html: string; text: string; servers: number; errors: number; findings: number }
+  | { error: string };
+
+/** Request: probe every literal server name of the config's TLS blocks (explicit user action only). */
+export const ProbeAllRequest = new RequestType<ProbeAllParams, ProbeAllResult, void>('nginxTls/probeAll');
+
+/** Parameters of {@link ProbeProgressNotification}. */
+export interface ProbeProgressParams {
+  done: number;
+  total: number;
+}
+
+/** Notification from the server while {@link ProbeAllRequest} runs: servers probed so far. */
+export const ProbeProgressNotification = new NotificationType<ProbeProgressParams>('nginxTls/probeProgress');

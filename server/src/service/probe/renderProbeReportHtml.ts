@@ -122,6 +122,48 @@ export function renderProbeReportHtml(report: ProbeReport, view: ReportViewConte
   const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
   const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
   const t = report.target;
+  return page(view, `
+<h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
+<div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
+${browserLines(report)}
+<h2>Findings</h2>
+${findingCards(report.findings, view.locate)}
+<h2>Config vs server</h2>
+${checksTable(report, view.expectation)}
+<h2>Raw result</h2>
+<button id="json">Open as JSON</button>
+<details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
+`);
+}
+
+/** The editor's view of "Probe All Servers": one row per server name, then each server's findings. */
+export function renderProbeAllHtml(
+  entries: readonly { report: ProbeReport }[],
+  skipped: readonly { name: string; reason: string }[],
+  view: Omit<ReportViewContext, 'expectation'>,
+): string {
+  const rows = entries.map(({ report }, index) => {
+    const errors = report.findings.filter((f) => f.severity === 'error').length;
+    const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+    const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
+    const refusing = (report.browsers ?? []).filter((b) => !b.works).map((b) => b.browser).join(', ');
+    const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
+    return `<tr class="${verdict}"><td><a href="#server-${index}">${esc(report.target.serverName)}:${esc(report.target.port)}</a></td><td>${esc(report.target.address ?? report.target.connectHost)}</td><td>${badge(verdict, summary)}</td><td>${esc(refusing || 'none')}</td></tr>`;
+  });
+  const sections = entries.map(({ report }, index) => `<h2 id="server-${index}">${esc(report.target.serverName)}:${esc(report.target.port)}</h2>${browserLines(report)}${findingCards(report.findings, view.locate)}`);
+  const notes = skipped.map((entry) => `<li><code>${esc(entry.name)}</code>: ${esc(entry.reason)}</li>`).join('');
+  const errors = entries.filter(({ report }) => report.findings.some((f) => f.severity === 'error')).length;
+  return page(view, `<h1>All servers ${badge(errors ? 'bad' : 'ok', errors ? `${plural(errors, 'server')} with errors` : 'no errors')}</h1>
+<div class="sub">${plural(entries.length, 'server name')} probed${skipped.length ? `, ${skipped.length} skipped` : ''}</div>
+<table><thead><tr><th>server</th><th>address</th><th>result</th><th>browsers refusing</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${notes ? `<h2>Skipped</h2><ul>${notes}</ul>` : ''}
+${sections.join('\n')}
+<h2>Raw result</h2>
+<button id="json">Open as JSON</button>
+`);
+}
+
+function page(view: Pick<ReportViewContext, 'nonce' | 'cspSource'>, body: string): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${view.cspSource}; script-src 'nonce-${view.nonce}';">
 <style>
@@ -148,16 +190,7 @@ a.reveal{color:var(--vscode-textLink-foreground)}
 button{background:var(--vscode-button-background);color:var(--vscode-button-foreground);border:0;padding:5px 12px;cursor:pointer}
 pre{background:var(--vscode-textCodeBlock-background,#8881);padding:8px;overflow:auto;max-height:400px}
 </style></head><body>
-<h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
-<div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
-${browserLines(report)}
-<h2>Findings</h2>
-${findingCards(report.findings, view.locate)}
-<h2>Config vs server</h2>
-${checksTable(report, view.expectation)}
-<h2>Raw result</h2>
-<button id="json">Open as JSON</button>
-<details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
+${body}
 <script nonce="${view.nonce}">const vscode=acquireVsCodeApi();document.getElementById('json').addEventListener('click',()=>vscode.postMessage({type:'openJson'}));
 for(const a of document.querySelectorAll('a.reveal'))a.addEventListener('click',(e)=>{e.preventDefault();vscode.postMessage({type:'reveal',file:a.dataset.file,line:Number(a.dataset.line)});});</script>
 </body></html>`;
