@@ -171,5 +171,6 @@ export function formatProbeTable(reports: readonly ProbeReport[], skipped: reado
   const lines = [line(header), ...rows.map(line)];
   if (reports.length === 0) lines.push('(no TLS server with a literal server_name)');
   for (const entry of skipped) lines.push(`skipped ${entry.name} (${entry.at}): ${entry.reason}`);
+  if (reports.some((report) => report.findings.length > 0)) lines.push('details of one server: nginx-tls probe --config FILE NAME:PORT (or --format json for all)');
   return `${lines.join('\n')}\n`;
 }
