@@ -1,6 +1,18 @@
 // Bundles the entries with esbuild: the extension client, the language server, the CLI, and the
 // two parts the CLI loads only when used (the X.509 parser and the probe command).
+import * as path from 'node:path';
 import { build } from 'esbuild';
+
+// server/src/lsp/protocol.ts imports 'vscode-languageserver-protocol' so that the client can share
+// it; in the server bundle it must be the copy vscode-languageserver uses, or the bundle holds two.
+const serverProtocolCopy = {
+  name: 'server-protocol-copy',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver-protocol$/ }, (args) =>
+      args.resolveDir.includes('node_modules') ? undefined : b.resolve(args.path, { kind: args.kind, resolveDir: path.resolve('node_modules/vscode-languageserver') }),
+    );
+  },
+};
 
 const production = process.argv.includes('--production');
 const common = {
@@ -17,7 +29,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', plugins: [serverProtocolCopy] }),
   build({
     ...common,
     entryPoints: ['server/src/cli/main.ts'],

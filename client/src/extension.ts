@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { runProbeCommand } from './probeCommand';
+import { SETTINGS_SECTION, TrustNotification } from '../../server/src/lsp/protocol';
+import { runProbeAllCommand, runProbeCommand } from './probeCommand';
 
-const CLIENT_ID = 'nginxTls';
-const TRUST_NOTIFICATION = 'nginxTls/workspaceTrust';
+const CLIENT_ID = SETTINGS_SECTION;
 
 let client: LanguageClient | undefined;
 
@@ -39,8 +39,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('nginxTls.probe', async (uri?: string, offset?: number) => {
       if (client) await runProbeCommand(client, typeof uri === 'string' ? uri : undefined, typeof offset === 'number' ? offset : undefined);
     }),
+    vscode.commands.registerCommand('nginxTls.probeAll', async () => {
+      if (client) await runProbeAllCommand(client);
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true });
+      void client?.sendNotification(TrustNotification, { trusted: true });
     }),
   );
   await client.start();

@@ -1,18 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-const PROBE_TARGETS = 'nginxTls/probeTargets';
-const PROBE = 'nginxTls/probe';
-
-interface Candidate {
-  offset: number;
-  names: string[];
-  port: number;
-  label: string;
-}
-
-type ProbeResult = { report: unknown; html: string; text: string; findings: number } | { error: string };
+import { ProbeAllRequest, ProbeProgressNotification, ProbeRequest, ProbeTargetsRequest, type ProbeAllResult, type ProbeResult } from '../../server/src/lsp/protocol';
 
 let panel: vscode.WebviewPanel | undefined;
 let lastReportJson = '';
@@ -21,8 +10,8 @@ async function pick<T extends vscode.QuickPickItem>(items: T[], placeHolder: str
   return items.length === 1 ? items[0] : vscode.window.showQuickPick(items, { placeHolder });
 }
 
-function showReport(result: Extract<ProbeResult, { html: string }>, title: string): void {
-  lastReportJson = JSON.stringify(result.report, null, 2);
+function showReport(html: string, json: unknown, title: string): void {
+  lastReportJson = JSON.stringify(json, null, 2);
   if (!panel) {
     panel = vscode.window.createWebviewPanel('nginxTls.probeReport', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
     panel.onDidDispose(() => { panel = undefined; });
@@ -37,7 +26,7 @@ function showReport(result: Extract<ProbeResult, { html: string }>, title: strin
     });
   }
   panel.title = title;
-  panel.webview.html = result.html;
+  panel.webview.html = html;
   panel.reveal(vscode.ViewColumn.Beside, true);
 }
 
@@ -57,7 +46,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     return;
   }
   const position = uriArg ? undefined : editor?.selection.active;
-  const targets = await client.sendRequest<{ candidates: Candidate[]; reason?: string }>(PROBE_TARGETS, {
+  const targets = await client.sendRequest(ProbeTargetsRequest, {
     uri,
     ...(position ? { position: { line: position.line, character: position.character } } : {}),
     ...(offsetArg !== undefined ? { offset: offsetArg } : {}),
@@ -80,7 +69,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     async (progress, token) => {
       progress.report({ message: 'TLS handshakes, OCSP stapling, sessions, protocols…' });
       try {
-        const reply = await client.sendRequest<ProbeResult>(PROBE, {
+        const reply = await client.sendRequest(ProbeRequest, {
           uri,
           offset: candidate.offset,
           serverName: name.label,
@@ -90,7 +79,7 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
         return token.isCancellationRequested ? undefined : reply;
       } catch (err) {
         if (token.isCancellationRequested) return undefined;
-        return { error: (err as Error).message };
+        return { error: (err as Error).message } satisfies ProbeResult;
       }
     },
   );
@@ -99,7 +88,51 @@ export async function runProbeCommand(client: LanguageClient, uriArg?: string, o
     void vscode.window.showErrorMessage(`nginx TLS probe: ${result.error}`);
     return;
   }
-  showReport(result, `Probe: ${name.label}:${candidate.port}`);
+  showReport(result.html, result.report, `Probe: ${name.label}:${candidate.port}`);
   const summary = result.findings ? `${result.findings} finding${result.findings === 1 ? '' : 's'}, shown on the config lines` : 'no differences between the config and the server';
   void vscode.window.showInformationMessage(`nginx TLS probe of ${name.label}: ${summary}.`);
+}
+
+/**
+ * "Probe All Servers": every literal server name of the config the active file belongs to, with
+ * one cancellable progress notification; the report view lists each server.
+ */
+export async function runProbeAllCommand(client: LanguageClient): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('nginx TLS: the live probe is disabled in untrusted workspaces.');
+    return;
+  }
+  const uri = vscode.window.activeTextEditor?.document.uri.toString();
+  if (!uri) {
+    void vscode.window.showInformationMessage('nginx TLS: open a file of the nginx config whose servers you want to probe.');
+    return;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Probing every TLS server of the config', cancellable: true },
+    async (progress, token): Promise<ProbeAllResult | undefined> => {
+      progress.report({ message: 'resolving names, TLS handshakes…' });
+      let reported = 0;
+      const listener = client.onNotification(ProbeProgressNotification, ({ done, total }) => {
+        progress.report({ message: `${done} of ${total} servers`, increment: ((done - reported) * 100) / Math.max(total, 1) });
+        reported = done;
+      });
+      try {
+        const reply = await client.sendRequest(ProbeAllRequest, { uri, nonce: randomBytes(16).toString('base64'), cspSource: panel?.webview.cspSource ?? '' }, token);
+        return token.isCancellationRequested ? undefined : reply;
+      } catch (err) {
+        if (token.isCancellationRequested) return undefined;
+        return { error: (err as Error).message };
+      } finally {
+        listener.dispose();
+      }
+    },
+  );
+  if (!result) return;
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`nginx TLS probe: ${result.error}`);
+    return;
+  }
+  showReport(result.html, { version: 1, reports: result.reports }, 'Probe: all servers');
+  const summary = result.errors ? `${result.errors} of ${result.servers} servers with errors` : `${result.servers} servers, no errors`;
+  void vscode.window.showInformationMessage(`nginx TLS probe: ${summary}; ${result.findings} finding${result.findings === 1 ? '' : 's'} shown on the config lines.`);
 }

@@ -27,6 +27,12 @@ export interface TestPkiOptions {
   ocspUrl?: string;
   /** DNS SANs per leaf (default `NAME.test`, `www.NAME.test`); the first one is also the CN. */
   dnsNames?: Partial<Record<LeafName | VariantLeafName, string[]>>;
+  /** IP address SANs per leaf (none by default). */
+  ipAddresses?: Partial<Record<LeafName, string[]>>;
+  /** Leaves issued without a subjectAltName extension: only the CN names a host. */
+  withoutSan?: LeafName[];
+  /** Validity per leaf, instead of the leaf's usual one (e.g. not yet valid, or issued earlier). */
+  validity?: Partial<Record<LeafName, { notBefore: Date; notAfter: Date }>>;
 }
 
 /** A generated CA-side certificate and its files. */
@@ -211,9 +217,13 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
     kind === 'http' ? ocspUrl : kind === 'https' ? ocspUrl.replace(/^http:/, 'https:') : kind === 'bare' ? ocspUrl.replace(/^http:\/\//, '') : undefined;
   const leafEntries = await Promise.all(
     [...LEAF_NAMES, ...VARIANT_LEAF_NAMES].map(async (name): Promise<[LeafName | VariantLeafName, TestLeaf]> => {
-      const plan = plans[name];
+      const plan = { ...plans[name], ...(isLeafName(name) ? opts.validity?.[name] : undefined) };
       const leafOcspUrl = urlOf(plan.ocsp);
-      const dnsNames = opts.dnsNames?.[name] ?? [`${name}.test`, `www.${name}.test`];
+      const sans = [
+        ...dnsNamesFor(name, opts).map((value) => ({ type: 'dns' as const, value })),
+        ...((isLeafName(name) ? opts.ipAddresses?.[name] : undefined) ?? []).map((value) => ({ type: 'ip' as const, value })),
+      ];
+      const dnsNames = dnsNamesFor(name, opts);
       const subject = `CN=${dnsNames[0] ?? name}`;
       const issued = await issue(intermediate, subject, {
         notBefore: plan.notBefore,
@@ -222,7 +232,7 @@ export async function createTestPki(dir: string, opts: TestPkiOptions = {}): Pro
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-          new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+          ...(isLeafName(name) && opts.withoutSan?.includes(name) ? [] : [new x509.SubjectAlternativeNameExtension(sans)]),
           ...(leafOcspUrl ? [new x509.AuthorityInfoAccessExtension({ ocsp: leafOcspUrl })] : []),
           ...(plan.mustStaple ? [new x509.Extension(TLS_FEATURE_OID, false, TLS_FEATURE_STATUS_REQUEST)] : []),
         ],
@@ -361,6 +371,14 @@ async function writeOddCertificates(file: (name: string) => string, now: Date, r
   const ocspCrossChain = file('ocsp.cross-chain.crt');
   fs.writeFileSync(ocspCrossChain, leafPem + intermediatePem + pem(cross));
   return { cnOnly, ipSan, ipAsDns, direct, selfSigned, ocspReversed, ocspRootFirst, ocspCrossChain, crossRoot };
+}
+
+function dnsNamesFor(name: LeafName | VariantLeafName, opts: TestPkiOptions): string[] {
+  return opts.dnsNames?.[name] ?? [`${name}.test`, `www.${name}.test`];
+}
+
+function isLeafName(name: string): name is LeafName {
+  return (LEAF_NAMES as readonly string[]).includes(name);
 }
 
 function leafPlans(now: Date): Record<LeafName | VariantLeafName, LeafPlan> {

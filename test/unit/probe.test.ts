@@ -1,123 +1,57 @@
 // The live probe against a real nginx and a real `openssl ocsp` responder, loopback only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { probeServer } from '../../server/src/network/probeServer';
-import { clearCertificateCache } from '../../server/src/service/certificates';
-import { createNodeHost } from '../../server/src/service/model/configHost';
-import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { compareWithConfig } from '../../server/src/service/probe/compareWithConfig';
-import { expectationFromConfig } from '../../server/src/service/probe/expectationFromConfig';
-import type { ProbeExpectation, ProbeFinding, ProbeObservation, ProbeOptions } from '../../server/src/service/probe/types';
-import { findNginx } from '../support/nginxBinary';
-import { type TestPki, createTestPki } from '../support/pki';
+import type { ProbeFinding } from '../../server/src/service/probe/types';
+import type { TestPki } from '../support/pki';
 import {
   type NginxInstance,
   type OcspResponder,
+  type ProbeLab,
   freeLoopbackPort,
   isLoopbackAddress,
-  startNginx,
-  startOcspResponder,
+  leafTls,
+  openProbeLab,
   resolverIsolationUnavailable,
+  skipLab,
+  startOcspResponder,
   startRogueServer,
   tamperSignedData,
-  withIsolatedResolver,
+  tlsFiles as tls,
   writeOcspResponse,
 } from '../support/lab';
 
-const nginxBinary = findNginx();
-const opensslMissing = spawnSync('openssl', ['version']).error !== undefined;
-const skipLab = !nginxBinary
-  ? 'nginx is not installed (apt-get install nginx-light): the probe is only tested against a real nginx'
-  : opensslMissing
-    ? 'the openssl binary is not installed (apt-get install openssl): the lab OCSP responder needs it'
-    : false;
-
-const REPO = path.resolve(__dirname, '../..');
-const CLI_RUNNER = path.join(REPO, 'test/support/lab/runProbeCli.ts');
 // Negative stapling scenarios can never staple (no responder, revoked, no URL, stapling off):
 // a short warm-up keeps them fast; positive ones use the product default.
 const SHORT_WARMUP_MS = 400;
-const CLI_TIMEOUT_MS = 30_000;
 // Two nginx workers: stapling state is per worker, as on real servers.
 const SERVER_DEFAULTS = 'ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:LAB:1m;';
 
+let probeLab: ProbeLab;
 let dir: string;
 let pki: TestPki;
 let deadPki: TestPki;
 let responder: OcspResponder;
-const stoppers: (() => Promise<void>)[] = [];
 
-function tls(leafChain: string, leafKey: string): string {
-  return `ssl_certificate ${leafChain}; ssl_certificate_key ${leafKey};`;
-}
-
-function leafTls(set: TestPki, name: keyof TestPki['leaves']): string {
-  return tls(set.leaves[name].chain, set.leaves[name].key);
-}
-
-async function lab(
-  http: (ports: number[]) => string,
-  options: { portCount?: number; files?: Record<string, string> } = {},
-): Promise<{ nginx: NginxInstance; ports: number[] }> {
-  const ports: number[] = [];
-  for (let i = 0; i < (options.portCount ?? 1); i++) ports.push(await freeLoopbackPort());
-  const nginx = await startNginx({ nginx: nginxBinary!, http: http(ports), ports, ...(options.files ? { files: options.files } : {}) });
-  stoppers.push(() => nginx.stop());
-  return { nginx, ports };
-}
-
-function expectationFor(nginx: NginxInstance, serverName: string, port: number): ProbeExpectation {
-  const tree = loadConfig(nginx.confFile, { host: createNodeHost() });
-  const result = expectationFromConfig(tree, { serverName, port });
-  assert.ok(result.ok, result.ok ? '' : result.reason);
-  return result.expectation;
-}
-
-async function probe(
-  serverName: string,
-  port: number,
-  options: ProbeOptions & { expectation?: ProbeExpectation } = {},
-): Promise<{ observation: ProbeObservation; findings: ProbeFinding[]; codes: string[] }> {
-  const { expectation, ...probeOptions } = options;
-  const observation = await probeServer(
-    { serverName, port, connect: { host: '127.0.0.1', port } },
-    { caPem: fs.readFileSync(pki.root.crt, 'utf8'), ...probeOptions, isAddressAllowed: isLoopbackAddress },
-  );
-  const findings = compareWithConfig(observation, expectation);
-  return { observation, findings, codes: findings.map((finding) => finding.code).sort() };
-}
-
-function runCli(args: string[], hosts?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const direct = { file: process.execPath, args: ['--import', 'tsx', CLI_RUNNER, ...args] };
-  const command = hosts ? withIsolatedResolver(fs.mkdtempSync(path.join(dir, 'resolver-')), hosts, direct) : direct;
-  return new Promise((resolve) => {
-    execFile(command.file, command.args, { cwd: REPO, timeout: CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const lab: ProbeLab['nginx'] = (http, options) => probeLab.nginx(http, options);
+const expectationFor: ProbeLab['expectationFor'] = (...args) => probeLab.expectationFor(...args);
+const probe: ProbeLab['probe'] = (...args) => probeLab.probe(...args);
+const runCli: ProbeLab['runCli'] = (...args) => probeLab.runCli(...args);
 
 describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-probe-'));
-    // The PKI names the responder's URL, so the responder's port comes first.
-    const responderPort = await freeLoopbackPort();
-    pki = await createTestPki(fs.mkdtempSync(path.join(dir, 'pki-')), { ocspUrl: `http://127.0.0.1:${responderPort}/` });
-    responder = await startOcspResponder(pki, { port: responderPort });
-    stoppers.push(() => responder.stop());
+    // Every lab server's certificate covers its name, so no browser verdict joins the findings under test.
+    probeLab = await openProbeLab({ dnsNames: { 'no-ocsp': ['no-ocsp.test', 'www.no-ocsp.test', 'site.test', 'd.test', 'v.test', 'p.test', 'd2.test', 'v2.test'] } });
+    ({ dir, pki, responder } = probeLab);
     // A PKI whose OCSP URL is a loopback port where nothing listens.
-    deadPki = await createTestPki(fs.mkdtempSync(path.join(dir, 'dead-')), { ocspUrl: `http://127.0.0.1:${await freeLoopbackPort()}/` });
+    deadPki = await probeLab.createPki('dead', { ocspUrl: `http://127.0.0.1:${await freeLoopbackPort()}/`, dnsNames: { ocsp: ['ocsp.test', 'dead.test'] } });
   });
 
-  after(async () => {
-    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
-    clearCertificateCache();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => probeLab.close());
 
   describe('OCSP stapling', () => {
     let nginx: NginxInstance;
@@ -182,12 +116,13 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       await nginx.waitForLog(/certificate status "revoked" in the OCSP response/);
     });
 
-    test('certificate without an OCSP URL: ssl_stapling is a no-op', async () => {
+    test('certificate without an OCSP URL: ssl_stapling is a no-op, stated as such (no staple expected)', async () => {
       const { observation, findings, codes } = await probe('no-ocsp.test', port, {
         warmupMs: SHORT_WARMUP_MS,
         expectation: expectationFor(nginx, 'no-ocsp.test', port),
       });
-      assert.deepEqual(codes, ['probe-stapling-expected-missing']);
+      assert.deepEqual(codes, ['probe-stapling-ignored']);
+      assert.equal(findings[0]!.severity, 'information');
       assert.equal(observation.ocspResponder?.status, 'skipped');
       assert.match(findings[0]!.observed, /no OCSP responder URL/);
       await nginx.waitForLog(/"ssl_stapling" ignored, no OCSP responder URL in the certificate/);
@@ -196,6 +131,7 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
     test('unreachable responder: no staple, and the responder check says why', async () => {
       const { observation, findings, codes } = await probe('dead.test', port, {
         warmupMs: SHORT_WARMUP_MS,
+        caPem: fs.readFileSync(pki.root.crt, 'utf8') + fs.readFileSync(deadPki.root.crt, 'utf8'),
         expectation: expectationFor(nginx, 'dead.test', port),
       });
       assert.deepEqual(codes, ['probe-ocsp-responder-unreachable', 'probe-stapling-expected-missing']);
@@ -361,6 +297,39 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
     });
   });
 
+  describe('one name on 127.0.0.1 and 127.0.0.2, two server blocks with different certificates', () => {
+    let conf: string;
+    let port: number;
+    before(async () => {
+      const twoResponderPort = await freeLoopbackPort();
+      const twoPki = await probeLab.createPki('two', { ocspUrl: `http://127.0.0.1:${twoResponderPort}/`, dnsNames: { ocsp: ['two.test'], 'no-ocsp': ['www.two.test', 'two.test'] } });
+      const twoResponder = await startOcspResponder(twoPki, { port: twoResponderPort });
+      probeLab.onClose(() => twoResponder.stop());
+      const { nginx, ports } = await lab(([p]) => `${SERVER_DEFAULTS}
+        server { listen 127.0.0.1:${p} ssl; server_name two.test; ${leafTls(twoPki, 'ocsp')} return 204; }
+        server { listen 127.0.0.2:${p} ssl; server_name two.test; ${leafTls(twoPki, 'no-ocsp')} return 204; }`, { addresses: ['127.0.0.1', '127.0.0.2'] });
+      conf = nginx.confFile;
+      port = ports[0]!;
+      pki = twoPki;
+    });
+    after(() => {
+      pki = probeLab.pki;
+    });
+
+    test('CLI: --connect 127.0.0.2 compares with the block listening there, not the first with the name', async () => {
+      const args = ['--format', 'json', '--config', conf, '--ca', pki.root.crt, '--warmup-ms', '0'];
+      const second = JSON.parse((await runCli([...args, '--connect', `127.0.0.2:${port}`, `two.test:${port}`])).stdout);
+      assert.equal(second.certificate.chain[0].ocspUrls.length, 0, 'the block on 127.0.0.2 serves the certificate without OCSP URL');
+      assert.deepEqual(second.findings.map((finding: ProbeFinding) => finding.code), []);
+      const byListen = JSON.parse((await runCli([...args, '--listen', `127.0.0.2:${port}`, '--connect', `127.0.0.2:${port}`, 'two.test'])).stdout);
+      assert.deepEqual(byListen.findings.map((finding: ProbeFinding) => finding.code), []);
+      const first = JSON.parse((await runCli([...args, '--connect', `127.0.0.1:${port}`, `two.test:${port}`])).stdout);
+      assert.deepEqual(first.findings.map((finding: ProbeFinding) => finding.code), []);
+      const mismatched = JSON.parse((await runCli([...args, '--listen', `127.0.0.1:${port}`, '--connect', `127.0.0.2:${port}`, 'two.test'])).stdout);
+      assert.deepEqual(mismatched.findings.map((finding: ProbeFinding) => finding.code), ['probe-certificate-differs']);
+    });
+  });
+
   // Names resolve only inside a private mount namespace with its own /etc/hosts and a resolv.conf
   // pointing at 127.0.0.1: no lookup can leave the machine.
   describe('DNS: server name and OCSP responder host resolved by the system resolver', { skip: resolverIsolationUnavailable() ?? false }, () => {
@@ -368,9 +337,9 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
     let namedPki: TestPki;
     before(async () => {
       const namedResponderPort = await freeLoopbackPort();
-      namedPki = await createTestPki(fs.mkdtempSync(path.join(dir, 'named-')), { ocspUrl: `http://ocsp.lab.test:${namedResponderPort}/` });
+      namedPki = await probeLab.createPki('named', { ocspUrl: `http://ocsp.lab.test:${namedResponderPort}/` });
       const namedResponder = await startOcspResponder(namedPki, { port: namedResponderPort });
-      stoppers.push(() => namedResponder.stop());
+      probeLab.onClose(() => namedResponder.stop());
       // No ssl_stapling: nginx itself (outside the namespace) must never resolve ocsp.lab.test.
       ({ ports: [port] } = await lab(([p]) => `${SERVER_DEFAULTS}
         server { listen 127.0.0.1:${p} ssl; server_name ocsp.test; ${leafTls(namedPki, 'ocsp')} return 204; }`));
@@ -431,10 +400,10 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
     test('an OCSP responder that never answers: its own timeout, one connection, nothing else held up', async (t) => {
       const silentResponder = await startRogueServer('silent');
       t.after(() => silentResponder.stop());
-      const hungPki = await createTestPki(fs.mkdtempSync(path.join(dir, 'hung-')), { ocspUrl: `http://127.0.0.1:${silentResponder.port}/` });
+      const hungPki = await probeLab.createPki('hung', { ocspUrl: `http://127.0.0.1:${silentResponder.port}/` });
       const { ports: [port] } = await lab(([p]) => `${SERVER_DEFAULTS}
         server { listen 127.0.0.1:${p} ssl; server_name ocsp.test; ${leafTls(hungPki, 'ocsp')} return 204; }`);
-      const { observation, codes } = await probe('ocsp.test', port!, { warmupMs: 0, stepTimeoutMs: 600 });
+      const { observation, codes } = await probe('ocsp.test', port!, { warmupMs: 0, stepTimeoutMs: 600, caPem: fs.readFileSync(hungPki.root.crt, 'utf8') });
       assert.deepEqual(codes, ['probe-ocsp-responder-unreachable']);
       assert.equal(observation.ocspResponder?.status, 'failed');
       assert.match(observation.ocspResponder?.http?.error ?? '', /no answer within 600 ms/);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { CertificateFileResult, CertificateInfo } from '../../server/src/service/certificates';
 import { compareWithConfig } from '../../server/src/service/probe/compareWithConfig';
 import { createProbeReport, formatProbeReport } from '../../server/src/service/probe/formatProbeReport';
+import { renderProbeReportHtml } from '../../server/src/service/probe/renderProbeReportHtml';
 import type { OcspResponseCheck, ProbeExpectation, ProbeObservation, ServedCertificate } from '../../server/src/service/probe/types';
 
 const STARTED_AT = '2026-01-10T12:00:00.000Z';
@@ -101,12 +102,12 @@ function expectation(overrides: Partial<ProbeExpectation> = {}): ProbeExpectatio
   };
 }
 
-function certificateFile(fingerprint: string): (path: string) => CertificateFileResult {
+function certificateFile(fingerprint: string, fields: Partial<CertificateInfo> = {}): (path: string) => CertificateFileResult {
   return (path) => ({
     kind: 'ok',
     path,
     issuerInChain: true,
-    chain: [{ subject: 'CN=site.test', sha256Fingerprint: fingerprint } as CertificateInfo],
+    chain: [{ subject: 'CN=site.test', sha256Fingerprint: fingerprint, dnsNames: ['other.test'], notBefore: new Date(at(-20 * 24 * 60 * MINUTE_MS)), ...fields } as CertificateInfo],
   });
 }
 
@@ -168,13 +169,13 @@ describe('compareWithConfig', () => {
       const explain = (change: (observation: ProbeObservation) => void, pattern: RegExp): void => {
         const observation = noStaple(false);
         change(observation);
-        const finding = compareWithConfig(observation, expectation({ staplingVerify: true }), sameCertificate).find((candidate) => candidate.code === 'probe-stapling-expected-missing');
+        const finding = compareWithConfig(observation, expectation({ staplingVerify: true }), sameCertificate).find((candidate) => candidate.code === 'probe-stapling-expected-missing' || candidate.code === 'probe-stapling-ignored');
         assert.match(finding!.observed, pattern);
       };
       explain((o) => (o.certificate!.chain = [leaf({ ocspUrls: [] })]), /no OCSP responder URL/);
       explain((o) => (o.ocspResponder!.http!.response = goodResponse({ certStatus: 'revoked' })), /says the certificate is revoked/);
       explain((o) => (o.ocspResponder = { url: 'http://127.0.0.1:1/', status: 'failed', tcp: { ms: 1, error: 'ECONNREFUSED' } }), /responder fails from this machine \(TCP connect: ECONNREFUSED\)/);
-      explain((o) => (o.certificate!.issuerServed = false), /issuer certificate is not in the served chain/);
+      explain((o) => (o.certificate!.issuerServed = false), /issuer certificate not found/);
       explain(() => undefined, /ssl_stapling_verify on, the delegated OCSP signer/);
     });
 
@@ -289,9 +290,11 @@ describe('compareWithConfig', () => {
       assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'error', TLSv1: 'not-testable' }), expectation()), []);
     });
 
-    test('ssl_protocols unset: TLS 1.2 and 1.3 must work unless the nginx version says otherwise', () => {
+    test('ssl_protocols unset: TLS 1.2 must work, TLS 1.3 too when the nginx version says so', () => {
       const unset = expectation({ protocols: undefined });
-      assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'refused', TLSv1: 'accepted' }), unset), ['probe-protocols-differ']);
+      // Version unknown: conservative, TLS 1.3 is not judged (not a default before 1.23.4).
+      assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'refused', TLSv1: 'accepted' }), unset), []);
+      assert.deepEqual(codes(withProtocols({ 'TLSv1.2': 'refused' }), unset), ['probe-protocols-differ']);
       // nginx before 1.23.4 does not enable TLS 1.3 by default.
       assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'refused' }), { ...unset, nginxVersion: '1.22.1' }), []);
       assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'accepted' }), { ...unset, nginxVersion: '1.22.1' }), ['probe-protocols-differ']);
@@ -310,6 +313,104 @@ describe('compareWithConfig', () => {
     assert.deepEqual(findings.map((finding) => [finding.code, finding.severity]), [['probe-ocsp-responder-unreachable', 'warning']]);
     assert.match(findings[0]!.observed, /DNS: ocsp\.test: ENOTFOUND/);
     assert.deepEqual(findings[0]!.configLocation, { file: CONF, start: 40, end: 56 });
+  });
+});
+
+describe('browser verdicts and expectations that follow nginx', () => {
+  const DAY = 24 * 60 * MINUTE_MS;
+
+  test('each certificate verdict, with the browser pages in its message', () => {
+    const expired = healthy();
+    expired.certificate!.chain = [leaf({ notAfter: at(-DAY) })];
+    assert.deepEqual(codes(expired), ['probe-certificate-expired']);
+    const future = healthy();
+    future.certificate!.chain = [leaf({ notBefore: at(DAY) })];
+    assert.deepEqual(codes(future), ['probe-certificate-not-yet-valid']);
+    const wrongName = healthy();
+    wrongName.certificate!.coversServerName = false;
+    assert.deepEqual(codes(wrongName), ['probe-certificate-name-mismatch']);
+    const untrusted = healthy();
+    untrusted.certificate!.path = { trustedRoot: false, complete: false, missingIssuer: 'CN=Private Root', lastIsCa: true };
+    assert.deepEqual(codes(untrusted), ['probe-certificate-untrusted']);
+    const selfSigned = healthy();
+    selfSigned.certificate!.path = { trustedRoot: false, complete: true, selfSigned: true };
+    assert.deepEqual(codes(selfSigned), ['probe-certificate-untrusted']);
+    const incomplete = healthy();
+    incomplete.certificate!.path = { trustedRoot: false, complete: false, missingIssuer: 'CN=Test Intermediate', caIssuersUrl: 'http://ca.test/int.crt' };
+    const [chain] = compareWithConfig(incomplete, undefined, sameCertificate);
+    assert.equal(chain!.code, 'probe-chain-incomplete');
+    assert.match(chain!.message, /"CN=Test Intermediate".*fetch it from the certificate's CA Issuers URL \(http:\/\/ca\.test\/int\.crt\)/);
+    const report = createProbeReport(incomplete, [chain!]);
+    assert.deepEqual(report.browsers?.map((verdict) => [verdict.browser, verdict.works]), [['Chrome', true], ['Firefox', false], ['Safari', true]]);
+  });
+
+  test('Must-Staple stapled only after the first handshake is a cold start, not a violation', () => {
+    const observation = healthy();
+    observation.certificate!.chain = [leaf({ mustStaple: true })];
+    observation.stapling!.firstHandshake = { stapled: false };
+    assert.deepEqual(codes(observation), ['probe-must-staple-cold-start']);
+    observation.stapling!.firstHandshake = { stapled: true };
+    assert.deepEqual(codes(observation), []);
+  });
+
+  test('addresses that serve different certificates, staples or versions, or do not answer', () => {
+    const observation = healthy();
+    const main = { address: '127.0.0.1', certificate: observation.certificate!, stapling: observation.stapling!, protocols: observation.protocols! };
+    observation.addresses = [main, { ...main, address: '127.0.0.2' }];
+    assert.deepEqual(codes(observation), []);
+    observation.addresses[1] = { ...main, address: '127.0.0.2', certificate: { ...main.certificate, chain: [leaf({ sha256Fingerprint: 'bb'.repeat(32) })] } };
+    observation.addresses.push({ address: '::1', connectFailure: { step: 'tcp', reason: 'connect ECONNREFUSED', timedOut: false } });
+    const [finding] = compareWithConfig(observation, undefined, sameCertificate);
+    assert.equal(finding!.code, 'probe-addresses-differ');
+    assert.match(finding!.observed, /127\.0\.0\.2 serves CN=site\.test \(SHA-256 bbbb/);
+    assert.match(finding!.observed, /::1: tcp failed: connect ECONNREFUSED/);
+  });
+
+  test('stapling nginx ignores is stated, not expected: no URL, invalid responder, variables, issuer nowhere', () => {
+    const staplingOff = (change: (observation: ProbeObservation) => void, expected: Partial<ProbeExpectation>, pattern: RegExp): void => {
+      const observation = healthy();
+      observation.stapling = { handshakes: 5, failedHandshakes: 0, stapled: false, elapsedMs: 400, warmupMs: 400, warmupComplete: true };
+      change(observation);
+      const findings = compareWithConfig(observation, expectation(expected), sameCertificate);
+      assert.deepEqual(findings.map((finding) => [finding.code, finding.severity]), [['probe-stapling-ignored', 'information']]);
+      assert.match(findings[0]!.message, pattern);
+    };
+    staplingOff((o) => (o.certificate!.chain = [leaf({ ocspUrls: [] })]), {}, /no OCSP responder URL/);
+    staplingOff(() => undefined, { staplingResponder: 'https://ocsp.test/' }, /invalid URL prefix in OCSP responder "https:\/\/ocsp\.test\/"/);
+    staplingOff(() => undefined, { staplingResponder: 'ocsp.test:80' }, /invalid URL prefix/);
+    staplingOff(() => undefined, { certificatePathHasVariables: true }, /variables/);
+    staplingOff((o) => (o.certificate!.issuerServed = false), {}, /issuer certificate not found/);
+    // The issuer in ssl_trusted_certificate is enough for nginx.
+    const trusted = healthy();
+    trusted.stapling = { handshakes: 5, failedHandshakes: 0, stapled: false, elapsedMs: 400, warmupMs: 400, warmupComplete: true };
+    trusted.certificate!.issuerServed = false;
+    const withIssuer = { readCertificate: (file: string) => (file === '/etc/ssl/ca.crt' ? certificateFile('cc'.repeat(32), { subject: 'CN=Test Intermediate' })(file) : certificateFile(LEAF_FINGERPRINT)(file)) };
+    assert.deepEqual(codes(trusted, expectation({ issuerFiles: ['/etc/ssl/ca.crt'] }), withIssuer), ['probe-stapling-expected-missing']);
+  });
+
+  test('TLS 1.0/1.1 listed and refused is information; TLS 1.2 refused stays a warning', () => {
+    const observation = healthy();
+    const legacy = expectation({ protocols: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] });
+    const findings = compareWithConfig(observation, legacy, sameCertificate);
+    assert.deepEqual(findings.map((finding) => [finding.code, finding.severity]), [['probe-protocols-refused-by-library', 'information']]);
+    observation.protocols!['TLSv1.2'] = { result: 'refused' };
+    assert.deepEqual(codes(observation, legacy), ['probe-protocols-differ', 'probe-protocols-refused-by-library']);
+  });
+
+  test('a newer certificate with the same names on disk: nginx was not reloaded after the renewal', () => {
+    const renewed = certificateFile('bb'.repeat(32), { dnsNames: ['site.test'], notBefore: new Date(at(-DAY)) });
+    const [finding] = compareWithConfig(healthy(), expectation(), { readCertificate: renewed });
+    assert.equal(finding!.code, 'probe-certificate-differs');
+    assert.match(finding!.message, /not reloaded since the certificate was renewed/);
+  });
+
+  test('the report view opens with the browsers and never calls an expired certificate as expected', () => {
+    const observation = healthy();
+    observation.certificate!.chain = [leaf({ notAfter: at(-DAY) })];
+    const report = createProbeReport(observation, compareWithConfig(observation, expectation(), sameCertificate));
+    const html = renderProbeReportHtml(report, { expectation: expectation(), locate: () => undefined, nonce: 'n', cspSource: 'c' });
+    assert.match(html, /refuses<\/span> <b>Chrome<\/b> — NET::ERR_CERT_DATE_INVALID/);
+    assert.match(html, /<tr class="bad"><td>Certificate served/);
   });
 });
 

@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
-import { expectationFromConfig } from '../../server/src/service/probe/expectationFromConfig';
+import { buildServerModel } from '../../server/src/service/model/serverModel';
+import { chooseProbeServer, expectationFromConfig, probeServerAt, type ServerSelection } from '../../server/src/service/probe/expectationFromConfig';
 import type { ConfigLocation, ProbeExpectation } from '../../server/src/service/probe/types';
 
 let dir: string;
@@ -18,10 +19,11 @@ function write(name: string, text: string): string {
   return file;
 }
 
-function expect(mainFile: string, selection: Parameters<typeof expectationFromConfig>[1] = {}): ProbeExpectation {
-  const result = expectationFromConfig(loadConfig(mainFile, { host: createNodeHost() }), selection);
+function expect(mainFile: string, selection: ServerSelection = {}): ProbeExpectation {
+  const model = buildServerModel(loadConfig(mainFile, { host: createNodeHost() }));
+  const result = chooseProbeServer(model, selection);
   assert.ok(result.ok, result.ok ? '' : result.reason);
-  return result.expectation;
+  return expectationFromConfig(model, result.chosen);
 }
 
 function textAt(location: ConfigLocation | undefined): string {
@@ -120,12 +122,11 @@ server {
   });
 
   test('explains when nothing matches', () => {
-    const tree = loadConfig(main, { host: createNodeHost() });
-    const missing = expectationFromConfig(tree, { serverName: 'nope.test' });
+    const missing = chooseProbeServer(buildServerModel(loadConfig(main, { host: createNodeHost() })), { serverName: 'nope.test' });
     assert.equal(missing.ok, false);
     assert.match(missing.ok ? '' : missing.reason, /no server block with an ssl listen has server_name nope\.test/);
     const plain = write('plain.conf', 'events {}\nhttp { server { listen 80; server_name plain.test; } }\n');
-    const none = expectationFromConfig(loadConfig(plain, { host: createNodeHost() }), {});
+    const none = chooseProbeServer(buildServerModel(loadConfig(plain, { host: createNodeHost() })), {});
     assert.equal(none.ok, false);
   });
 
@@ -133,5 +134,45 @@ server {
     const expectation = expect(path.join(dir, 'sites/a.conf'), { serverName: 'a.test' });
     assert.equal(expectation.staplingOn, undefined, 'no http {} above it');
     assert.equal(expectation.port, 8443);
+  });
+
+  describe('one name on two addresses (two server blocks)', () => {
+    let twoAddresses: string;
+    before(() => {
+      twoAddresses = write(
+        'two-addresses.conf',
+        `events {}
+http {
+    server { listen 127.0.0.1:443 ssl; server_name shop.test; ssl_certificate one.crt; ssl_stapling on; }
+    server { listen 127.0.0.2:443 ssl; server_name shop.test; ssl_certificate two.crt; }
+}
+`,
+      );
+    });
+
+    test('the block the editor pinned by offset is the one compared, not the first with that name', () => {
+      const model = buildServerModel(loadConfig(twoAddresses, { host: createNodeHost() }));
+      const second = model.servers[1]!;
+      const chosen = probeServerAt(model, twoAddresses, second.directive.start, 'shop.test', 443);
+      assert.ok(chosen);
+      const expectation = expectationFromConfig(model, chosen);
+      assert.deepEqual(expectation.certificateFiles, [path.join(dir, 'two.crt')]);
+      assert.equal(expectation.staplingOn, undefined);
+      assert.equal(textAt(expectation.locations?.listen), 'listen 127.0.0.2:443 ssl');
+    });
+
+    test('the CLI selection by the address connected to, or by listen, picks the matching block', () => {
+      assert.deepEqual(expect(twoAddresses, { serverName: 'shop.test', address: '127.0.0.2' }).certificateFiles, [path.join(dir, 'two.crt')]);
+      assert.deepEqual(expect(twoAddresses, { serverName: 'shop.test', address: '127.0.0.2:443' }).certificateFiles, [path.join(dir, 'two.crt')]);
+      assert.deepEqual(expect(twoAddresses, { serverName: 'shop.test', address: '127.0.0.1' }).certificateFiles, [path.join(dir, 'one.crt')]);
+      assert.deepEqual(expect(twoAddresses, { serverName: 'shop.test' }).certificateFiles, [path.join(dir, 'one.crt')]);
+      const model = buildServerModel(loadConfig(twoAddresses, { host: createNodeHost() }));
+      assert.equal(chooseProbeServer(model, { serverName: 'shop.test', address: '127.0.0.3:443' }).ok, false);
+    });
+
+    test('a block on a wildcard address answers for an address no block names', () => {
+      const wildcard = write('wildcard.conf', 'events {}\nhttp {\n    server { listen 443 ssl; server_name w.test; ssl_certificate w.crt; }\n}\n');
+      assert.deepEqual(expect(wildcard, { serverName: 'w.test', address: '127.0.0.9' }).certificateFiles, [path.join(dir, 'w.crt')]);
+    });
   });
 });

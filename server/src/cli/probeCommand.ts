@@ -2,12 +2,14 @@
 // --config, with what the nginx config says.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probeServer } from '../network/probeServer';
+import * as net from 'node:net';
+import { probeAllServers } from '../network/probeAllServers';
+import { type ConfiguredServer, probeConfiguredServer } from '../network/probeConfiguredServer';
 import { parseArgs, UsageError } from './parseArgs';
 import { loadDumpConfig } from './deployedInput';
 
 import { PROBE_USAGE } from './probeUsage';
-import { compareWithConfig, createNodeHost, createProbeReport, expectationFromConfig, formatProbeReport, LineIndex, loadConfig, readCertificateFile, type ConfigLocation, type ConfigTree, type Position, type ProbeExpectation, type ProbeOptions, type ProbeReport, type ProbeTarget } from '../service';
+import { buildServerModel, chooseProbeServer, createNodeHost, formatProbeReport, formatProbeTable, LineIndex, loadConfig, probeTargetsOfConfig, readCertificateFile, type ConfigLocation, type ConfigTree, type Position, type ProbeOptions, type ProbeReport, type ProbeTarget } from '../service';
 
 export { PROBE_USAGE };
 
@@ -43,63 +45,109 @@ async function probe(argv: string[]): Promise<number> {
     process.stdout.write(PROBE_USAGE);
     return EXIT_CLEAN;
   }
-  const args = parseArgs(argv, { flags: [], options: ['format', 'config', 'nginx-T', 'root', 'server-name', 'connect', 'ca', 'warmup-ms', 'timeout-ms'] });
+  const args = parseArgs(argv, { flags: ['all'], options: ['format', 'config', 'nginx-T', 'root', 'server-name', 'listen', 'connect', 'ca', 'warmup-ms', 'timeout-ms', 'nginx-version', 'concurrency'] });
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (args.positionals.length > 1) throw new UsageError('probe takes one HOST[:PORT]');
   const hostArgument = args.positionals[0] !== undefined ? parseHostPort(args.positionals[0], 'HOST[:PORT]') : undefined;
   const connect = args.options.connect !== undefined ? parseHostPort(args.options.connect, '--connect') : undefined;
+  const nginxVersion = args.options['nginx-version'];
+  if (nginxVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(nginxVersion)) throw new UsageError(`--nginx-version takes a version like 1.22.1, not "${nginxVersion}"`);
 
-  let tree: ConfigTree | undefined;
-  let expectation: ProbeExpectation | undefined;
-  const configSource = args.options.config ?? args.options['nginx-T'];
-  if (configSource !== undefined) {
-    if (args.options.config !== undefined && args.options['nginx-T'] !== undefined) throw new UsageError('--config and --nginx-T both name the config: give one');
-    tree = loadMainConfig(args.options);
-    const selected = expectationFromConfig(tree, {
-      ...((args.options['server-name'] ?? hostArgument?.host) !== undefined ? { serverName: args.options['server-name'] ?? hostArgument?.host } : {}),
-      ...(hostArgument?.port !== undefined ? { port: hostArgument.port } : {}),
-    });
-    if (!selected.ok) throw new InputError(`${configSource}: ${selected.reason}`);
-    expectation = selected.expectation;
-  } else if (args.options['server-name'] !== undefined) {
-    throw new UsageError('--server-name selects a server block of --config: give --config too');
-  }
-
-  const serverName = hostArgument?.host ?? expectation?.serverName;
-  if (serverName === undefined) throw new UsageError('probe needs HOST[:PORT] (or --config with a TLS server)');
-  const target: ProbeTarget = {
-    serverName,
-    port: hostArgument?.port ?? expectation?.port ?? DEFAULT_HTTPS_PORT,
-    ...(connect ? { connect: { host: connect.host, port: connect.port ?? hostArgument?.port ?? expectation?.port ?? DEFAULT_HTTPS_PORT } } : {}),
-  };
   const options: ProbeOptions = {
     ...(args.options.ca !== undefined ? { caPem: readCaFile(args.options.ca) } : {}),
     ...(args.options['warmup-ms'] !== undefined ? { warmupMs: parseMilliseconds(args.options['warmup-ms'], '--warmup-ms') } : {}),
     ...(args.options['timeout-ms'] !== undefined ? { timeoutMs: parseMilliseconds(args.options['timeout-ms'], '--timeout-ms') } : {}),
   };
+  if (args.flags.all) {
+    if (args.options.config === undefined && args.options['nginx-T'] === undefined) throw new UsageError('--all probes every server of --config (or --nginx-T): give one');
+    if (args.positionals.length > 0 || args.options['server-name'] !== undefined || args.options.listen !== undefined) {
+      throw new UsageError('--all probes every server name of the config: drop HOST, --server-name and --listen');
+    }
+    const concurrency = args.options.concurrency !== undefined ? parseCount(args.options.concurrency, '--concurrency') : undefined;
+    return probeAll(loadMainConfig(args.options), { format, options, ...(connect ? { connect } : {}), ...(nginxVersion ? { nginxVersion } : {}), ...(concurrency ? { concurrency } : {}) });
+  }
+  if (args.options.concurrency !== undefined) throw new UsageError('--concurrency goes with --all');
 
-  // Ctrl-C stops the probe early; what was observed so far is still reported.
+  let tree: ConfigTree | undefined;
+  let config: ConfiguredServer | undefined;
+  const configSource = args.options.config ?? args.options['nginx-T'];
+  if (configSource !== undefined) {
+    if (args.options.config !== undefined && args.options['nginx-T'] !== undefined) throw new UsageError('--config and --nginx-T both name the config: give one');
+    tree = loadMainConfig(args.options);
+    const model = buildServerModel(tree);
+    const serverName = args.options['server-name'] ?? hostArgument?.host;
+    // The block listening where the probe connects wins over another block with the same name.
+    const address = args.options.listen ?? (connect && net.isIP(connect.host) !== 0 ? connect.host : hostArgument && net.isIP(hostArgument.host) !== 0 ? hostArgument.host : undefined);
+    const choice = chooseProbeServer(model, {
+      ...(serverName !== undefined ? { serverName } : {}),
+      ...((hostArgument?.port ?? listenPort(args.options.listen)) !== undefined ? { port: hostArgument?.port ?? listenPort(args.options.listen) } : {}),
+      ...(address !== undefined ? { address } : {}),
+    });
+    if (!choice.ok) throw new InputError(`${configSource}: ${choice.reason}`);
+    config = { model, chosen: choice.chosen, ...(nginxVersion ? { nginxVersion } : {}) };
+  } else if (args.options['server-name'] !== undefined || args.options.listen !== undefined) {
+    throw new UsageError('--server-name and --listen select a server block of --config: give --config too');
+  }
+
+  const serverName = hostArgument?.host ?? config?.chosen.serverName;
+  if (serverName === undefined) throw new UsageError('probe needs HOST[:PORT] (or --config with a TLS server)');
+  const port = hostArgument?.port ?? config?.chosen.listen.port ?? DEFAULT_HTTPS_PORT;
+  const target: ProbeTarget = {
+    serverName,
+    port,
+    ...(connect ? { connect: { host: connect.host, port: connect.port ?? port } } : {}),
+  };
+  const { report } = await interruptible((signal) => probeConfiguredServer(target, config, options, signal));
+  if (format === 'json') process.stdout.write(`${JSON.stringify(jsonReport(report, tree), null, 2)}\n`);
+  else process.stdout.write(formatProbeReport(report, { locate: (location) => describeLocation(location, tree) }));
+  return exitCode([report]);
+}
+
+/** `--all`: every literal server name of the config, one table or one JSON document. */
+async function probeAll(
+  tree: ConfigTree,
+  run: { format: string; options: ProbeOptions; connect?: { host: string; port?: number }; nginxVersion?: string; concurrency?: number },
+): Promise<number> {
+  const model = buildServerModel(tree);
+  const { targets, skipped } = probeTargetsOfConfig(model);
+  const settings = { ...(run.connect ? { connect: run.connect } : {}), ...(run.nginxVersion ? { nginxVersion: run.nginxVersion } : {}), ...(run.concurrency ? { concurrency: run.concurrency } : {}) };
+  const probes = await interruptible((signal) => probeAllServers(model, targets, settings, run.options, signal));
+  const reports = probes.map((probe) => probe.report);
+  const notes = skipped.map((entry) => ({ name: entry.name, reason: entry.reason, at: describeLocation(entry.location, tree) ?? entry.location.file }));
+  if (run.format === 'json') {
+    process.stdout.write(`${JSON.stringify({ version: 1, reports: reports.map((report) => jsonReport(report, tree)), skipped: notes }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatProbeTable(reports, notes));
+  }
+  return exitCode(reports);
+}
+
+/** Runs a probe that Ctrl-C stops early (what was observed so far is still reported). */
+async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const cancel = new AbortController();
   const onInterrupt = (): void => cancel.abort();
   process.once('SIGINT', onInterrupt);
-  let report: ProbeReport;
   try {
-    const observation = await probeServer(target, options, cancel.signal);
-    report = createProbeReport(observation, compareWithConfig(observation, expectation));
+    return await task(cancel.signal);
   } finally {
     process.removeListener('SIGINT', onInterrupt);
   }
+}
 
-  if (format === 'json') {
-    // The documented sections are always present: null where the probe did not get that far.
-    const sections = { certificate: null, stapling: null, sessions: null, protocols: null, ocspResponder: null };
-    const json = { ...sections, ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(formatProbeReport(report, { locate: (location) => describeLocation(location, tree) }));
-  }
-  return report.findings.some((finding) => finding.severity === 'error') ? EXIT_ERRORS : EXIT_CLEAN;
+// The documented sections are always present: null where the probe did not get that far.
+function jsonReport(report: ProbeReport, tree: ConfigTree | undefined): object {
+  const sections = { certificate: null, stapling: null, sessions: null, protocols: null, ocspResponder: null };
+  return { ...sections, ...report, findings: report.findings.map((finding) => withPositions(finding, tree)) };
+}
+
+function exitCode(reports: readonly ProbeReport[]): number {
+  return reports.some((report) => report.findings.some((finding) => finding.severity === 'error')) ? EXIT_ERRORS : EXIT_CLEAN;
+}
+
+function parseCount(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${option} takes a positive number, not "${text}"`);
+  return Number(text);
 }
 
 /** Parses `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. */
@@ -122,6 +170,11 @@ function parseHostPort(text: string, what: string): { host: string; port?: numbe
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`${what}: "${portText}" is not a port (1-65535)`);
   return { host, port };
+}
+
+function listenPort(listen: string | undefined): number | undefined {
+  const match = listen === undefined ? null : /:(\d+)$/.exec(listen);
+  return match ? Number(match[1]) : undefined;
 }
 
 function parseMilliseconds(text: string, option: string): number {
@@ -171,5 +224,4 @@ function describeLocation(location: ConfigLocation, tree: ConfigTree | undefined
   return `${shown}:${range.start.line + 1}:${range.start.character + 1}`;
 }
 
-// ocsp-fetch shares this lazily loaded bundle (network code and the OCSP parser).
 export { runOcspFetchCommand } from './ocspFetchCommand';

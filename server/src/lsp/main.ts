@@ -5,7 +5,6 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
-  RequestType,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -17,8 +16,8 @@ import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, sel
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_SECTION, TrustNotification, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult, type TrustParams } from './protocol';
-import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type LspFix, type TrustParams } from './protocol';
+import { createProbeHandlers, ProbeDiagnostics, registerProbeRequests } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
 import { isThisMachinesConfig, readLocalResolution, type LocalResolution } from '../system/localResolution';
@@ -122,10 +121,10 @@ function analyzeNow(uri: string): void {
   }
 }
 
-/** Sends the analysis diagnostics of a document with the live-probe findings still valid on it. */
+/** Sends the analysis diagnostics of a document with its live-probe findings (only those when it is not open). */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  if (!doc) return;
+  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: probeDiagnostics.current(uri, undefined) });
   connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc)] });
 }
 
@@ -134,7 +133,9 @@ const probeHandlers = createProbeHandlers({
   document: (uri) => documents.get(uri),
   settings: () => settings.probe,
   trusted: () => workspaceTrusted,
+  nginxVersion: () => settings.nginxVersion,
   republish: (uris) => uris.forEach(publish),
+  docsLink,
 }, probeDiagnostics);
 
 function schedule(uri: string, delay: number): void {
@@ -193,7 +194,7 @@ connection.onDidChangeConfiguration((change) => {
   void p.then(() => { void selectNginx(); scheduleAll(0); });
 });
 
-connection.onNotification(TrustNotification, (params: TrustParams) => {
+connection.onNotification(TrustNotification.method, (params: TrustParams) => {
   workspaceTrusted = params?.trusted === true;
   void selectNginx();
   scheduleAll(0);
@@ -210,10 +211,9 @@ documents.onDidClose((e) => {
   analysed.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);
-  probeDiagnostics.forget(e.document.uri);
   const file = filePathOf(e.document.uri);
   if (file) cache.delete(file);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  publish(e.document.uri);
   scheduleAll(settings.debounceMs);
 });
 
@@ -250,8 +250,7 @@ registerEditorFeatures(connection, {
   resolvers: () => settings.resolvers,
 });
 registerFormatting(connection, documents);
-connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
-connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
+registerProbeRequests(connection, probeHandlers);
 
 documents.listen(connection);
 connection.listen();

@@ -1,11 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type CancellationToken, type CodeLens, type Connection, type Diagnostic } from 'vscode-languageserver';
+import type { RequestType } from 'vscode-languageserver-protocol';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { probeAllServers } from '../network/probeAllServers';
 import { probeConfiguredServer } from '../network/probeConfiguredServer';
-import { DIAGNOSTIC_SOURCE, type ProbeCandidate, type ProbeParams, type ProbeResult, type ProbeTargetsParams, type ProbeTargetsResult } from './protocol';
-import { buildServerModel, formatProbeReport, isProbeableName, LineIndex, renderProbeReportHtml, type ConfigTree, type HttpServer, type ProbeFinding, type ServerModel } from '../service';
+import {
+  ProbeAllRequest,
+  ProbeProgressNotification,
+  ProbeRequest,
+  ProbeTargetsRequest,
+  type ProbeAllParams,
+  type ProbeAllResult,
+  type ProbeCandidate,
+  type ProbeParams,
+  type ProbeResult,
+  type ProbeTargetsParams,
+  type ProbeTargetsResult,
+} from './protocol';
+import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, LineIndex, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type ConfigLocation, type ConfigTree, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
+import { toLspDiagnostics, type DocsLink } from './toLspDiagnostic';
 
 /** The `nginxTls.probe.*` settings. */
 export interface ProbeSettings {
@@ -15,17 +30,40 @@ export interface ProbeSettings {
   timeoutMs: number;
 }
 
+/** The probe settings of one request, checked. */
+interface PreparedSettings {
+  options: ProbeOptions;
+  connect?: { host: string; port?: number };
+  nginxVersion?: string;
+}
+
+/** Where each finding's config line is, for the report view's links. */
+function locator(tree: ConfigTree): (f: ProbeFinding) => { label: string; file: string; line: number } | undefined {
+  return (f) => {
+    if (!f.configLocation) return undefined;
+    const text = tree.files.get(f.configLocation.file)?.text ?? '';
+    const line = new LineIndex(text).positionAt(f.configLocation.start).line;
+    return { label: `${path.relative(tree.prefix, f.configLocation.file) || f.configLocation.file}:${line + 1}`, file: f.configLocation.file, line };
+  };
+}
+
+function serverLocation(directive: { file: string; start: number }): ConfigLocation {
+  return { file: directive.file, start: directive.start, end: directive.start + 'server'.length };
+}
+
 /** What the probe handlers need from the server. */
 export interface ProbeHost {
   treeFor(uri: string): ConfigTree | undefined;
   document(uri: string): TextDocument | undefined;
   settings(): ProbeSettings;
   trusted(): boolean;
+  /** `nginxTls.nginxVersion`, when set: decides the default of ssl_protocols. */
+  nginxVersion?(): string | undefined;
   /** Called with the files whose probe diagnostics changed. */
   republish(uris: string[]): void;
+  /** Where a code's documentation lives (the same links as every other diagnostic). */
+  docsLink: DocsLink;
 }
-
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning } as const;
 
 function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | undefined {
   const listen = server.listens.find((l) => l.ssl && l.port !== undefined);
@@ -48,26 +86,32 @@ function candidatesIn(tree: ConfigTree, file: string, model: ServerModel = build
   return model.servers.filter((s) => s.directive.file === file).flatMap((s) => candidateOf(s, index) ?? []);
 }
 
-/** Probe findings shown on config lines until the next probe or an edit of those lines. */
+/** A probe diagnostic and the text of its line when the probe ran. */
+interface ProbeEntry {
+  diagnostic: Diagnostic;
+  lineText: string;
+}
+
+/** Marks a probe diagnostic whose line was edited since the probe. */
+export const STALE_SUFFIX = ' (before your edit)';
+
+/**
+ * Probe findings shown on config lines, in open files and in files that are not open, until the
+ * next probe replaces them; once a line is edited, its findings are marked as from before the edit.
+ */
 export class ProbeDiagnostics {
-  private readonly byUri = new Map<string, { diagnostic: Diagnostic; lineText: string }[]>();
+  private readonly byUri = new Map<string, ProbeEntry[]>();
 
-  /** The probe diagnostics of a document whose lines are unchanged since the probe. */
+  /** The probe diagnostics of a file: as probed, or marked stale where `doc` (when open) has another line text. */
   current(uri: string, doc: TextDocument | undefined): Diagnostic[] {
-    const entries = this.byUri.get(uri);
-    if (!entries || !doc) return [];
-    const kept = entries.filter((e) => lineText(doc, e.diagnostic.range.start.line) === e.lineText);
-    if (kept.length !== entries.length) this.byUri.set(uri, kept);
-    return kept.map((e) => e.diagnostic);
-  }
-
-  /** Drops the probe diagnostics of a closed document. */
-  forget(uri: string): void {
-    this.byUri.delete(uri);
+    return (this.byUri.get(uri) ?? []).map((entry) => {
+      if (!doc || lineText(doc, entry.diagnostic.range.start.line) === entry.lineText) return entry.diagnostic;
+      return { ...entry.diagnostic, message: `${entry.diagnostic.message}${STALE_SUFFIX}`, severity: DiagnosticSeverity.Hint };
+    });
   }
 
   /** Replaces every probe diagnostic; returns the URIs whose diagnostics changed. */
-  replace(next: Map<string, { diagnostic: Diagnostic; lineText: string }[]>): string[] {
+  replace(next: Map<string, ProbeEntry[]>): string[] {
     const changed = new Set([...this.byUri.keys(), ...next.keys()]);
     this.byUri.clear();
     for (const [uri, list] of next) this.byUri.set(uri, list);
@@ -103,13 +147,11 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     return { candidates: picked.length ? picked : all };
   };
 
-  const probe = async (params: ProbeParams, token: CancellationToken): Promise<ProbeResult> => {
+  /** The tree and the probe settings for a request, or why the probe cannot run. */
+  const prepare = (uri: string): { tree: ConfigTree; settings: PreparedSettings } | { error: string } => {
     if (!host.trusted()) return { error: 'The live probe is disabled in untrusted workspaces.' };
-    const tree = host.treeFor(params.uri);
-    const file = fileOf(params.uri);
-    if (!tree || !file) return { error: 'This file has not been analysed yet.' };
-    const candidate = candidatesIn(tree, file).find((c) => c.offset === params.offset);
-    if (!candidate) return { error: 'That server block is no longer a TLS server block.' };
+    const tree = host.treeFor(uri);
+    if (!tree || !fileOf(uri)) return { error: 'This file has not been analysed yet.' };
     const settings = host.settings();
     let caPem: string | undefined;
     if (settings.caFile) {
@@ -121,24 +163,31 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     }
     const connect = settings.connect ? parseConnect(settings.connect) : undefined;
     if (settings.connect && !connect) return { error: `nginxTls.probe.connect must be HOST:PORT, not "${settings.connect}"` };
+    const options: ProbeOptions = { ...(caPem !== undefined ? { caPem } : {}), warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs };
+    const nginxVersion = host.nginxVersion?.();
+    return { tree, settings: { options, ...(connect ? { connect } : {}), ...(nginxVersion ? { nginxVersion } : {}) } };
+  };
+
+  const probe = async (params: ProbeParams, token: CancellationToken): Promise<ProbeResult> => {
+    const prepared = prepare(params.uri);
+    if ('error' in prepared) return prepared;
+    const { tree, settings } = prepared;
+    const file = fileOf(params.uri)!;
+    const model = buildServerModel(tree);
+    const candidate = candidatesIn(tree, file, model).find((c) => c.offset === params.offset);
+    const chosen = candidate ? probeServerAt(model, file, candidate.offset, params.serverName, candidate.port) : undefined;
+    if (!candidate || !chosen) return { error: 'That server block is no longer a TLS server block.' };
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
     try {
-      const result = await probeConfiguredServer(tree, { serverName: params.serverName, port: candidate.port }, {
-        caPem, connect, warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs,
-      }, abort.signal);
+      const connect = settings.connect ? { connect: { host: settings.connect.host, port: settings.connect.port ?? candidate.port } } : {};
+      const config = { model, chosen, ...(settings.nginxVersion ? { nginxVersion: settings.nginxVersion } : {}) };
+      const result = await probeConfiguredServer({ serverName: params.serverName, port: candidate.port, ...connect }, config, settings.options, abort.signal);
       if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
-      if (!result.ok) return { error: result.reason };
-      const locate = (f: ProbeFinding): { label: string; file: string; line: number } | undefined => {
-        if (!f.configLocation) return undefined;
-        const text = tree.files.get(f.configLocation.file)?.text ?? '';
-        const line = new LineIndex(text).positionAt(f.configLocation.start).line;
-        return { label: `${path.relative(tree.prefix, f.configLocation.file) || f.configLocation.file}:${line + 1}`, file: f.configLocation.file, line };
-      };
-      publishFindings(tree, result.report.findings, candidate, file);
+      publishFindings(tree, [{ findings: result.report.findings, label: candidate.label, server: serverLocation(chosen.server.directive) }]);
       return {
         report: result.report,
-        html: renderProbeReportHtml(result.report, { expectation: result.expectation, locate, nonce: params.nonce, cspSource: params.cspSource }),
+        html: renderProbeReportHtml(result.report, { expectation: result.expectation, locate: locator(tree), nonce: params.nonce, cspSource: params.cspSource }),
         text: formatProbeReport(result.report),
         findings: result.report.findings.length,
       };
@@ -147,28 +196,58 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     }
   };
 
-  const publishFindings = (tree: ConfigTree, findings: ProbeFinding[], candidate: ProbeCandidate, file: string): void => {
-    const next = new Map<string, { diagnostic: Diagnostic; lineText: string }[]>();
-    for (const f of findings) {
-      const location = f.configLocation ?? { file, start: candidate.offset, end: candidate.offset + 'server'.length };
-      const text = tree.files.get(location.file)?.text ?? '';
-      const index = new LineIndex(text);
-      const range = { start: index.positionAt(location.start), end: index.positionAt(location.end) };
-      const uri = pathToFileURL(location.file).toString();
-      const doc = host.document(uri);
-      const diagnostic: Diagnostic = {
-        range,
-        severity: SEVERITY[f.severity],
-        code: f.code,
-        source: DIAGNOSTIC_SOURCE,
-        message: `live probe of ${candidate.label}: ${f.message} (config: ${f.expected}; server: ${f.observed})`,
-      };
-      const lineStart = index.offsetAt({ line: range.start.line, character: 0 });
-      const lineEnd = index.offsetAt({ line: range.start.line + 1, character: 0 });
-      const entry = { diagnostic, lineText: doc ? lineText(doc, range.start.line) : text.slice(lineStart, lineEnd) };
-      next.set(uri, [...(next.get(uri) ?? []), entry]);
+  /** Shows the findings of one or more probes on the config lines they concern (replacing the last probe's). */
+  const publishFindings = (tree: ConfigTree, probes: readonly { findings: ProbeFinding[]; label: string; server: ConfigLocation }[]): void => {
+    const next = new Map<string, ProbeEntry[]>();
+    for (const { findings, label, server } of probes) {
+      const converted = probeFindingsAsDiagnostics(findings, label, server);
+      toLspDiagnostics(converted, tree, undefined, host.docsLink).forEach((diagnostic, i) => {
+        const file = converted[i].file;
+        const uri = pathToFileURL(file).toString();
+        const doc = host.document(uri);
+        const line = diagnostic.range.start.line;
+        const text = tree.files.get(file)?.text ?? '';
+        const positions = treePositions(tree);
+        const entry = { diagnostic, lineText: doc ? lineText(doc, line) : text.slice(positions.offsetAt(file, { line, character: 0 }), positions.offsetAt(file, { line: line + 1, character: 0 })) };
+        next.set(uri, [...(next.get(uri) ?? []), entry]);
+      });
     }
     host.republish(diagnostics.replace(next));
+  };
+
+  const probeAll = async (params: ProbeAllParams, token: CancellationToken, progress: (done: number, total: number) => void): Promise<ProbeAllResult> => {
+    const prepared = prepare(params.uri);
+    if ('error' in prepared) return prepared;
+    const { tree, settings } = prepared;
+    const model = buildServerModel(tree);
+    const { targets, skipped } = probeTargetsOfConfig(model);
+    if (targets.length === 0) return { error: `no TLS server block with a literal server_name in ${path.basename(tree.mainFile)} and its includes` };
+    const abort = new AbortController();
+    const subscription = token.onCancellationRequested(() => abort.abort());
+    try {
+      const probes = await probeAllServers(model, targets, {
+        ...(settings.connect ? { connect: settings.connect } : {}),
+        ...(settings.nginxVersion ? { nginxVersion: settings.nginxVersion } : {}),
+        onProgress: progress,
+      }, settings.options, abort.signal);
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
+      publishFindings(tree, probes.map((entry) => ({
+        findings: entry.report.findings,
+        label: `${entry.chosen.serverName}:${entry.report.target.port}`,
+        server: serverLocation(entry.chosen.server.directive),
+      })));
+      const reports = probes.map((entry) => entry.report);
+      return {
+        reports,
+        html: renderProbeAllHtml(probes, skipped, { locate: locator(tree), nonce: params.nonce, cspSource: params.cspSource }),
+        text: formatProbeTable(reports, skipped.map((entry) => ({ name: entry.name, reason: entry.reason, at: entry.location.file }))),
+        servers: reports.length,
+        errors: reports.filter((report) => report.findings.some((f) => f.severity === 'error')).length,
+        findings: reports.reduce((sum, report) => sum + report.findings.length, 0),
+      };
+    } finally {
+      subscription.dispose();
+    }
   };
 
   const codeLenses = (uri: string): CodeLens[] => {
@@ -182,5 +261,20 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     }));
   };
 
-  return { targets, probe, codeLenses };
+  return { targets, probe, probeAll, codeLenses };
+}
+
+/** Answers the probe requests declared in protocol.ts. */
+export function registerProbeRequests(connection: Connection, handlers: ReturnType<typeof createProbeHandlers>): void {
+  // By method name, typed by the shared declaration: vscode-languageserver carries its own copy
+  // of the protocol package, whose RequestType is nominally another class.
+  const handle = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
+    // (Its HandlerResult<R> is conditional on R, which a generic R cannot satisfy: unknown here.)
+    connection.onRequest<unknown, unknown>(type.method, (params: P, token: CancellationToken) => Promise.resolve<unknown>(handler(params, token)));
+  };
+  handle(ProbeTargetsRequest, (params) => handlers.targets(params));
+  handle(ProbeRequest, (params, token) => handlers.probe(params, token));
+  handle(ProbeAllRequest, (params, token) =>
+    handlers.probeAll(params, token, (done, total) => void connection.sendNotification(ProbeProgressNotification.method, { done, total })),
+  );
 }

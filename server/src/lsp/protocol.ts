@@ -1,4 +1,7 @@
-import type { Position, Range } from 'vscode-languageserver';
+// The custom protocol between the extension (client/src) and the language server, declared once.
+// Imports only 'vscode-languageserver-protocol' at run time, so the client bundle can include it.
+import { NotificationType, RequestType, type Position, type Range } from 'vscode-languageserver-protocol';
+import type { ProbeReport } from '../service';
 
 /** The settings section the client and server share. */
 export const SETTINGS_SECTION = 'nginxTls';
@@ -21,16 +24,13 @@ export interface DiagnosticData {
   fixes: LspFix[];
 }
 
-/** Notification from the client when workspace trust changes. */
-export const TrustNotification = 'nginxTls/workspaceTrust';
-
 /** Parameters of {@link TrustNotification}. */
 export interface TrustParams {
   trusted: boolean;
 }
 
-/** Request: the TLS server blocks a probe can target, at a position (or all in the file). */
-export const ProbeTargetsRequest = 'nginxTls/probeTargets';
+/** Notification from the client when workspace trust changes. */
+export const TrustNotification = new NotificationType<TrustParams>('nginxTls/workspaceTrust');
 
 /** Parameters of {@link ProbeTargetsRequest}; `offset` pins the server block (from a CodeLens). */
 export interface ProbeTargetsParams {
@@ -54,18 +54,46 @@ export interface ProbeTargetsResult {
   reason?: string;
 }
 
-/** Request: probe a server block's live site (explicit user action only; refused when untrusted). */
-export const ProbeRequest = 'nginxTls/probe';
+/** Request: the TLS server blocks a probe can target, at a position (or all in the file). */
+export const ProbeTargetsRequest = new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>('nginxTls/probeTargets');
 
-/** Parameters of {@link ProbeRequest}. */
-export interface ProbeParams {
-  uri: string;
-  offset: number;
-  serverName: string;
-  /** For the report view's Content-Security-Policy. */
+/** What the report view needs to build its Content-Security-Policy. */
+export interface ReportViewParams {
   nonce: string;
   cspSource: string;
 }
 
+/** Parameters of {@link ProbeRequest}. */
+export interface ProbeParams extends ReportViewParams {
+  uri: string;
+  offset: number;
+  serverName: string;
+}
+
 /** Result of {@link ProbeRequest}: the report (CLI JSON), its HTML view and its text, or why not. */
-export type ProbeResult = { report: unknown; html: string; text: string; findings: number } | { error: string };
+export type ProbeResult = { report: ProbeReport; html: string; text: string; findings: number } | { error: string };
+
+/** Request: probe a server block's live site (explicit user action only; refused when untrusted). */
+export const ProbeRequest = new RequestType<ProbeParams, ProbeResult, void>('nginxTls/probe');
+
+/** Parameters of {@link ProbeAllRequest}: the config is the one `uri` belongs to. */
+export interface ProbeAllParams extends ReportViewParams {
+  uri: string;
+}
+
+/** Result of {@link ProbeAllRequest}: one report per server name, the view listing them, or why not. */
+export type ProbeAllResult =
+  | { reports: ProbeReport[]; html: string; text: string; servers: number; errors: number; findings: number }
+  | { error: string };
+
+/** Request: probe every literal server name of the config's TLS blocks (explicit user action only). */
+export const ProbeAllRequest = new RequestType<ProbeAllParams, ProbeAllResult, void>('nginxTls/probeAll');
+
+/** Parameters of {@link ProbeProgressNotification}. */
+export interface ProbeProgressParams {
+  done: number;
+  total: number;
+}
+
+/** Notification from the server while {@link ProbeAllRequest} runs: servers probed so far. */
+export const ProbeProgressNotification = new NotificationType<ProbeProgressParams>('nginxTls/probeProgress');

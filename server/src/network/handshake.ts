@@ -2,8 +2,8 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 
-/** The CA store of a handshake: none (see the served chain as sent, verify nothing) or these PEMs. */
-export type HandshakeTrust = { kind: 'none' } | { kind: 'verify'; ca: string[] };
+/** The CA store of a handshake: none (see the served chain as sent, verify nothing) or Node's roots plus `extraCaPem`. */
+export type HandshakeTrust = { kind: 'none' } | { kind: 'verify'; extraCaPem?: string };
 
 /** What one handshake should look like. */
 export interface HandshakeRequest {
@@ -19,6 +19,8 @@ export interface HandshakeRequest {
   session?: Buffer;
   /** Send status_request and report the staple. */
   requestOCSP?: boolean;
+  /** Report the served chain (walking it costs more than the rest of a resumed handshake). */
+  collectChain?: boolean;
   trust: HandshakeTrust;
   timeoutMs: number;
   /**
@@ -36,7 +38,7 @@ export interface HandshakeSuccess {
   reused: boolean;
   /** The stapled OCSP response: bytes, null when none was stapled, undefined when not requested. */
   staple: Uint8Array | null | undefined;
-  /** DER certificates as served, leaf first (only complete with `trust: none`). */
+  /** DER certificates as served, leaf first (only complete with `trust: none`; empty unless `collectChain`). */
   chain: Uint8Array[];
   authorized: boolean;
   authorizationError?: string;
@@ -93,16 +95,11 @@ export function performHandshake(request: HandshakeRequest, signal?: AbortSignal
         host: request.address,
         port: request.port,
         requestOCSP: request.requestOCSP ?? false,
-        // An empty list replaces Node's root store: nothing is added to the served chain.
-        ca: request.trust.kind === 'none' ? [] : request.trust.ca,
+        secureContext: request.trust.kind === 'none' ? plainContext(request) : verifyingContext(request.trust.extraCaPem),
         rejectUnauthorized: false,
         checkServerIdentity: (_host, cert) => tls.checkServerIdentity(request.serverName, cert),
       };
       if (sni) options.servername = request.serverName;
-      if (request.minVersion) options.minVersion = request.minVersion;
-      if (request.maxVersion) options.maxVersion = request.maxVersion;
-      if (request.ciphers) options.ciphers = request.ciphers;
-      if (request.secureOptions) options.secureOptions = request.secureOptions;
       if (request.session) options.session = request.session;
       return tls.connect(options);
     }
@@ -145,7 +142,7 @@ export function performHandshake(request: HandshakeRequest, signal?: AbortSignal
         cipher: cipher?.standardName ?? cipher?.name ?? 'unknown',
         reused: socket.isSessionReused(),
         staple,
-        chain: servedChain(socket),
+        chain: request.collectChain ? servedChain(socket) : [],
         authorized: socket.authorized,
         ...(socket.authorizationError ? { authorizationError: String(socket.authorizationError) } : {}),
         ticket: (socket.getTLSTicket()?.length ?? 0) > 0,
@@ -163,6 +160,43 @@ export function performHandshake(request: HandshakeRequest, signal?: AbortSignal
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+// A context holding Node's ~140 roots costs ~50 ms of CPU to build: build it once per CA set (a
+// probe of every server of a config would otherwise spend seconds on it).
+const verifyingContexts = new Map<string, tls.SecureContext>();
+const MAX_VERIFYING_CONTEXTS = 4;
+
+// Contexts that verify nothing, by the versions, ciphers and options they offer: an empty CA list
+// replaces Node's root store, so nothing is added to the served chain.
+const plainContexts = new Map<string, tls.SecureContext>();
+
+function plainContext(request: HandshakeRequest): tls.SecureContext {
+  const options: tls.SecureContextOptions = {
+    ca: [],
+    ...(request.minVersion ? { minVersion: request.minVersion } : {}),
+    ...(request.maxVersion ? { maxVersion: request.maxVersion } : {}),
+    ...(request.ciphers ? { ciphers: request.ciphers } : {}),
+    ...(request.secureOptions ? { secureOptions: request.secureOptions } : {}),
+  };
+  const key = JSON.stringify(options);
+  let context = plainContexts.get(key);
+  if (!context) {
+    context = tls.createSecureContext(options);
+    plainContexts.set(key, context);
+  }
+  return context;
+}
+
+function verifyingContext(extraCaPem: string | undefined): tls.SecureContext {
+  const key = extraCaPem ?? '';
+  let context = verifyingContexts.get(key);
+  if (!context) {
+    if (verifyingContexts.size >= MAX_VERIFYING_CONTEXTS) verifyingContexts.delete(verifyingContexts.keys().next().value!);
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...(extraCaPem ? [extraCaPem] : [])] });
+    verifyingContexts.set(key, context);
+  }
+  return context;
 }
 
 function servedChain(socket: tls.TLSSocket): Uint8Array[] {

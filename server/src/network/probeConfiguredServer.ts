@@ -1,29 +1,42 @@
-import type { ConfigTree } from '../service/model/configTree';
-import { compareWithConfig } from '../service/probe/compareWithConfig';
+// One probe sequence for every front (CLI, LSP, --all): probe the site, read what the chosen
+// server block expects, compare, and wrap it all in the report.
+import type { ChosenServer } from '../service/probe/expectationFromConfig';
 import { expectationFromConfig } from '../service/probe/expectationFromConfig';
+import { compareWithConfig } from '../service/probe/compareWithConfig';
 import { createProbeReport } from '../service/probe/formatProbeReport';
-import type { ProbeExpectation, ProbeOptions, ProbeReport } from '../service/probe/types';
+import type { ServerModel } from '../service/model/serverModel';
+import type { ProbeExpectation, ProbeOptions, ProbeReport, ProbeTarget } from '../service/probe/types';
 import { probeServer } from './probeServer';
 
-/** The outcome of probing the live site of a config's server block. */
-export type ConfiguredProbe =
-  | { ok: true; report: ProbeReport; expectation: ProbeExpectation }
-  | { ok: false; reason: string };
+/** The server block a probe compares with, chosen once by the caller (editor offset, CLI selection). */
+export interface ConfiguredServer {
+  model: ServerModel;
+  chosen: ChosenServer;
+  /** nginx version, when known: decides the default of ssl_protocols. */
+  nginxVersion?: string;
+}
+
+/** The outcome of probing a site: the report, and the expectation it was compared with (if any). */
+export interface ConfiguredProbe {
+  report: ProbeReport;
+  expectation: ProbeExpectation | undefined;
+}
 
 /**
- * Probes the site behind one server block: reads what the config expects, connects to its
- * name (or `connect`), and compares. Only ever called on an explicit user action.
+ * Probes `target` and compares it with the chosen server block (or, without one, with what the
+ * certificate and the protocol imply). Only ever called on an explicit user action.
  */
 export async function probeConfiguredServer(
-  tree: ConfigTree,
-  selection: { serverName: string; port?: number },
-  options: ProbeOptions & { connect?: { host: string; port: number } },
+  target: ProbeTarget,
+  config: ConfiguredServer | undefined,
+  options: ProbeOptions,
   signal?: AbortSignal,
 ): Promise<ConfiguredProbe> {
-  const selected = expectationFromConfig(tree, selection);
-  if (!selected.ok) return { ok: false, reason: selected.reason };
-  const expectation = selected.expectation;
-  const target = { serverName: selection.serverName, port: expectation.port, ...(options.connect ? { connect: options.connect } : {}) };
-  const observation = await probeServer(target, options, signal);
-  return { ok: true, report: createProbeReport(observation, compareWithConfig(observation, expectation)), expectation };
+  const expectation = config
+    ? { ...expectationFromConfig(config.model, config.chosen), ...(config.nginxVersion ? { nginxVersion: config.nginxVersion } : {}) }
+    : undefined;
+  // nginx asks ssl_stapling_responder, when set, instead of the certificate's OCSP URL.
+  const responder = expectation?.staplingResponder;
+  const observation = await probeServer(target, responder !== undefined ? { ...options, ocspResponderUrl: responder } : options, signal);
+  return { report: createProbeReport(observation, compareWithConfig(observation, expectation)), expectation };
 }

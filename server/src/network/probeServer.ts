@@ -3,14 +3,15 @@
 import { X509Certificate } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
 import { certificateCoversName } from '../service/certificates/names';
 import type { CertificateInfo } from '../service/certificates/types';
 import { parseCertificateDer } from '../service/certificates/parseCertificate';
 import { isIssuedByAny } from '../service/certificates/issuer';
 import { decodePemBody, isCertificateLabel, splitPemBlocks } from '../service/certificates/pem';
 import type {
+  AddressObservation,
   CertificateObservation,
+  OcspResponderObservation,
   ProbeObservation,
   ProbeOptions,
   ProbeTarget,
@@ -18,11 +19,13 @@ import type {
   TargetObservation,
 } from '../service/probe/types';
 import { type HandshakeRequest, type HandshakeSuccess, performHandshake } from './handshake';
+import { checkCertificatePath } from './certificatePath';
 import { checkOcspResponder } from './ocspResponder';
 import { checkOcspResponse } from '../service/certificates/ocsp';
 import { observeProtocols } from './protocols';
 import { observeSessions } from './sessions';
 import { warmUpStapling } from './stapling';
+import { mapConcurrently } from './concurrency';
 import { bounded, elapsedMs, roundMs } from './timing';
 
 /** Default stapling warm-up (nginx staples after 2-5 handshakes on a cold server, see stapling.ts). */
@@ -32,8 +35,9 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Default bound of each network step. */
 export const DEFAULT_STEP_TIMEOUT_MS = 5000;
 
-// Several A/AAAA answers are tried in order when TCP fails, but not indefinitely.
-const MAX_ADDRESSES_TRIED = 4;
+// Every A/AAAA answer is probed, a few at once, but not indefinitely.
+const MAX_ADDRESSES = 8;
+const DEFAULT_ADDRESS_CONCURRENCY = 4;
 const STEP_DEADLINE_MARGIN_MS = 100;
 
 interface ProbeContext {
@@ -41,6 +45,14 @@ interface ProbeContext {
   stepTimeoutMs: number;
   signal: AbortSignal;
   isAllowed: (address: string) => boolean;
+  /** Responder checks by served leaf and URL, shared by the addresses. */
+  responders: Map<string, Promise<OcspResponderObservation | undefined>>;
+}
+
+/** One address probed, and its responder check (shared with addresses serving the same leaf). */
+interface AddressProbe {
+  observation: AddressObservation;
+  responder: Promise<OcspResponderObservation | undefined>;
 }
 
 /** The first full handshake and the request it was made with (the base of all later ones). */
@@ -73,11 +85,11 @@ export async function probeServer(target: ProbeTarget, options: ProbeOptions = {
     stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
     signal: stop.signal,
     isAllowed: options.isAddressAllowed ?? (() => true),
+    responders: options.responderChecks ?? new Map(),
   };
   const observation: ProbeObservation = { target: describeTarget(target), startedAt: new Date().toISOString(), durationMs: 0 };
   try {
-    const connected = await connect(observation, target, context);
-    if (connected) await observeServer(observation, connected, target, options, context);
+    await probeAddresses(observation, target, options, context);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCancel);
@@ -87,67 +99,82 @@ export async function probeServer(target: ProbeTarget, options: ProbeOptions = {
   return observation;
 }
 
-/** Resolves the connect host and makes the first full handshake (with status_request). */
-async function connect(observation: ProbeObservation, target: ProbeTarget, context: ProbeContext): Promise<Connected | undefined> {
+/** Resolves the connect host and probes each allowed address (a few at a time); the first that completes a handshake is the report's main one. */
+async function probeAddresses(observation: ProbeObservation, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<void> {
   const targetObservation = observation.target;
   const host = targetObservation.connectHost;
   const dnsStarted = performance.now();
   const resolved = await resolveAddresses(host, stepTimeout(context), context.signal);
-  if (net.isIP(host) === 0) targetObservation.dnsMs = elapsedMs(dnsStarted);
+  if (net.isIP(bareHost(host)) === 0) targetObservation.dnsMs = elapsedMs(dnsStarted);
   if (!resolved.ok) {
     observation.connectFailure = { step: 'dns', reason: `${host}: ${resolved.reason}`, timedOut: resolved.timedOut };
-    return undefined;
+    return;
   }
-  const addresses = resolved.value.filter(context.isAllowed).slice(0, MAX_ADDRESSES_TRIED);
+  const addresses = resolved.value.filter(context.isAllowed).slice(0, MAX_ADDRESSES);
   if (addresses.length === 0) {
     const reason = `no address of ${host} is allowed by the probe's address policy (${resolved.value.join(', ')})`;
     observation.connectFailure = { step: 'address-policy', reason, timedOut: false };
-    return undefined;
+    return;
   }
-  for (const address of addresses) {
-    const base: HandshakeRequest = { address, port: targetObservation.connectPort, serverName: target.serverName, trust: { kind: 'none' }, timeoutMs: stepTimeout(context) };
-    targetObservation.address = address;
-    const outcome = await performHandshake({ ...base, requestOCSP: true }, context.signal);
-    if (outcome.ok) {
-      delete observation.connectFailure;
-      targetObservation.tcpMs = roundMs(outcome.tcpMs);
-      targetObservation.handshakeMs = roundMs(outcome.handshakeMs);
-      return { first: outcome, base };
-    }
-    observation.connectFailure = { step: outcome.stage, reason: outcome.reason, timedOut: outcome.timedOut };
-    // Another address of the name may answer; a TLS failure would only repeat.
-    if (outcome.stage !== 'tcp' || context.signal.aborted) break;
+  const results = await mapConcurrently(addresses, options.addressConcurrency ?? DEFAULT_ADDRESS_CONCURRENCY, (address) =>
+    probeAddress(address, target, options, context),
+  );
+  const main = results.find((result) => result.observation.certificate !== undefined) ?? results[0]!;
+  const { address, tcpMs, handshakeMs, connectFailure, certificate, stapling, sessions, protocols } = main.observation;
+  targetObservation.address = address;
+  if (tcpMs !== undefined) targetObservation.tcpMs = tcpMs;
+  if (handshakeMs !== undefined) targetObservation.handshakeMs = handshakeMs;
+  Object.assign(observation, {
+    ...(connectFailure ? { connectFailure } : {}),
+    ...(certificate ? { certificate } : {}),
+    ...(stapling ? { stapling } : {}),
+    ...(sessions ? { sessions } : {}),
+    ...(protocols ? { protocols } : {}),
+  });
+  const responder = await main.responder;
+  if (responder) observation.ocspResponder = responder;
+  observation.addresses = results.map((result) => result.observation);
+}
+
+/** One address: the first full handshake (with status_request), then everything else. */
+async function probeAddress(address: string, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<AddressProbe> {
+  const observation: AddressObservation = { address };
+  const base: HandshakeRequest = { address, port: target.connect?.port ?? target.port, serverName: target.serverName, trust: { kind: 'none' }, timeoutMs: stepTimeout(context) };
+  const first = await performHandshake({ ...base, requestOCSP: true, collectChain: true }, context.signal);
+  if (!first.ok) {
+    observation.connectFailure = { step: first.stage, reason: first.reason, timedOut: first.timedOut };
+    return { observation, responder: Promise.resolve(undefined) };
   }
-  return undefined;
+  observation.tcpMs = roundMs(first.tcpMs);
+  observation.handshakeMs = roundMs(first.handshakeMs);
+  return observeServer(observation, { first, base }, target, options, context);
 }
 
 /** Everything after the first handshake: stapling warm-up, sessions, protocols, trust and responder, in parallel. */
-async function observeServer(observation: ProbeObservation, connected: Connected, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<void> {
+async function observeServer(observation: AddressObservation, connected: Connected, target: ProbeTarget, options: ProbeOptions, context: ProbeContext): Promise<AddressProbe> {
   const { first, base } = connected;
   const leaf = servedLeaf(first.chain, options.caPem);
-  const certificate = describeCertificate(first, leaf, target.serverName);
+  const certificate = describeCertificate(first, leaf, target.serverName, options.caPem);
   observation.certificate = certificate;
 
   const request = (): HandshakeRequest => ({ ...base, timeoutMs: stepTimeout(context) });
+  const ocspUrl = options.ocspResponderUrl ?? leaf?.info?.ocspUrls[0];
   // Without an OCSP URL nginx has nothing to fetch (only an ssl_stapling_file, stapled from the
   // first handshake on): waiting would only slow the probe down.
-  const fetchable = leaf?.info === undefined || leaf.info.ocspUrls.length > 0;
+  const fetchable = leaf?.info === undefined || ocspUrl !== undefined;
   const warmupMs = fetchable ? (options.warmupMs ?? DEFAULT_WARMUP_MS) : 0;
-  const trustCa = [...tls.rootCertificates, ...(options.caPem ? [options.caPem] : [])];
-  const [stapling, sessions, protocols, trust, responder] = await Promise.all([
+  // Addresses serving the same certificate share one responder check.
+  const responder = leaf ? responderCheck(context, leaf, ocspUrl, options.ocspResponderUrl !== undefined) : Promise.resolve(undefined);
+  const [stapling, sessions, protocols, trust] = await Promise.all([
     warmUpStapling(first, request(), warmupMs, context.signal),
     observeSessions(request(), context.signal),
     observeProtocols(request(), context.signal),
-    performHandshake({ ...request(), trust: { kind: 'verify', ca: trustCa } }, context.signal),
-    leaf
-      ? checkOcspResponder(
-          { leaf: leaf.der, ocspUrl: leaf.info?.ocspUrls[0], issuer: leaf.issuer, stepTimeoutMs: stepTimeout(context), isAddressAllowed: context.isAllowed },
-          context.signal,
-        )
-      : undefined,
+    performHandshake({ ...request(), trust: { kind: 'verify', ...(options.caPem ? { extraCaPem: options.caPem } : {}) } }, context.signal),
+    responder,
   ]);
 
   observation.stapling = {
+    firstHandshake: { stapled: first.staple !== null && first.staple !== undefined },
     handshakes: stapling.handshakes,
     failedHandshakes: stapling.failedHandshakes,
     stapled: stapling.staple !== undefined,
@@ -164,7 +191,24 @@ async function observeServer(observation: ProbeObservation, connected: Connected
     certificate.trusted = trust.authorized;
     if (trust.authorizationError) certificate.trustError = trust.authorizationError;
   }
-  if (responder) observation.ocspResponder = responder;
+  return { observation, responder };
+}
+
+function responderCheck(context: ProbeContext, leaf: ServedLeaf, ocspUrl: string | undefined, fromConfig: boolean): Promise<OcspResponderObservation | undefined> {
+  const key = `${Buffer.from(leaf.der).toString('base64')} ${ocspUrl ?? ''}`;
+  let check = context.responders.get(key);
+  if (!check) {
+    check = checkOcspResponder(
+      { leaf: leaf.der, ocspUrl, issuer: leaf.issuer, stepTimeoutMs: stepTimeout(context), isAddressAllowed: context.isAllowed },
+      context.signal,
+    ).then((result) => (fromConfig ? { ...result, source: 'ssl_stapling_responder' as const } : result));
+    context.responders.set(key, check);
+  }
+  return check;
+}
+
+function bareHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 function servedLeaf(chain: readonly Uint8Array[], caPem: string | undefined): ServedLeaf | undefined {
@@ -175,14 +219,17 @@ function servedLeaf(chain: readonly Uint8Array[], caPem: string | undefined): Se
   return { der, issuer, info: safeParse(der) };
 }
 
-function describeCertificate(first: HandshakeSuccess, leaf: ServedLeaf | undefined, serverName: string): CertificateObservation {
+function describeCertificate(first: HandshakeSuccess, leaf: ServedLeaf | undefined, serverName: string, caPem: string | undefined): CertificateObservation {
   const x509 = leaf ? safeX509(leaf.der) : undefined;
+  const path = checkCertificatePath(first.chain, caPem);
   return {
     protocol: first.protocol,
     cipher: first.cipher,
     chain: first.chain.map(describeServedCertificate),
-    coversServerName: leaf?.info ? certificateCoversName(leaf.info, serverName) : false,
+    // As browsers match: subjectAltName only; a CN-only certificate covers no name (Chrome 58+, Firefox).
+    coversServerName: leaf?.info ? certificateCoversName({ ...leaf.info, commonName: undefined }, serverName) : false,
     issuerServed: x509 !== undefined && findIssuer(x509, first.chain.slice(1)) !== undefined,
+    ...(path ? { path } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Severity } from './diagnostics';
 import { DIRECTIVE_CHECKS } from './checks';
 import { RULES } from './rules';
+import { PROBE_FINDING_CODES, type ProbeFindingCode } from './probe/types';
 
 /** Who produces a code: the loader and parser, a directive check, a TLS rule, the live probe. */
 export type CodeOrigin = 'file' | 'directive-check' | 'rule' | 'probe';
@@ -29,18 +30,27 @@ const FILE_CODES: readonly Omit<CodeInfo, 'origin' | 'docsPath'>[] = [
   { id: 'file-too-large', defaultSeverity: 'warning', summary: 'A file larger than nginxTls.maxFileSize, not analysed' },
 ];
 
-/** Findings of the live probe (service/probe/compareWithConfig.ts), documented in the README. */
-const PROBE_CODES: readonly Omit<CodeInfo, 'origin' | 'docsPath'>[] = [
-  { id: 'probe-must-staple-violated', defaultSeverity: 'error', summary: 'A Must-Staple certificate served without a staple' },
-  { id: 'probe-stapling-expected-missing', defaultSeverity: 'warning', summary: 'The config staples but the server sent no staple after the warm-up' },
-  { id: 'probe-stapled-response-bad', defaultSeverity: 'error', summary: 'The stapled response is revoked, unknown, expired, not for this certificate or badly signed' },
-  { id: 'probe-certificate-differs', defaultSeverity: 'warning', summary: 'The certificate served is not the one the config names' },
-  { id: 'probe-session-tickets-differ', defaultSeverity: 'warning', summary: 'Session tickets are issued against the config, or not issued although on' },
-  { id: 'probe-resumption-broken', defaultSeverity: 'warning', summary: 'Sessions do not resume although the config keeps them' },
-  { id: 'probe-protocols-differ', defaultSeverity: 'warning', summary: 'The TLS versions accepted differ from ssl_protocols' },
-  { id: 'probe-ocsp-responder-unreachable', defaultSeverity: 'warning', summary: 'The OCSP responder cannot be reached from this machine' },
-  { id: 'probe-connect-failed', defaultSeverity: 'error', summary: 'No TLS connection to the server' },
-];
+/** What each live-probe finding (service/probe/compareWithConfig.ts) means; severities in PROBE_FINDING_CODES. */
+const PROBE_SUMMARIES: Record<ProbeFindingCode, string> = {
+  'probe-connect-failed': 'No TLS connection to the server',
+  'probe-certificate-expired': 'The certificate served has expired: browsers refuse the site',
+  'probe-certificate-not-yet-valid': 'The certificate served is not valid yet: browsers refuse the site',
+  'probe-certificate-name-mismatch': 'The certificate served does not cover the name (subjectAltName): browsers refuse the site',
+  'probe-certificate-untrusted': 'No path from the certificate served to a trusted root: browsers refuse the site',
+  'probe-chain-incomplete': 'The served chain lacks an intermediate: clients that do not fetch it fail',
+  'probe-must-staple-violated': 'A Must-Staple certificate served without a staple',
+  'probe-must-staple-cold-start': 'A Must-Staple certificate whose first handshake carried no staple',
+  'probe-stapled-response-bad': 'The stapled response is revoked, unknown, expired, not for this certificate or badly signed',
+  'probe-stapling-expected-missing': 'The config staples but the server sent no staple after the warm-up',
+  'probe-stapling-ignored': 'nginx ignores ssl_stapling for this certificate (why is said), so no staple is expected',
+  'probe-certificate-differs': 'The certificate served is not the one the config names',
+  'probe-addresses-differ': 'The addresses of the name serve different certificates, staples or protocols',
+  'probe-session-tickets-differ': 'Session tickets are issued against the config, or not issued although on',
+  'probe-resumption-broken': 'Sessions do not resume although the config keeps them',
+  'probe-protocols-differ': 'The TLS versions accepted differ from ssl_protocols',
+  'probe-protocols-refused-by-library': 'TLS versions the config lists that the server\'s TLS library refuses anyway',
+  'probe-ocsp-responder-unreachable': 'The OCSP responder cannot be reached from this machine',
+};
 
 const DIRECTIVE_DOCS = 'docs/directives.md';
 
@@ -49,7 +59,7 @@ function register(): Map<string, CodeInfo> {
     ...FILE_CODES.map((c) => ({ ...c, origin: 'file' as const, docsPath: undefined })),
     ...DIRECTIVE_CHECKS.map((c) => ({ id: c.id, origin: 'directive-check' as const, defaultSeverity: c.defaultSeverity, summary: c.summary, docsPath: DIRECTIVE_DOCS })),
     ...RULES.map((r) => ({ id: r.id, origin: 'rule' as const, defaultSeverity: r.defaultSeverity, summary: r.summary, docsPath: `docs/rules/${r.id}.md` })),
-    ...PROBE_CODES.map((c) => ({ ...c, origin: 'probe' as const, docsPath: undefined })),
+    ...Object.entries(PROBE_FINDING_CODES).map(([id, severity]) => ({ id, origin: 'probe' as const, defaultSeverity: severity, summary: PROBE_SUMMARIES[id as ProbeFindingCode], docsPath: undefined })),
   ];
   const byId = new Map<string, CodeInfo>();
   for (const info of all) {

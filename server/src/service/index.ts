@@ -28,8 +28,8 @@ export { buildServerModel, type HttpServer, type ServerModel } from './model/ser
 export * from './features';
 
 export { compareWithConfig } from './probe/compareWithConfig';
-export { expectationFromConfig, isProbeableName, type ServerSelection } from './probe/expectationFromConfig';
-export { createProbeReport, formatProbeReport } from './probe/formatProbeReport';
-export { renderProbeReportHtml } from './probe/renderProbeReportHtml';
+export * from './probe/expectationFromConfig';
+export { createProbeReport, formatProbeReport, formatProbeTable, probeFindingsAsDiagnostics } from './probe/formatProbeReport';
+export { renderProbeAllHtml, renderProbeReportHtml } from './probe/renderProbeReportHtml';
 export type { ConfigLocation, ProbeExpectation, ProbeFinding, ProbeOptions, ProbeReport, ProbeTarget } from './probe/types';
 export * from './format';

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labUnavailable, startProbeLab, startRogueServer, type ProbeLab, type RogueServer } from '../support/probeLab';
 import {
-  allTabs, codeOf, openAnalyzed, probeOnly, rangeText, resetEditors, setWorkspaceSettings, summarize, waitForDiagnostics, waitForTab,
-  withDeadline, workspaceRoot,
+  allTabs, codeOf, insertAt, openAnalyzed, probeOnly, rangeText, resetEditors, setWorkspaceSettings, summarize, waitForDiagnostics, waitForTab,
+  withDeadline, workspaceRoot, wsUri,
 } from './helpers';
 import { uiDriver } from './uiDriver';
 
@@ -162,5 +162,28 @@ describe('live probe against a real nginx on loopback', () => {
     assert.equal(panel?.label, undefined, 'no report panel opens after Cancel');
     const probeDiagnostics = await waitForDiagnostics(doc.uri, (d) => probeOnly(d).length > 0, 500).then(summarize, () => []);
     assert.deepEqual(probeDiagnostics, [], 'no probe diagnostics after Cancel');
+  });
+
+  it('Probe All Servers: one report view listing each server, findings on files not in an editor, marked stale once edited', async () => {
+    const { port, pki } = lab!;
+    await setWorkspaceSettings('nginxTls', { 'probe.connect': `127.0.0.1:${port}`, 'probe.caFile': pki.root.crt, 'probe.warmupMs': WARMUP_MS, 'probe.timeoutMs': 15000 });
+    await openAnalyzed(SITES.staging);
+    const mustStaple = wsUri(SITES.mustStaple);
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === mustStaple.toString()), 'must-staple.conf is not in an editor');
+    const tab = waitForTab((t) => t.label === 'Probe: all servers');
+    const published = waitForDiagnostics(mustStaple, (d) => probeOnly(d).some((p) => codeOf(p) === 'probe-must-staple-violated'));
+    await vscode.commands.executeCommand('nginxTls.probeAll');
+    assert.ok(await tab, `the report view "Probe: all servers" opens; tabs: ${JSON.stringify(allTabs().map((t) => t.label))}`);
+    const [finding, ...others] = summarize(probeOnly(await published));
+    assert.deepEqual(others, []);
+    assert.match(finding.message, new RegExp(`^${literal(`live probe of must-staple.test:${port}: The certificate is OCSP Must-Staple`)}`));
+
+    // Opened and edited on that line: the finding stays, marked as from before the edit.
+    const { doc } = await openAnalyzed(SITES.mustStaple);
+    const stale = waitForDiagnostics(doc.uri, (d) => probeOnly(d).some((p) => p.message.endsWith('(before your edit)')));
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('ssl_certificate '));
+    await insertAt(doc, doc.offsetAt(doc.lineAt(line).range.end), ' # renewed');
+    const [marked] = summarize(probeOnly(await stale));
+    assert.equal(marked.code, 'probe-must-staple-violated');
   });
 });

@@ -5,3 +5,4 @@ export { tamperSignedData, writeOcspResponse } from './ocspFiles';
 export { LAB_HOST, freeLoopbackPort, isLoopbackAddress, waitForPort } from './ports';
 export { startRogueServer, type RogueBehaviour, type RogueServer } from './rogueServers';
 export { resolverIsolationUnavailable, withIsolatedResolver, type CommandLine } from './isolatedResolver';
+export { leafTls, openProbeLab, skipLab, tlsFiles, type CliRun, type LabProbe, type ProbeLab } from './harness';

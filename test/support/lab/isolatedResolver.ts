@@ -29,11 +29,12 @@ export function resolverIsolationUnavailable(): string | undefined {
 }
 
 /**
- * The command line that runs `command` with `hosts` (name -> loopback address) as the only names
+ * The command line that runs `command` with `hosts` (name -> loopback address or addresses) as the only names
  * it can resolve. Writes the files it mounts into `dir`.
  */
-export function withIsolatedResolver(dir: string, hosts: Record<string, string>, command: CommandLine): CommandLine {
-  const lines = ['127.0.0.1 localhost', '::1 localhost', ...Object.entries(hosts).map(([name, address]) => `${address} ${name}`)];
+export function withIsolatedResolver(dir: string, hosts: Record<string, string | string[]>, command: CommandLine): CommandLine {
+  const entries = Object.entries(hosts).flatMap(([name, addresses]) => (Array.isArray(addresses) ? addresses : [addresses]).map((address) => `${address} ${name}`));
+  const lines = ['127.0.0.1 localhost', '::1 localhost', ...entries];
   const hostsFile = path.join(dir, 'hosts');
   const resolvFile = path.join(dir, 'resolv.conf');
   const nsswitchFile = path.join(dir, 'nsswitch.conf');

@@ -14,8 +14,8 @@ export interface StartNginxOptions {
   http: string;
   /** Extra files to write into the prefix first, by relative path (`PREFIX` replaced in them too). */
   files?: Record<string, string>;
-  /** Ports on 127.0.0.1 that must accept connections before startNginx resolves. */
-  ports: number[];
+  /** Ports on 127.0.0.1 (or other loopback addresses) that must accept connections before startNginx resolves. */
+  ports: (number | { host: string; port: number })[];
   /** Worker processes (nginx keeps OCSP staples per worker); default 2. */
   workers?: number;
   /** Where to make the prefix directory; default the OS temp dir. */
@@ -85,7 +85,10 @@ ${http}
     stop: () => stopNginx(child, prefix),
   };
   try {
-    for (const port of options.ports) await waitForPort(port, { deadlineMs: START_DEADLINE_MS, failed: () => exited });
+    for (const port of options.ports) {
+      const [host, number] = typeof port === 'number' ? [undefined, port] : [port.host, port.port];
+      await waitForPort(number, { ...(host ? { host } : {}), deadlineMs: START_DEADLINE_MS, failed: () => exited });
+    }
   } catch (error) {
     await instance.stop();
     throw error;

@@ -3,18 +3,20 @@
 import { readCertificateFile } from '../certificates/readCertificateFile';
 import type { CertificateFileResult } from '../certificates/types';
 import type {
-  ConfigLocation,
   OcspResponderObservation,
   OcspResponseCheck,
   ProbeExpectation,
   ProbeFinding,
   ProbeObservation,
   ProtocolsObservation,
+  ServedCertificate,
   SessionsObservation,
   StaplingObservation,
   TlsProtocolName,
 } from './types';
 import { TLS_PROTOCOL_NAMES } from './types';
+import { addressFindings, certificateVerdicts, coldStartFindings } from './browserFindings';
+import { finding } from './finding';
 
 /** Options of compareWithConfig. */
 export interface CompareOptions {
@@ -27,6 +29,9 @@ const OCSP_CLOCK_SKEW_MS = 5 * 60 * 1000;
 // nginx enables TLSv1.3 by default since 1.23.4 (before, ssl_protocols had to name it).
 const TLS13_DEFAULT_SINCE: readonly number[] = [1, 23, 4];
 const MODERN_PROTOCOLS: readonly TlsProtocolName[] = ['TLSv1.2', 'TLSv1.3'];
+// Refused by OpenSSL 3 at security level >= 1 whatever ssl_protocols says (their handshakes need
+// SHA-1 signatures; nginx logs "no suitable signature algorithm", clients get alert 80).
+const LIBRARY_REFUSED: ReadonlySet<TlsProtocolName> = new Set(['TLSv1', 'TLSv1.1']);
 const PROTOCOL_LABELS: Record<TlsProtocolName, string> = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TLS 1.2', 'TLSv1.3': 'TLS 1.3' };
 
 /**
@@ -37,13 +42,17 @@ const PROTOCOL_LABELS: Record<TlsProtocolName, string> = { TLSv1: 'TLS 1.0', 'TL
 export function compareWithConfig(observation: ProbeObservation, expectation?: ProbeExpectation, options: CompareOptions = {}): ProbeFinding[] {
   if (observation.connectFailure || !observation.certificate) return [connectFailed(observation, expectation)];
   const now = Date.parse(observation.startedAt);
+  const readCertificate = options.readCertificate ?? readCertificateFile;
   return [
-    ...staplingFindings(observation, expectation),
+    ...certificateVerdicts(observation, expectation),
+    ...staplingFindings(observation, expectation, readCertificate),
+    ...coldStartFindings(observation, expectation),
     ...stapledResponseFindings(observation.stapling, now, expectation),
-    ...certificateFindings(observation, expectation, options.readCertificate ?? readCertificateFile),
+    ...certificateFindings(observation, expectation, readCertificate),
     ...sessionFindings(observation.sessions, expectation),
     ...protocolFindings(observation.protocols, expectation),
     ...responderFindings(observation.ocspResponder, expectation),
+    ...addressFindings(observation, expectation),
   ];
 }
 
@@ -54,27 +63,30 @@ function connectFailed(observation: ProbeObservation, expectation: ProbeExpectat
   const observed = failure
     ? `${failure.step === 'address-policy' ? 'refused' : `${failure.step} failed`}: ${failure.reason}`
     : (observation.incomplete ?? 'no handshake completed');
-  return finding('probe-connect-failed', 'error', `Cannot complete a TLS handshake with ${target.serverName} at ${where}.`, {
+  return finding('probe-connect-failed', `Cannot complete a TLS handshake with ${target.serverName} at ${where}.`, {
     expected: `a TLS handshake for ${target.serverName} at ${where}`,
     observed,
     configLocation: expectation?.locations?.listen ?? expectation?.locations?.server,
   });
 }
 
-function staplingFindings(observation: ProbeObservation, expectation: ProbeExpectation | undefined): ProbeFinding[] {
+function staplingFindings(
+  observation: ProbeObservation,
+  expectation: ProbeExpectation | undefined,
+  readCertificate: (path: string) => CertificateFileResult,
+): ProbeFinding[] {
   const stapling = observation.stapling;
   const leaf = observation.certificate?.chain[0];
   if (!stapling || !leaf || stapling.stapled || !stapling.warmupComplete) return [];
-  const observed = `no staple in ${stapling.handshakes} full handshakes over ${Math.round(stapling.elapsedMs)} ms${missingStapleCause(observation, expectation)}`;
+  const ignored = expectation?.staplingOn === true ? staplingIgnoredReason(observation, expectation, readCertificate) : undefined;
+  const cause = ignored ? `; nginx ignores ssl_stapling: ${ignored}` : missingStapleCause(observation, expectation);
+  const observed = `no staple in ${stapling.handshakes} full handshakes over ${Math.round(stapling.elapsedMs)} ms${cause}`;
   const locations = expectation?.locations;
   const findings: ProbeFinding[] = [];
   if (leaf.mustStaple) {
     const staplingOff = expectation !== undefined && expectation.staplingOn !== true;
     findings.push(
-      finding(
-        'probe-must-staple-violated',
-        'error',
-        'The certificate is OCSP Must-Staple but the server sends no staple: Firefox refuses the site (MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING).',
+      finding('probe-must-staple-violated', 'The certificate is OCSP Must-Staple but the server sends no staple: Firefox refuses the site (MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING).',
         {
           expected: `a stapled OCSP response on every full handshake (the certificate's TLS Feature extension requires it)${staplingOff ? '; set ssl_stapling on' : ''}`,
           observed,
@@ -83,9 +95,17 @@ function staplingFindings(observation: ProbeObservation, expectation: ProbeExpec
       ),
     );
   }
-  if (expectation?.staplingOn === true) {
+  if (ignored) {
     findings.push(
-      finding('probe-stapling-expected-missing', 'warning', 'ssl_stapling is on but the server sends no OCSP staple.', {
+      finding('probe-stapling-ignored', `ssl_stapling is on but nginx ignores it for this certificate: ${ignored}.`, {
+        expected: 'no staple: nginx switches stapling off for this certificate at startup',
+        observed,
+        configLocation: locations?.stapling,
+      }),
+    );
+  } else if (expectation?.staplingOn === true) {
+    findings.push(
+      finding('probe-stapling-expected-missing', 'ssl_stapling is on but the server sends no OCSP staple.', {
         expected: 'a stapled OCSP response after warm-up (ssl_stapling on)',
         observed,
         configLocation: locations?.stapling,
@@ -93,6 +113,40 @@ function staplingFindings(observation: ProbeObservation, expectation: ProbeExpec
     );
   }
   return findings;
+}
+
+/**
+ * Why nginx switches stapling off for the served certificate at startup, from the config and
+ * the certificate alone (ngx_ssl_stapling(): these never staple whatever the responder does).
+ */
+function staplingIgnoredReason(
+  observation: ProbeObservation,
+  expectation: ProbeExpectation,
+  readCertificate: (path: string) => CertificateFileResult,
+): string | undefined {
+  if (expectation.staplingFile) return undefined;
+  const certificate = observation.certificate!;
+  const leaf = certificate.chain[0]!;
+  if (expectation.certificatePathHasVariables) {
+    return 'the ssl_certificate or ssl_certificate_key path has variables, so the certificate is loaded per handshake and never stapled';
+  }
+  const responder = expectation.staplingResponder ?? leaf.ocspUrls[0];
+  if (responder === undefined) return '"ssl_stapling" ignored, no OCSP responder URL in the certificate (and no ssl_stapling_responder)';
+  if (!/^http:\/\//i.test(responder)) {
+    return `"ssl_stapling" ignored, invalid URL prefix in OCSP responder "${responder}" (nginx speaks plain http:// to responders only)`;
+  }
+  if (!certificate.issuerServed && !issuerInFiles(leaf, expectation.issuerFiles ?? [], readCertificate)) {
+    const files = expectation.issuerFiles?.length ? ` nor in ${expectation.issuerFiles.join(', ')}` : ' and there is no ssl_trusted_certificate';
+    return `"ssl_stapling" ignored, issuer certificate not found for the certificate: "${leaf.issuer}" is not in the ssl_certificate file${files}`;
+  }
+  return undefined;
+}
+
+function issuerInFiles(leaf: ServedCertificate, files: readonly string[], readCertificate: (path: string) => CertificateFileResult): boolean {
+  return files.some((file) => {
+    const result = readCertificate(file);
+    return result.kind === 'ok' && result.chain.some((certificate) => certificate.subject === leaf.issuer);
+  });
 }
 
 // The most likely reason nginx has no staple, from what else the probe saw.
@@ -124,7 +178,7 @@ function stapledResponseFindings(stapling: StaplingObservation | undefined, now:
   const problems = responseProblems(response, now);
   if (problems.length === 0) return [];
   return [
-    finding('probe-stapled-response-bad', 'error', `The stapled OCSP response is unusable: ${problems.join('; ')}.`, {
+    finding('probe-stapled-response-bad', `The stapled OCSP response is unusable: ${problems.join('; ')}.`, {
       expected: 'a successful OCSP response for the served certificate, status good, current, signed by its issuer or a delegated responder',
       observed: `${problems.join('; ')} (${describeResponse(response)})`,
       configLocation: expectation?.locations?.stapling ?? expectation?.locations?.certificateFiles?.[0],
@@ -159,20 +213,21 @@ function certificateFindings(
   if (onDisk.some(({ result }) => result.kind === 'ok' && result.chain[0]?.sha256Fingerprint === leaf.sha256Fingerprint)) return [];
   const described = onDisk.map(({ file, result }) =>
     result.kind === 'ok' && result.chain[0]
-      ? `${file} holds ${result.chain[0].subject} (SHA-256 ${formatFingerprint(result.chain[0].sha256Fingerprint)})`
+      ? `${file} holds ${result.chain[0].subject} (SHA-256 ${formatFingerprint(result.chain[0].sha256Fingerprint)}, valid from ${result.chain[0].notBefore.toISOString()})`
       : `${file}: ${result.kind === 'error' ? result.message : 'no certificate'}`,
   );
+  // Same names, later notBefore on disk: a renewal nginx has not loaded yet.
+  const sameNames = (names: readonly string[]): boolean => [...names].sort().join(' ') === [...leaf.dnsNames].sort().join(' ');
+  const renewal = onDisk.find(({ result }) => result.kind === 'ok' && result.chain[0] !== undefined && sameNames(result.chain[0].dnsNames) && result.chain[0].notBefore.getTime() > Date.parse(leaf.notBefore));
+  const message = renewal
+    ? `The server sends an older certificate than ${renewal.file}: nginx was probably not reloaded since the certificate was renewed (run nginx -s reload, or add a deploy hook that does).`
+    : 'The server sends another certificate than ssl_certificate on disk: nginx was not reloaded since the file changed, or another server block answers for this name.';
   return [
-    finding(
-      'probe-certificate-differs',
-      'warning',
-      'The server sends another certificate than ssl_certificate on disk: nginx was not reloaded since the file changed, or another server block answers for this name.',
-      {
-        expected: `the certificate of ${expectation.certificateFiles.join(', ')}`,
-        observed: `the server sends ${leaf.subject} (SHA-256 ${formatFingerprint(leaf.sha256Fingerprint)}); ${described.join('; ')}`,
-        configLocation: expectation.locations?.certificateFiles?.[0],
-      },
-    ),
+    finding('probe-certificate-differs', message, {
+      expected: `the certificate of ${expectation.certificateFiles.join(', ')}`,
+      observed: `the server sends ${leaf.subject} (SHA-256 ${formatFingerprint(leaf.sha256Fingerprint)}, valid from ${leaf.notBefore}); ${described.join('; ')}`,
+      configLocation: expectation.locations?.certificateFiles?.[0],
+    }),
   ];
 }
 
@@ -192,7 +247,7 @@ function sessionFindings(sessions: SessionsObservation | undefined, expectation:
     if (tls13.status === 'tested' && ticketsOn && !tls13.issued) differences.push('TLS 1.3: no ticket issued');
     if (differences.length > 0) {
       findings.push(
-        finding('probe-session-tickets-differ', 'warning', `Session tickets differ from the config (ssl_session_tickets ${ticketsOn ? 'on' : 'off'}).`, {
+        finding('probe-session-tickets-differ', `Session tickets differ from the config (ssl_session_tickets ${ticketsOn ? 'on' : 'off'}).`, {
           expected: ticketsOn ? 'session tickets issued (ssl_session_tickets on)' : 'no TLS 1.2 session tickets (ssl_session_tickets off)',
           observed: differences.join('; ') + hint,
           configLocation: expectation.locations?.sessionTickets ?? expectation.locations?.server,
@@ -213,7 +268,7 @@ function sessionFindings(sessions: SessionsObservation | undefined, expectation:
   }
   if (broken.length > 0) {
     findings.push(
-      finding('probe-resumption-broken', 'warning', 'Clients cannot resume TLS sessions: every connection pays a full handshake.', {
+      finding('probe-resumption-broken', 'Clients cannot resume TLS sessions: every connection pays a full handshake.', {
         expected: expectation ? resumptionExpectation(ticketsOn, cacheOn) : 'tickets the server issues are accepted when offered back',
         observed: broken.join('; ') + hint,
         configLocation: expectation?.locations?.sessionCache ?? expectation?.locations?.sessionTickets ?? expectation?.locations?.server,
@@ -232,25 +287,39 @@ function protocolFindings(protocols: ProtocolsObservation | undefined, expectati
   if (!protocols || !expectation) return [];
   const { required, judged, source } = expectedProtocols(expectation);
   const differences: string[] = [];
+  const libraryRefused: string[] = [];
   for (const version of TLS_PROTOCOL_NAMES) {
     if (!judged.has(version)) continue;
     const check = protocols[version];
     const wanted = required.has(version);
-    if (wanted && check.result === 'refused') differences.push(`${PROTOCOL_LABELS[version]} refused${check.detail ? ` (${check.detail})` : ''}`);
+    const refused = `${PROTOCOL_LABELS[version]} refused${check.detail ? ` (${check.detail})` : ''}`;
+    if (wanted && check.result === 'refused') (LIBRARY_REFUSED.has(version) ? libraryRefused : differences).push(refused);
     if (!wanted && check.result === 'accepted') differences.push(`${PROTOCOL_LABELS[version]} accepted`);
   }
-  if (differences.length === 0) return [];
+  const findings: ProbeFinding[] = [];
+  const configLocation = expectation.locations?.protocols ?? expectation.locations?.server;
+  if (libraryRefused.length > 0) {
+    findings.push(
+      finding('probe-protocols-refused-by-library', "ssl_protocols lists TLS versions the server's TLS library refuses whatever nginx asks: this is expected, not a fault.", {
+        expected: `${libraryRefused.map((text) => text.split(' refused')[0]).join(' and ')} listed in ${source}`,
+        observed: `${libraryRefused.join('; ')}: OpenSSL 3 refuses TLS 1.0/1.1 at security level 1 and above (their SHA-1 signatures; Debian's default is level 2), and SSLv3 is never built in; drop them from ssl_protocols to say what really happens`,
+        configLocation,
+      }),
+    );
+  }
+  if (differences.length === 0) return findings;
   const hint = expectation.defaultServerName
     ? `; the version is chosen before SNI picks the server, from the default server of this listen socket ("${expectation.defaultServerName}")`
     : '';
   const expected = [...judged].map((version) => `${PROTOCOL_LABELS[version]} ${required.has(version) ? 'accepted' : 'refused'}`).join(', ');
-  return [
-    finding('probe-protocols-differ', 'warning', 'The TLS versions the server accepts differ from ssl_protocols.', {
+  findings.push(
+    finding('probe-protocols-differ', 'The TLS versions the server accepts differ from ssl_protocols.', {
       expected: `${expected} (${source})`,
       observed: differences.join('; ') + hint,
-      configLocation: expectation.locations?.protocols ?? expectation.locations?.server,
+      configLocation,
     }),
-  ];
+  );
+  return findings;
 }
 
 function expectedProtocols(expectation: ProbeExpectation): { required: Set<TlsProtocolName>; judged: Set<TlsProtocolName>; source: string } {
@@ -262,7 +331,8 @@ function expectedProtocols(expectation: ProbeExpectation): { required: Set<TlsPr
   // depends on OpenSSL's security level (Debian's level 2 refuses their SHA-1 signatures).
   const judged = new Set(MODERN_PROTOCOLS);
   const version = parseVersion(expectation.nginxVersion);
-  if (!version) return { required: judged, judged, source: 'ssl_protocols not set: TLS 1.2 and 1.3 must work' };
+  // Version unknown: TLS 1.3 is on by default only from nginx 1.23.4, so only TLS 1.2 is judged.
+  if (!version) return { required: new Set(['TLSv1.2']), judged: new Set(['TLSv1.2']), source: 'ssl_protocols not set, nginx version unknown: TLS 1.2 must work (TLS 1.3 is a default only from nginx 1.23.4)' };
   const required = new Set<TlsProtocolName>(['TLSv1.2']);
   if (compareVersions(version, TLS13_DEFAULT_SINCE) >= 0) required.add('TLSv1.3');
   return { required, judged, source: `ssl_protocols not set: nginx ${expectation.nginxVersion}'s default` };
@@ -271,10 +341,10 @@ function expectedProtocols(expectation: ProbeExpectation): { required: Set<TlsPr
 function responderFindings(responder: OcspResponderObservation | undefined, expectation: ProbeExpectation | undefined): ProbeFinding[] {
   if (responder?.status !== 'failed') return [];
   return [
-    finding(
-      'probe-ocsp-responder-unreachable',
-      'warning',
-      "The certificate's OCSP responder fails from this machine: nginx cannot fetch a staple, and clients that ask the responder themselves get no answer.",
+    finding('probe-ocsp-responder-unreachable',
+      responder.source === 'ssl_stapling_responder'
+        ? 'The OCSP responder set by ssl_stapling_responder fails from this machine: nginx cannot fetch a staple.'
+        : "The certificate's OCSP responder fails from this machine: nginx cannot fetch a staple, and clients that ask the responder themselves get no answer.",
       {
         expected: `an OCSP answer from ${responder.url} (DNS, TCP connect, HTTP POST)`,
         observed: describeResponderFailure(responder),
@@ -299,23 +369,14 @@ function describeResponse(response: OcspResponseCheck): string {
   return parts.join(', ');
 }
 
-function finding(
-  code: ProbeFinding['code'],
-  severity: ProbeFinding['severity'],
-  message: string,
-  details: { expected: string; observed: string; configLocation: ConfigLocation | undefined },
-): ProbeFinding {
-  return { code, severity, message, expected: details.expected, observed: details.observed, ...(details.configLocation ? { configLocation: details.configLocation } : {}) };
-}
-
 /** A SHA-256 fingerprint as colon-separated upper-case pairs, as browsers show it. */
 export function formatFingerprint(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(':');
 }
 
 function parseVersion(text: string | undefined): number[] | undefined {
-  const match = text === undefined ? null : /^(\d+)\.(\d+)\.(\d+)/.exec(text);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+  const match = text === undefined ? null : /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : undefined;
 }
 
 function compareVersions(a: readonly number[], b: readonly number[]): number {

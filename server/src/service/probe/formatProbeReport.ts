@@ -1,6 +1,8 @@
 // The probe report: one data structure (the CLI's JSON, version 1) and its text rendering.
 import { formatFingerprint } from './compareWithConfig';
+import { browserVerdicts } from './browserFindings';
 import type {
+  AddressObservation,
   CertificateObservation,
   ConfigLocation,
   OcspResponderObservation,
@@ -14,6 +16,7 @@ import type {
   StaplingObservation,
 } from './types';
 import { TLS_PROTOCOL_NAMES } from './types';
+import type { ConfigDiagnostic } from '../diagnostics';
 
 /** Options of formatProbeReport. */
 export interface FormatOptions {
@@ -26,7 +29,7 @@ const PROTOCOL_LABELS = { TLSv1: 'TLS 1.0', 'TLSv1.1': 'TLS 1.1', 'TLSv1.2': 'TL
 
 /** Combines an observation and its findings into the report (observation sections first). */
 export function createProbeReport(observation: ProbeObservation, findings: ProbeFinding[]): ProbeReport {
-  return { version: 1, ...observation, findings };
+  return { version: 1, ...observation, ...(observation.certificate || observation.connectFailure ? { browsers: browserVerdicts(observation, findings) } : {}), findings };
 }
 
 /** Renders the report as text for a terminal: one block per section, then the findings. */
@@ -39,6 +42,8 @@ export function formatProbeReport(report: ProbeReport, options: FormatOptions = 
   if (report.sessions) section(lines, 'Sessions', sessionLines(report.sessions));
   if (report.protocols) section(lines, 'Protocols', [protocolLine(report.protocols)]);
   if (report.ocspResponder) section(lines, 'OCSP responder', responderLines(report.ocspResponder));
+  if ((report.addresses?.length ?? 0) > 1) section(lines, 'Addresses', report.addresses!.map(addressLine));
+  if (report.browsers) section(lines, 'Browsers', report.browsers.map((verdict) => `${verdict.browser}: ${verdict.works ? 'works' : 'refuses'}${verdict.why ? ` (${verdict.why})` : ''}`));
   if (report.certificate) lines.push('');
   lines.push(...findingLines(report.findings, options));
   return `${lines.join('\n')}\n`;
@@ -66,15 +71,24 @@ function certificateLines(certificate: CertificateObservation, serverName: strin
   if (!leaf) return ['(no certificate)'];
   const names = [...leaf.dnsNames, ...leaf.ipAddresses];
   const trust = certificate.trusted === undefined ? 'not checked' : certificate.trusted ? 'yes' : `no (${certificate.trustError ?? 'unknown reason'})`;
+  const path = certificate.path;
+  const pathText = !path ? '' : path.trustedRoot ? `; root: ${path.root ?? '?'}${path.complete ? '' : ` (served chain lacks ${path.missingIssuer ?? '?'})`}` : `; no path to a trusted root${path.missingIssuer ? ` (missing ${path.missingIssuer})` : ''}`;
   return [
     `${leaf.subject} (${certificate.protocol}, ${certificate.cipher})`,
     `names: ${names.length > 0 ? names.join(', ') : '(none)'}; ${certificate.coversServerName ? 'covers' : 'does NOT cover'} ${serverName}`,
     `valid ${leaf.notBefore.slice(0, 10)} to ${leaf.notAfter.slice(0, 10)}; Must-Staple: ${leaf.mustStaple ? 'yes' : 'no'}`,
     `OCSP: ${leaf.ocspUrls.length > 0 ? leaf.ocspUrls.join(', ') : '(no responder URL)'}`,
     `SHA-256: ${formatFingerprint(leaf.sha256Fingerprint)}`,
-    `chain: ${certificate.chain.length} certificate(s), issuer ${certificate.issuerServed ? 'served' : 'NOT served'}; trusted: ${trust}`,
+    `chain: ${certificate.chain.length} certificate(s), issuer ${certificate.issuerServed ? 'served' : 'NOT served'}; trusted: ${trust}${pathText}`,
     ...(leaf.parseError ? [`parse error: ${leaf.parseError}`] : []),
   ];
+}
+
+function addressLine(entry: AddressObservation): string {
+  const leaf = entry.certificate?.chain[0];
+  if (!leaf) return `${entry.address}: ${entry.connectFailure ? `${entry.connectFailure.step} failed: ${entry.connectFailure.reason}` : 'no handshake'}`;
+  const protocols = entry.protocols ? TLS_PROTOCOL_NAMES.filter((version) => entry.protocols![version].result === 'accepted').map((version) => PROTOCOL_LABELS[version]).join(' ') : '?';
+  return `${entry.address}: ${leaf.subject}, SHA-256 ${formatFingerprint(leaf.sha256Fingerprint).slice(0, 23)}…; ${entry.stapling?.stapled ? 'stapled' : 'no staple'}; ${protocols}`;
 }
 
 function staplingLine(stapling: StaplingObservation): string {
@@ -131,7 +145,7 @@ function findingLines(findings: readonly ProbeFinding[], options: FormatOptions)
   if (findings.length === 0) return ['No findings: the server does what the config and the certificate say.'];
   const lines = [`${findings.length} finding(s):`];
   for (const finding of findings) {
-    lines.push(`  ${finding.severity.padEnd(8)}${finding.code}: ${finding.message}`);
+    lines.push(`  ${(finding.severity === 'information' ? 'info' : finding.severity).padEnd(8)}${finding.code}: ${finding.message}`);
     const where = finding.configLocation ? options.locate?.(finding.configLocation) : undefined;
     if (where) lines.push(`            at ${where}`);
     lines.push(`            expected: ${finding.expected}`, `            observed: ${finding.observed}`);
@@ -141,4 +155,43 @@ function findingLines(findings: readonly ProbeFinding[], options: FormatOptions)
 
 function ms(value: number): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+}
+
+/** `--all` as text: one row per server name probed, then the names skipped. */
+export function formatProbeTable(reports: readonly ProbeReport[], skipped: readonly { name: string; reason: string; at: string }[]): string {
+  const rows = reports.map((report) => {
+    const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+    const warnings = report.findings.filter((finding) => finding.severity === 'warning').length;
+    const verdict = errors > 0 ? `${errors} error(s)` : warnings > 0 ? `${warnings} warning(s)` : 'ok';
+    const codes = [...new Set(report.findings.filter((finding) => finding.severity !== 'information').map((finding) => finding.code))].join(', ');
+    return [`${report.target.serverName}:${report.target.port}`, report.target.address ?? report.target.connectHost, verdict, codes || '-'];
+  });
+  const header = ['SERVER', 'ADDRESS', 'RESULT', 'FINDINGS'];
+  const widths = header.slice(0, 3).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]! + 2) : cell)).join('').trimEnd();
+  const lines = [line(header), ...rows.map(line)];
+  if (reports.length === 0) lines.push('(no TLS server with a literal server_name)');
+  for (const entry of skipped) lines.push(`skipped ${entry.name} (${entry.at}): ${entry.reason}`);
+  if (reports.some((report) => report.findings.length > 0)) lines.push('details of one server: nginx-tls probe --config FILE NAME:PORT (or --format json for all)');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Probe findings as ordinary diagnostics, on the config lines they concern (`server` where a
+ * finding names none), so that they take the same way to the editor as every other finding.
+ */
+export function probeFindingsAsDiagnostics(findings: readonly ProbeFinding[], label: string, server: ConfigLocation): ConfigDiagnostic[] {
+  return findings.map((f) => {
+    const at = f.configLocation ?? server;
+    return {
+      file: at.file,
+      start: at.start,
+      end: at.end,
+      severity: f.severity,
+      code: f.code,
+      message: `live probe of ${label}: ${f.message} (config: ${f.expected}; server: ${f.observed})`,
+      fixes: [],
+      related: [],
+    };
+  });
 }

@@ -16,6 +16,23 @@ function esc(s: string | number | undefined): string {
 
 type Verdict = 'ok' | 'bad' | 'warn' | 'na';
 
+// Findings about the certificate served: its row must never read "as expected" beside them.
+const CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'probe-certificate-differs',
+  'probe-certificate-expired',
+  'probe-certificate-not-yet-valid',
+  'probe-certificate-name-mismatch',
+  'probe-certificate-untrusted',
+  'probe-chain-incomplete',
+]);
+
+/** The opening lines of the view: one per browser family, works or refuses and why. */
+export function browserLines(report: ProbeReport): string {
+  if (!report.browsers) return '';
+  const items = report.browsers.map((verdict) => `<li>${badge(verdict.works ? 'ok' : 'bad', verdict.works ? 'works' : 'refuses')} <b>${esc(verdict.browser)}</b>${verdict.why ? ` — ${esc(verdict.why)}` : ''}</li>`);
+  return `<ul class="browsers">${items.join('')}</ul>`;
+}
+
 function badge(v: Verdict, text: string): string {
   return `<span class="badge ${v}">${esc(text)}</span>`;
 }
@@ -40,7 +57,7 @@ function findingCards(findings: ProbeFinding[], locate: ReportViewContext['locat
   return findings.map((f) => {
     const where = locate(f);
     const link = where ? `<a href="#" class="reveal" data-file="${esc(where.file)}" data-line="${where.line}">${esc(where.label)}</a>` : '';
-    const v: Verdict = f.severity === 'error' ? 'bad' : 'warn';
+    const v: Verdict = f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : 'na';
     return `<div class="card ${v}"><div class="head">${badge(v, f.severity)} <code>${esc(f.code)}</code> ${link}</div>
 <div class="msg">${esc(f.message)}</div>
 <div class="kv"><span>Config expects</span><div>${esc(f.expected)}</div><span>Server does</span><div>${esc(f.observed)}</div></div></div>`;
@@ -55,7 +72,7 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
   }
   if (leaf) {
     rows.push(row('Certificate served', e?.certificateFiles.length ? e.certificateFiles.join(', ') : 'the configured certificate',
-      `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => f.code === 'probe-certificate-differs') ? 'bad' : 'ok',
+      `${leaf.subject}, SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…`, report.findings.some((f) => CERTIFICATE_CODES.has(f.code)) ? 'bad' : 'ok',
       `valid ${leaf.notBefore.slice(0, 10)} → ${leaf.notAfter.slice(0, 10)}; names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`));
     rows.push(row('Name', report.target.serverName, report.certificate?.coversServerName ? 'covered by the certificate' : 'NOT covered by the certificate', report.certificate?.coversServerName ? 'ok' : 'bad'));
     const staplingSetting = e ? (e.staplingOn ? 'ssl_stapling on' : 'ssl_stapling not on') : 'not compared with a config';
@@ -101,10 +118,52 @@ function checksTable(report: ProbeReport, e: ProbeExpectation | undefined): stri
  */
 export function renderProbeReportHtml(report: ProbeReport, view: ReportViewContext): string {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
-  const warnings = report.findings.length - errors;
+  const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
   const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
   const t = report.target;
+  return page(view, `
+<h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
+<div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
+${browserLines(report)}
+<h2>Findings</h2>
+${findingCards(report.findings, view.locate)}
+<h2>Config vs server</h2>
+${checksTable(report, view.expectation)}
+<h2>Raw result</h2>
+<button id="json">Open as JSON</button>
+<details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
+`);
+}
+
+/** The editor's view of "Probe All Servers": one row per server name, then each server's findings. */
+export function renderProbeAllHtml(
+  entries: readonly { report: ProbeReport }[],
+  skipped: readonly { name: string; reason: string }[],
+  view: Omit<ReportViewContext, 'expectation'>,
+): string {
+  const rows = entries.map(({ report }, index) => {
+    const errors = report.findings.filter((f) => f.severity === 'error').length;
+    const warnings = report.findings.filter((f) => f.severity === 'warning').length;
+    const verdict: Verdict = errors ? 'bad' : warnings ? 'warn' : 'ok';
+    const refusing = (report.browsers ?? []).filter((b) => !b.works).map((b) => b.browser).join(', ');
+    const summary = errors || warnings ? [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'healthy';
+    return `<tr class="${verdict}"><td><a href="#server-${index}">${esc(report.target.serverName)}:${esc(report.target.port)}</a></td><td>${esc(report.target.address ?? report.target.connectHost)}</td><td>${badge(verdict, summary)}</td><td>${esc(refusing || 'none')}</td></tr>`;
+  });
+  const sections = entries.map(({ report }, index) => `<h2 id="server-${index}">${esc(report.target.serverName)}:${esc(report.target.port)}</h2>${browserLines(report)}${findingCards(report.findings, view.locate)}`);
+  const notes = skipped.map((entry) => `<li><code>${esc(entry.name)}</code>: ${esc(entry.reason)}</li>`).join('');
+  const errors = entries.filter(({ report }) => report.findings.some((f) => f.severity === 'error')).length;
+  return page(view, `<h1>All servers ${badge(errors ? 'bad' : 'ok', errors ? `${plural(errors, 'server')} with errors` : 'no errors')}</h1>
+<div class="sub">${plural(entries.length, 'server name')} probed${skipped.length ? `, ${skipped.length} skipped` : ''}</div>
+<table><thead><tr><th>server</th><th>address</th><th>result</th><th>browsers refusing</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+${notes ? `<h2>Skipped</h2><ul>${notes}</ul>` : ''}
+${sections.join('\n')}
+<h2>Raw result</h2>
+<button id="json">Open as JSON</button>
+`);
+}
+
+function page(view: Pick<ReportViewContext, 'nonce' | 'cspSource'>, body: string): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline' ${view.cspSource}; script-src 'nonce-${view.nonce}';">
 <style>
@@ -121,6 +180,7 @@ th{font-weight:600;opacity:.85}
 .badge.warn{background:#ef6c0033;color:var(--vscode-editorWarning-foreground,#ef6c00)}
 .badge.na{background:#8883}
 .allgood{font-size:1.05em}
+.browsers{list-style:none;padding:0;margin:8px 0}.browsers li{margin:3px 0}
 .card{border-left:4px solid #8886;padding:6px 10px;margin:8px 0;background:var(--vscode-editorWidget-background,#8881)}
 .card.bad{border-left-color:var(--vscode-errorForeground,#c62828)}.card.warn{border-left-color:var(--vscode-editorWarning-foreground,#ef6c00)}
 .card .head{display:flex;gap:8px;align-items:center;flex-wrap:wrap}.card .msg{margin:4px 0}
@@ -130,15 +190,7 @@ a.reveal{color:var(--vscode-textLink-foreground)}
 button{background:var(--vscode-button-background);color:var(--vscode-button-foreground);border:0;padding:5px 12px;cursor:pointer}
 pre{background:var(--vscode-textCodeBlock-background,#8881);padding:8px;overflow:auto;max-height:400px}
 </style></head><body>
-<h1>${esc(t.serverName)}:${esc(t.port)} ${badge(verdict, summary)}</h1>
-<div class="sub">connected to ${esc(t.connectHost)}${t.address && t.address !== t.connectHost ? ` (${esc(t.address)})` : ''}:${esc(t.connectPort)} · ${t.sni ? `SNI ${esc(t.serverName)}` : 'no SNI'} · ${Math.round(report.durationMs)} ms · ${esc(report.startedAt)}${report.incomplete ? ` · <b>incomplete: ${esc(report.incomplete)}</b>` : ''}</div>
-<h2>Findings</h2>
-${findingCards(report.findings, view.locate)}
-<h2>Config vs server</h2>
-${checksTable(report, view.expectation)}
-<h2>Raw result</h2>
-<button id="json">Open as JSON</button>
-<details><summary>show</summary><pre>${esc(JSON.stringify(report, null, 2))}</pre></details>
+${body}
 <script nonce="${view.nonce}">const vscode=acquireVsCodeApi();document.getElementById('json').addEventListener('click',()=>vscode.postMessage({type:'openJson'}));
 for(const a of document.querySelectorAll('a.reveal'))a.addEventListener('click',(e)=>{e.preventDefault();vscode.postMessage({type:'reveal',file:a.dataset.file,line:Number(a.dataset.line)});});</script>
 </body></html>`;

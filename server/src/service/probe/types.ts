@@ -29,6 +29,12 @@ export interface ProbeOptions {
   stepTimeoutMs?: number;
   /** Refuses addresses the probe may not touch (tests allow loopback only); default allows all. */
   isAddressAllowed?: (address: string) => boolean;
+  /** The OCSP responder nginx asks (`ssl_stapling_responder`), instead of the certificate's OCSP URL. */
+  ocspResponderUrl?: string;
+  /** How many addresses of the name are probed at once. Default 4. */
+  addressConcurrency?: number;
+  /** Responder checks shared between probes (every server of a config), by served leaf and URL. */
+  responderChecks?: Map<string, Promise<OcspResponderObservation | undefined>>;
 }
 
 /** Where the probe connected and how it got the address. */
@@ -86,6 +92,31 @@ export interface CertificateObservation {
   /** Chain and name verified against Node's roots plus `caPem`; undefined when that handshake failed. */
   trusted?: boolean;
   trustError?: string;
+  /** The certification path as browsers build it (dates and names aside). */
+  path?: CertificatePath;
+}
+
+/** Whether the served chain leads to a trusted root (Node's root store plus `caPem`), dates and names aside. */
+export interface CertificatePath {
+  /** A path from the leaf to a trusted root exists (with `caPem`'s intermediates if the server leaves one out). */
+  trustedRoot: boolean;
+  /** The served chain holds every certificate between the leaf and the root. */
+  complete: boolean;
+  /** Subject of the certificate the chain lacks (the issuer of its last certificate), when incomplete. */
+  missingIssuer?: string;
+  /** Where the probe found the missing certificate: `ca` (the extra CA file); absent when nowhere. */
+  missingIssuerFoundIn?: 'ca';
+  /** The leaf names a CA Issuers URL (AIA), from which some clients fetch a missing intermediate. */
+  caIssuersUrl?: string;
+  /** Subject of the trusted root the path ends at. */
+  root?: string;
+  /**
+   * When no path was found: the last certificate reached is a CA (so what is missing is most
+   * likely a root nobody trusts), not the leaf (an intermediate left out).
+   */
+  lastIsCa?: boolean;
+  /** The last certificate of the chain is self-signed and not a trusted root. */
+  selfSigned?: boolean;
 }
 
 /** An OCSP response (stapled or fetched) as parsed and verified against the served leaf and its issuer. */
@@ -111,6 +142,8 @@ export interface OcspResponseCheck {
 
 /** OCSP stapling as seen over several full handshakes. */
 export interface StaplingObservation {
+  /** The probe's first handshake, apart from the warm-up: what a browser's first connection gets. */
+  firstHandshake?: { stapled: boolean };
   /** Full handshakes that asked for a staple (status_request). */
   handshakes: number;
   /** Handshakes in the warm-up that failed (not counted above). */
@@ -165,12 +198,26 @@ export interface TimedStep {
 /** The certificate's OCSP responder as reached from this machine. */
 export interface OcspResponderObservation {
   url?: string;
+  /** Where the URL comes from: the certificate's AIA (absent) or the config's `ssl_stapling_responder`. */
+  source?: 'ssl_stapling_responder';
   status: 'ok' | 'failed' | 'skipped';
   /** Why the check was skipped (no OCSP URL, not http, issuer unknown). */
   skipReason?: string;
   dns?: TimedStep & { addresses: string[]; skipped?: 'ip-literal' };
   tcp?: TimedStep & { address?: string };
   http?: TimedStep & { statusCode?: number; contentType?: string; response?: OcspResponseCheck };
+}
+
+/** What one address of the name served (for names with several A/AAAA answers). */
+export interface AddressObservation {
+  address: string;
+  tcpMs?: number;
+  handshakeMs?: number;
+  connectFailure?: ConnectFailure;
+  certificate?: CertificateObservation;
+  stapling?: StaplingObservation;
+  sessions?: SessionsObservation;
+  protocols?: ProtocolsObservation;
 }
 
 /** Everything the probe saw; absent sections were not reached (connect failure or the overall bound). */
@@ -187,6 +234,11 @@ export interface ProbeObservation {
   sessions?: SessionsObservation;
   protocols?: ProtocolsObservation;
   ocspResponder?: OcspResponderObservation;
+  /**
+   * Every address probed (the name's A and AAAA answers, or the --connect host's), in order; the
+   * sections above describe the first one that completed a handshake.
+   */
+  addresses?: AddressObservation[];
 }
 
 /** A span of a config file (offsets), so a finding can be shown on the line it concerns. */
@@ -220,6 +272,14 @@ export interface ProbeExpectation {
   staplingVerify: boolean | undefined;
   /** `ssl_certificate` paths, absolute (paths with variables are left out: they cannot be read ahead). */
   certificateFiles: string[];
+  /** `ssl_stapling_responder`, when set: nginx asks it instead of the certificate's OCSP URL. */
+  staplingResponder?: string;
+  /** `ssl_stapling_file` is set: nginx staples that file from the first handshake, fetching nothing. */
+  staplingFile?: boolean;
+  /** An `ssl_certificate` or `ssl_certificate_key` path has variables: loaded per handshake, never stapled. */
+  certificatePathHasVariables?: boolean;
+  /** Files (absolute) where nginx also looks for the stapling issuer: ssl_trusted_certificate, and ssl_client_certificate with client verification. */
+  issuerFiles?: string[];
   /** `ssl_protocols` arguments; undefined = nginx's default for its version. */
   protocols: string[] | undefined;
   /** `ssl_session_tickets`; undefined = nginx default on. */
@@ -233,22 +293,41 @@ export interface ProbeExpectation {
   locations?: ProbeExpectationLocations;
 }
 
+/**
+ * Every probe finding code (a CLI and LSP contract) with its severity: the one place they are
+ * declared. Browser verdicts are errors where browsers refuse the site.
+ */
+export const PROBE_FINDING_CODES = {
+  'probe-connect-failed': 'error',
+  'probe-certificate-expired': 'error',
+  'probe-certificate-not-yet-valid': 'error',
+  'probe-certificate-name-mismatch': 'error',
+  'probe-certificate-untrusted': 'error',
+  'probe-chain-incomplete': 'warning',
+  'probe-must-staple-violated': 'error',
+  'probe-must-staple-cold-start': 'warning',
+  'probe-stapled-response-bad': 'error',
+  'probe-stapling-expected-missing': 'warning',
+  'probe-stapling-ignored': 'information',
+  'probe-certificate-differs': 'warning',
+  'probe-addresses-differ': 'warning',
+  'probe-session-tickets-differ': 'warning',
+  'probe-resumption-broken': 'warning',
+  'probe-protocols-differ': 'warning',
+  'probe-protocols-refused-by-library': 'information',
+  'probe-ocsp-responder-unreachable': 'warning',
+} as const satisfies Record<string, ProbeSeverity>;
+
+/** Severities a probe finding can have. */
+export type ProbeSeverity = Extract<Severity, 'error' | 'warning' | 'information'>;
+
 /** Stable codes of probe findings (a CLI and LSP contract). */
-export type ProbeFindingCode =
-  | 'probe-must-staple-violated'
-  | 'probe-stapling-expected-missing'
-  | 'probe-stapled-response-bad'
-  | 'probe-certificate-differs'
-  | 'probe-session-tickets-differ'
-  | 'probe-resumption-broken'
-  | 'probe-protocols-differ'
-  | 'probe-ocsp-responder-unreachable'
-  | 'probe-connect-failed';
+export type ProbeFindingCode = keyof typeof PROBE_FINDING_CODES;
 
 /** One difference between what should happen and what the server does. */
 export interface ProbeFinding {
   code: ProbeFindingCode;
-  severity: Extract<Severity, 'error' | 'warning'>;
+  severity: ProbeSeverity;
   message: string;
   expected: string;
   observed: string;
@@ -259,5 +338,15 @@ export interface ProbeFinding {
 /** The probe's full result: observation sections plus findings (the CLI's JSON, version 1). */
 export interface ProbeReport extends ProbeObservation {
   version: 1;
+  /** One line per browser family: does it open the site, and why not. */
+  browsers?: BrowserVerdict[];
   findings: ProbeFinding[];
+}
+
+/** What one browser family makes of the site, from the findings. */
+export interface BrowserVerdict {
+  browser: 'Chrome' | 'Firefox' | 'Safari';
+  works: boolean;
+  /** The error page code and why, when it refuses; a caveat (e.g. first connections) otherwise. */
+  why?: string;
 }
