@@ -8,7 +8,7 @@ import { createNodeHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { buildServerModel } from '../../server/src/service/model/serverModel';
 import { chooseProbeServer, expectationFromConfig, probeServerAt, type ServerSelection } from '../../server/src/service/probe/expectationFromConfig';
-import type { ConfigLocation, ProbeExpectation } from '../../server/src/service/probe/types';
+import type { Span, ProbeExpectation } from '../../server/src/service/probe/types';
 
 let dir: string;
 
@@ -26,7 +26,7 @@ function expect(mainFile: string, selection: ServerSelection = {}): ProbeExpecta
   return expectationFromConfig(model, result.chosen);
 }
 
-function textAt(location: ConfigLocation | undefined): string {
+function textAt(location: Span | undefined): string {
   assert.ok(location);
   return fs.readFileSync(location.file, 'utf8').slice(location.start, location.end);
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { applyFormatEdits, DEFAULT_FORMAT_OPTIONS, formatDocument, type FormatEdit, type FormatOptions } from '../service';
 import { writeFilesAtomically } from './atomicWrite';
 import { parseArgs, UsageError } from './parseArgs';
+import { ExitCode } from './exitCodes';
 
 /** Usage text of the format command. */
 export const FORMAT_USAGE = `Usage:
@@ -19,7 +20,6 @@ Exit status: 0 done (or nothing to change), 1 a file would change (--check), 2 u
 error, or a file the formatter refused (its result would not have read the same).
 `;
 
-const FORMAT_EXIT = { clean: 0, wouldChange: 1, usageOrIo: 2 } as const;
 const CONTEXT_LINES = 3;
 const MAX_INDENT = 16;
 const BINARY_SNIFF_LENGTH = 8000;
@@ -172,7 +172,7 @@ export function unifiedDiff(name: string, before: string, edits: readonly Format
 export function runFormatCommand(argv: string[]): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(FORMAT_USAGE);
-    return FORMAT_EXIT.clean;
+    return ExitCode.Clean;
   }
   const args = parseArgs(argv, { flags: ['check', 'diff', 'align'], options: ['indent'] });
   if (args.positionals.length === 0) throw new UsageError('format needs at least one PATH');
@@ -183,7 +183,7 @@ export function runFormatCommand(argv: string[]): number {
       collectFiles(p, files);
     } catch (err) {
       process.stderr.write(`nginx-tls: ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}\n`);
-      return FORMAT_EXIT.usageOrIo;
+      return ExitCode.UsageOrIo;
     }
   }
   const writes = new Map<string, Uint8Array>();
@@ -216,10 +216,10 @@ export function runFormatCommand(argv: string[]): number {
       writeFilesAtomically(writes);
     } catch (err) {
       process.stderr.write(`nginx-tls: nothing written: ${(err as Error).message}\n`);
-      return FORMAT_EXIT.usageOrIo;
+      return ExitCode.UsageOrIo;
     }
     process.stderr.write(`nginx-tls: formatted ${changed} of ${seen.size} file${seen.size === 1 ? '' : 's'}\n`);
   }
-  if (failed) return FORMAT_EXIT.usageOrIo;
-  return args.flags.check && changed > 0 ? FORMAT_EXIT.wouldChange : FORMAT_EXIT.clean;
+  if (failed) return ExitCode.UsageOrIo;
+  return args.flags.check && changed > 0 ? ExitCode.Errors : ExitCode.Clean;
 }

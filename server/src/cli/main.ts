@@ -7,17 +7,12 @@ import { toSarif } from './sarif';
 import { isThisMachinesConfig, readLocalResolution } from '../system/localResolution';
 import { formatText, toJsonDiagnostics } from './formatDiagnostics';
 import { parseArgs, UsageError } from './parseArgs';
+import { ExitCode } from './exitCodes';
 import { PROBE_USAGE } from './probeUsage';
 import { OCSP_FETCH_USAGE } from './ocspFetchUsage';
 import { FORMAT_USAGE, runFormatCommand } from './formatCommand';
 import { requireBundle } from '../splitBundles';
 
-/** Exit codes of the CLI (a contract). */
-export const enum ExitCode {
-  Clean = 0,
-  Errors = 1,
-  UsageOrIo = 2,
-}
 
 const VERSION = '0.1.0';
 

@@ -5,15 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fetchOcspResponse } from '../network/ocspFetch';
 import { parseArgs, UsageError } from './parseArgs';
+import { ExitCode } from './exitCodes';
 import { OCSP_FETCH_USAGE } from './ocspFetchUsage';
 import { readCertificateFile, type CertificateInfo } from '../service';
 
-/** Exit codes of ocsp-fetch (a contract, for cron). */
-const enum FetchExit {
-  Written = 0,
-  ResponseBad = 1,
-  UsageOrIo = 2,
-}
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** How far a responder's clock may run ahead (OpenSSL's OCSP_check_validity leeway in nginx). */
@@ -23,7 +18,7 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000;
 export async function runOcspFetchCommand(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`Usage:\n${OCSP_FETCH_USAGE}`);
-    return FetchExit.Written;
+    return ExitCode.Clean;
   }
   const args = parseArgs(argv, { flags: [], options: ['responder', 'ca', 'timeout-ms', 'out'] });
   const out = args.options.out;
@@ -32,31 +27,31 @@ export async function runOcspFetchCommand(argv: string[]): Promise<number> {
   const timeoutMs = args.options['timeout-ms'] === undefined ? DEFAULT_TIMEOUT_MS : Number(args.options['timeout-ms']);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout-ms must be a positive whole number');
 
-  const fail = (code: FetchExit, message: string): number => {
+  const fail = (code: ExitCode, message: string): number => {
     process.stderr.write(`nginx-tls ocsp-fetch: ${message}\n`);
     return code;
   };
   const certFile = readCertificateFile(path.resolve(args.positionals[0]));
-  if (certFile.kind === 'error') return fail(FetchExit.UsageOrIo, certFile.message);
+  if (certFile.kind === 'error') return fail(ExitCode.UsageOrIo, certFile.message);
   const [leaf, ...chain] = certFile.chain;
   const candidates = [...chain];
   if (args.options.ca) {
     const ca = readCertificateFile(path.resolve(args.options.ca));
-    if (ca.kind === 'error') return fail(FetchExit.UsageOrIo, ca.message);
+    if (ca.kind === 'error') return fail(ExitCode.UsageOrIo, ca.message);
     candidates.push(...ca.chain);
   }
   const issuer = findIssuer(leaf, candidates);
-  if (!issuer) return fail(FetchExit.UsageOrIo, `the issuer of ${certFile.path} is neither in that file nor in --ca: an OCSP request names the issuer`);
+  if (!issuer) return fail(ExitCode.UsageOrIo, `the issuer of ${certFile.path} is neither in that file nor in --ca: an OCSP request names the issuer`);
   const url = args.options.responder ?? leaf.ocspUrls[0];
-  if (!url) return fail(FetchExit.UsageOrIo, `${certFile.path} names no OCSP responder: give one with --responder`);
+  if (!url) return fail(ExitCode.UsageOrIo, `${certFile.path} names no OCSP responder: give one with --responder`);
 
   let answer;
   try {
     answer = await fetchOcspResponse(url, leaf.der, issuer.der, timeoutMs);
   } catch (error) {
-    return fail(FetchExit.UsageOrIo, `${url}: ${(error as Error).message}`);
+    return fail(ExitCode.UsageOrIo, `${url}: ${(error as Error).message}`);
   }
-  if (answer.statusCode !== 200) return fail(FetchExit.ResponseBad, `${url} answered HTTP ${answer.statusCode}`);
+  if (answer.statusCode !== 200) return fail(ExitCode.Errors, `${url} answered HTTP ${answer.statusCode}`);
   const check = answer.check;
   const now = Date.now();
   const problem =
@@ -67,14 +62,14 @@ export async function runOcspFetchCommand(argv: string[]): Promise<number> {
     : check.thisUpdate === undefined || Date.parse(check.thisUpdate) > now + CLOCK_SKEW_MS ? `thisUpdate ${check.thisUpdate ?? '(none)'} is in the future`
     : check.nextUpdate !== undefined && Date.parse(check.nextUpdate) <= now ? `nextUpdate ${check.nextUpdate} has passed`
     : undefined;
-  if (problem) return fail(FetchExit.ResponseBad, `${url}: ${problem}; ${out} left as it was`);
+  if (problem) return fail(ExitCode.Errors, `${url}: ${problem}; ${out} left as it was`);
   try {
     writeAtomically(path.resolve(out), answer.body);
   } catch (error) {
-    return fail(FetchExit.UsageOrIo, `cannot write ${out}: ${(error as Error).message}`);
+    return fail(ExitCode.UsageOrIo, `cannot write ${out}: ${(error as Error).message}`);
   }
   process.stdout.write(`${out}: good until ${check.nextUpdate ?? '(no nextUpdate)'}; reload nginx to serve it\n`);
-  return FetchExit.Written;
+  return ExitCode.Clean;
 }
 
 function findIssuer(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): CertificateInfo | undefined {

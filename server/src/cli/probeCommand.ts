@@ -6,17 +6,14 @@ import * as net from 'node:net';
 import { probeAllServers } from '../network/probeAllServers';
 import { type ConfiguredServer, probeConfiguredServer } from '../network/probeConfiguredServer';
 import { parseArgs, UsageError } from './parseArgs';
+import { ExitCode } from './exitCodes';
 import { loadDumpConfig } from './deployedInput';
 
 import { PROBE_USAGE } from './probeUsage';
-import { buildServerModel, chooseProbeServer, createNodeHost, formatProbeReport, formatProbeTable, LineIndex, loadConfig, probeTargetsOfConfig, readCertificateFile, type ConfigLocation, type ConfigTree, type Position, type ProbeOptions, type ProbeReport, type ProbeTarget } from '../service';
+import { buildServerModel, parseHostPort as parseHostPortText, chooseProbeServer, createNodeHost, formatProbeReport, formatProbeTable, LineIndex, loadConfig, probeTargetsOfConfig, readCertificateFile, type Span, type ConfigTree, type Position, type ProbeOptions, type ProbeReport, type ProbeTarget, type HostPort } from '../service';
 
 export { PROBE_USAGE };
 
-// Exit codes: the same contract as `nginx-tls check` (main.ts ExitCode).
-const EXIT_CLEAN = 0;
-const EXIT_ERRORS = 1;
-const EXIT_USAGE_OR_IO = 2;
 const DEFAULT_HTTPS_PORT = 443;
 
 /** Runs `nginx-tls probe ARGS` and resolves to its exit code; never rejects. */
@@ -26,14 +23,14 @@ export async function runProbeCommand(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`nginx-tls: ${error.message}\n\n${PROBE_USAGE}`);
-      return EXIT_USAGE_OR_IO;
+      return ExitCode.UsageOrIo;
     }
     if (error instanceof InputError) {
       process.stderr.write(`nginx-tls: ${error.message}\n`);
-      return EXIT_USAGE_OR_IO;
+      return ExitCode.UsageOrIo;
     }
     process.stderr.write(`nginx-tls: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT_USAGE_OR_IO;
+    return ExitCode.UsageOrIo;
   }
 }
 
@@ -43,7 +40,7 @@ class InputError extends Error {}
 async function probe(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(PROBE_USAGE);
-    return EXIT_CLEAN;
+    return ExitCode.Clean;
   }
   const args = parseArgs(argv, { flags: ['all'], options: ['format', 'config', 'nginx-T', 'root', 'server-name', 'listen', 'connect', 'ca', 'warmup-ms', 'timeout-ms', 'nginx-version', 'concurrency'] });
   const format = args.options.format ?? 'text';
@@ -142,7 +139,7 @@ function jsonReport(report: ProbeReport, tree: ConfigTree | undefined): object {
 }
 
 function exitCode(reports: readonly ProbeReport[]): number {
-  return reports.some((report) => report.findings.some((finding) => finding.severity === 'error')) ? EXIT_ERRORS : EXIT_CLEAN;
+  return reports.some((report) => report.findings.some((finding) => finding.severity === 'error')) ? ExitCode.Errors : ExitCode.Clean;
 }
 
 function parseCount(text: string, option: string): number {
@@ -150,26 +147,11 @@ function parseCount(text: string, option: string): number {
   return Number(text);
 }
 
-/** Parses `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 literal. */
-function parseHostPort(text: string, what: string): { host: string; port?: number } {
-  let host = text;
-  let portText: string | undefined;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0) throw new UsageError(`${what}: missing "]" in "${text}"`);
-    host = text.slice(1, close);
-    const rest = text.slice(close + 1);
-    if (rest !== '' && !rest.startsWith(':')) throw new UsageError(`${what}: unexpected "${rest}" after "]"`);
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else if (text.indexOf(':') === text.lastIndexOf(':') && text.includes(':')) {
-    host = text.slice(0, text.indexOf(':'));
-    portText = text.slice(text.indexOf(':') + 1);
-  }
-  if (host === '') throw new UsageError(`${what}: empty host in "${text}"`);
-  if (portText === undefined) return { host };
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`${what}: "${portText}" is not a port (1-65535)`);
-  return { host, port };
+/** HOST[:PORT] and --connect, through the service's one host:port parser. */
+function parseHostPort(text: string, what: string): HostPort {
+  const parsed = parseHostPortText(text);
+  if ('error' in parsed) throw new UsageError(`${what}: ${parsed.error}`);
+  return parsed;
 }
 
 function listenPort(listen: string | undefined): number | undefined {
@@ -203,7 +185,7 @@ function readCaFile(file: string): string {
   return fs.readFileSync(file, 'latin1');
 }
 
-function positionsOf(location: ConfigLocation, tree: ConfigTree | undefined): { start: Position; end: Position } | undefined {
+function positionsOf(location: Span, tree: ConfigTree | undefined): { start: Position; end: Position } | undefined {
   const text = tree?.files.get(location.file)?.text;
   if (text === undefined) return undefined;
   const index = new LineIndex(text);
@@ -216,7 +198,7 @@ function withPositions(finding: ProbeReport['findings'][number], tree: ConfigTre
   return range ? { ...finding, configLocation: { ...finding.configLocation, range } } : finding;
 }
 
-function describeLocation(location: ConfigLocation, tree: ConfigTree | undefined): string | undefined {
+function describeLocation(location: Span, tree: ConfigTree | undefined): string | undefined {
   const range = positionsOf(location, tree);
   if (!range) return undefined;
   const relative = path.relative(process.cwd(), location.file);

@@ -19,7 +19,7 @@ import {
   type ProbeTargetsParams,
   type ProbeTargetsResult,
 } from './protocol';
-import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, LineIndex, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type ConfigLocation, type ConfigTree, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
+import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, LineIndex, parseHostPort, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type Span, type ConfigTree, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
 import { toLspDiagnostics, type DocsLink } from './toLspDiagnostic';
 
 /** The `nginxTls.probe.*` settings. */
@@ -47,7 +47,7 @@ function locator(tree: ConfigTree): (f: ProbeFinding) => { label: string; file: 
   };
 }
 
-function serverLocation(directive: { file: string; start: number }): ConfigLocation {
+function serverLocation(directive: { file: string; start: number }): Span {
   return { file: directive.file, start: directive.start, end: directive.start + 'server'.length };
 }
 
@@ -123,9 +123,10 @@ function lineText(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
 }
 
+/** nginxTls.probe.connect: HOST:PORT (the port is required there). */
 function parseConnect(text: string): { host: string; port: number } | undefined {
-  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(text.trim());
-  return m ? { host: m[1], port: Number(m[2]) } : undefined;
+  const parsed = parseHostPort(text);
+  return 'error' in parsed || parsed.port === undefined ? undefined : { host: parsed.host, port: parsed.port };
 }
 
 /** The handlers of the probe requests and of the "Probe live" CodeLens. */
@@ -197,7 +198,7 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
   };
 
   /** Shows the findings of one or more probes on the config lines they concern (replacing the last probe's). */
-  const publishFindings = (tree: ConfigTree, probes: readonly { findings: ProbeFinding[]; label: string; server: ConfigLocation }[]): void => {
+  const publishFindings = (tree: ConfigTree, probes: readonly { findings: ProbeFinding[]; label: string; server: Span }[]): void => {
     const next = new Map<string, ProbeEntry[]>();
     for (const { findings, label, server } of probes) {
       const converted = probeFindingsAsDiagnostics(findings, label, server);

@@ -8,6 +8,7 @@ export { readCertificateFile, type CertificateInfo } from './certificates';
 export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 export { createReporter, type Reporter } from './report';
 export { compareVersions } from './versions';
+export { parseHostPort, type HostPort } from './hostPort';
 
 export { analyzeFile, type FileAnalysis } from './analyzeFile';
 export { analyzeTree } from './analyzeTree';
@@ -31,5 +32,5 @@ export { compareWithConfig } from './probe/compareWithConfig';
 export * from './probe/expectationFromConfig';
 export { createProbeReport, formatProbeReport, formatProbeTable, probeFindingsAsDiagnostics } from './probe/formatProbeReport';
 export { renderProbeAllHtml, renderProbeReportHtml } from './probe/renderProbeReportHtml';
-export type { ConfigLocation, ProbeExpectation, ProbeFinding, ProbeOptions, ProbeReport, ProbeTarget } from './probe/types';
+export type { ProbeExpectation, ProbeFinding, ProbeOptions, ProbeReport, ProbeTarget } from './probe/types';
 export * from './format';

@@ -8,3 +8,11 @@ export function compareVersions(a: string, b: string): number {
   }
   return 0;
 }
+
+/** nginx enables TLS 1.3 by default from this version (nginx CHANGES, 1.23.4). */
+export const TLS13_DEFAULT_SINCE = '1.23.4';
+
+/** The leading "X.Y[.Z]" of a version text ("1.22.1", "1.22.1 (Debian)"), or undefined. */
+export function versionOf(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : /^(\d+\.\d+(?:\.\d+)?)/.exec(text.trim())?.[1];
+}

@@ -2,6 +2,7 @@
 // config's certificate files (cached, never throws); no network.
 import { readCertificateFile } from '../certificates/readCertificateFile';
 import type { CertificateFileResult } from '../certificates/types';
+import { compareVersions, TLS13_DEFAULT_SINCE, versionOf } from '../versions';
 import type {
   OcspResponderObservation,
   OcspResponseCheck,
@@ -26,8 +27,6 @@ export interface CompareOptions {
 
 // OpenSSL's OCSP_check_validity() allows this much clock skew (MAX_VALIDITY_PERIOD in ocsp_cl.c).
 const OCSP_CLOCK_SKEW_MS = 5 * 60 * 1000;
-// nginx enables TLSv1.3 by default since 1.23.4 (before, ssl_protocols had to name it).
-const TLS13_DEFAULT_SINCE: readonly number[] = [1, 23, 4];
 const MODERN_PROTOCOLS: readonly TlsProtocolName[] = ['TLSv1.2', 'TLSv1.3'];
 // Refused by OpenSSL 3 at security level >= 1 whatever ssl_protocols says (their handshakes need
 // SHA-1 signatures; nginx logs "no suitable signature algorithm", clients get alert 80).
@@ -330,7 +329,7 @@ function expectedProtocols(expectation: ProbeExpectation): { required: Set<TlsPr
   // Unset: only TLS 1.2 and 1.3 are judged. Whether TLS 1.0/1.1 work with nginx's default also
   // depends on OpenSSL's security level (Debian's level 2 refuses their SHA-1 signatures).
   const judged = new Set(MODERN_PROTOCOLS);
-  const version = parseVersion(expectation.nginxVersion);
+  const version = versionOf(expectation.nginxVersion);
   // Version unknown: TLS 1.3 is on by default only from nginx 1.23.4, so only TLS 1.2 is judged.
   if (!version) return { required: new Set(['TLSv1.2']), judged: new Set(['TLSv1.2']), source: 'ssl_protocols not set, nginx version unknown: TLS 1.2 must work (TLS 1.3 is a default only from nginx 1.23.4)' };
   const required = new Set<TlsProtocolName>(['TLSv1.2']);
@@ -374,15 +373,3 @@ export function formatFingerprint(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(':');
 }
 
-function parseVersion(text: string | undefined): number[] | undefined {
-  const match = text === undefined ? null : /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : undefined;
-}
-
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const difference = (a[i] ?? 0) - (b[i] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  return 0;
-}

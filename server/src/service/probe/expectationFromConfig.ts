@@ -5,7 +5,7 @@ import type { Directive } from '../parser/ast';
 import { directiveSpan } from '../model/locations';
 import { resolveConfigPath } from '../model/serverCertificates';
 import { effective, effectiveValue, type HttpServer, type Listen, type ServerModel } from '../model/serverModel';
-import type { ConfigLocation, ProbeExpectation, ProbeExpectationLocations } from './types';
+import type { Span, ProbeExpectation, ProbeExpectationLocations } from './types';
 
 /** Which server block to probe: by name (as nginx matches server_name), ssl port and listen address. */
 export interface ServerSelection {
@@ -182,18 +182,18 @@ function flag(directive: Directive | undefined): boolean | undefined {
   return value === undefined ? undefined : value === 'on';
 }
 
-function locationOf(directive: Directive): ConfigLocation {
+function locationOf(directive: Directive): Span {
   return directiveSpan(directive);
 }
 
-function nameLocation(directive: Directive): ConfigLocation {
+function nameLocation(directive: Directive): Span {
   return { file: directive.file, start: directive.nameToken.start, end: directive.nameToken.end };
 }
 
 /** Every server name of a config's TLS blocks that `--all` probes, and the names it skips with why. */
 export interface ConfigProbeTargets {
   targets: ChosenServer[];
-  skipped: { name: string; reason: string; location: ConfigLocation }[];
+  skipped: { name: string; reason: string; location: Span }[];
 }
 
 /** The literal server_names of every TLS server block, once per name, block and ssl port. */

@@ -1,12 +1,12 @@
 // Builds a probe finding; its severity comes from the one table of codes (types.ts).
-import type { ConfigLocation, ProbeFinding, ProbeFindingCode } from './types';
+import type { Span, ProbeFinding, ProbeFindingCode } from './types';
 import { PROBE_FINDING_CODES } from './types';
 
 /** What a finding says beyond its code and message. */
 export interface FindingDetails {
   expected: string;
   observed: string;
-  configLocation: ConfigLocation | undefined;
+  configLocation: Span | undefined;
 }
 
 /** A finding with the code's declared severity. */

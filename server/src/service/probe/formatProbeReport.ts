@@ -4,7 +4,7 @@ import { browserVerdicts } from './browserFindings';
 import type {
   AddressObservation,
   CertificateObservation,
-  ConfigLocation,
+  Span,
   OcspResponderObservation,
   OcspResponseCheck,
   ProbeFinding,
@@ -21,7 +21,7 @@ import type { ConfigDiagnostic } from '../diagnostics';
 /** Options of formatProbeReport. */
 export interface FormatOptions {
   /** Renders a finding's config location for humans (e.g. `nginx.conf:12:5`); omitted when undefined. */
-  locate?: (location: ConfigLocation) => string | undefined;
+  locate?: (location: Span) => string | undefined;
 }
 
 const LABEL_WIDTH = 15;
@@ -180,7 +180,7 @@ export function formatProbeTable(reports: readonly ProbeReport[], skipped: reado
  * Probe findings as ordinary diagnostics, on the config lines they concern (`server` where a
  * finding names none), so that they take the same way to the editor as every other finding.
  */
-export function probeFindingsAsDiagnostics(findings: readonly ProbeFinding[], label: string, server: ConfigLocation): ConfigDiagnostic[] {
+export function probeFindingsAsDiagnostics(findings: readonly ProbeFinding[], label: string, server: Span): ConfigDiagnostic[] {
   return findings.map((f) => {
     const at = f.configLocation ?? server;
     return {

@@ -1,7 +1,10 @@
 // Plain data of the live probe: what to probe, what was observed, what the config expects and
 // what differs. No functions, no Dates, no Buffers in observations: they cross process boundaries
 // (LSP, JSON) unchanged.
-import type { Severity } from '../diagnostics';
+import type { Severity, Span } from '../diagnostics';
+
+/** Config locations in probe data are service spans (one name for a stretch of a file). */
+export type { Span };
 
 /** The TLS versions the probe tries, in nginx's `ssl_protocols` spelling. */
 export type TlsProtocolName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -241,26 +244,20 @@ export interface ProbeObservation {
   addresses?: AddressObservation[];
 }
 
-/** A span of a config file (offsets), so a finding can be shown on the line it concerns. */
-export interface ConfigLocation {
-  file: string;
-  start: number;
-  end: number;
-}
 
 /** Where each expectation came from in the config (absent: not written, nginx's default applies). */
 export interface ProbeExpectationLocations {
-  server?: ConfigLocation;
-  listen?: ConfigLocation;
-  stapling?: ConfigLocation;
-  staplingVerify?: ConfigLocation;
+  server?: Span;
+  listen?: Span;
+  stapling?: Span;
+  staplingVerify?: Span;
   /** Parallel to `certificateFiles`. */
-  certificateFiles?: ConfigLocation[];
-  protocols?: ConfigLocation;
-  sessionTickets?: ConfigLocation;
-  sessionCache?: ConfigLocation;
+  certificateFiles?: Span[];
+  protocols?: Span;
+  sessionTickets?: Span;
+  sessionCache?: Span;
   /** The default server of the same listen socket, when it is another server. */
-  defaultServer?: ConfigLocation;
+  defaultServer?: Span;
 }
 
 /** What the nginx config says about one TLS server, as plain data. */
@@ -332,7 +329,7 @@ export interface ProbeFinding {
   expected: string;
   observed: string;
   /** The config directive the finding concerns, when the expectation came from a config. */
-  configLocation?: ConfigLocation;
+  configLocation?: Span;
 }
 
 /** The probe's full result: observation sections plus findings (the CLI's JSON, version 1). */

@@ -1,9 +1,6 @@
 import type { Rule, RuleContext } from './rule';
-import { compareVersions } from '../versions';
+import { compareVersions, TLS13_DEFAULT_SINCE } from '../versions';
 import { checkSettingFromDefaultServer, type DefaultServerSetting } from './support/defaultServerSetting';
-
-/** nginx enables TLS 1.3 by default from this version (CHANGES, 1.23.4). */
-const TLS13_DEFAULT_SINCE = '1.23.4';
 
 /** nginx's default ssl_protocols for the version that runs, as precisely as it is known. */
 function defaultProtocols(context: RuleContext): string {
