@@ -21,6 +21,7 @@ import { FIX_ALL_KIND, type LspFix, ProbeRequest, ProbeTargetsRequest, SETTINGS_
 import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
+import { nginxTestCommandOf, NginxTestRunner } from './nginxTestOnSave';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
 
@@ -108,12 +109,20 @@ function analyzeNow(uri: string): void {
   }
 }
 
-/** Sends the analysis diagnostics of a document with the live-probe findings still valid on it. */
+/** Sends the analysis diagnostics of a document with the live-probe findings still valid on it and the last nginx -t's (only those for a file not open). */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  if (!doc) return;
-  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc)] });
+  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: nginxTests.current(uri) });
+  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)] });
 }
+
+const nginxTests = new NginxTestRunner({
+  command: () => nginxTestCommandOf(settings, workspaceTrusted),
+  docsLink,
+  republish: (uris) => uris.forEach(publish),
+  log: (line) => connection.console.info(`nginx -t: ${line}`),
+  notify: (message) => void connection.window.showWarningMessage(message),
+});
 
 const probeHandlers = createProbeHandlers({
   treeFor: (uri) => trees.get(uri),
@@ -155,7 +164,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (init.settings) settings = toServerSettings(init.settings);
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       ...EDITOR_FEATURE_CAPABILITIES,
@@ -176,7 +185,7 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration((change) => {
   const p = pullSettings ? refreshSettings() : Promise.resolve().then(() => { settings = toServerSettings((change.settings as Record<string, unknown>)?.[SETTINGS_SECTION]); });
-  void p.then(() => { void selectNginx(); scheduleAll(0); });
+  void p.then(() => { void selectNginx(); scheduleAll(0); if (!nginxTestCommandOf(settings, workspaceTrusted)) nginxTests.clear(); });
 });
 
 connection.onNotification(TrustNotification, (params: TrustParams) => {
@@ -187,6 +196,7 @@ connection.onNotification(TrustNotification, (params: TrustParams) => {
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidSave((e) => void nginxTests.saved(trees.get(e.document.uri)));
 documents.onDidChangeContent((e) => scheduleAll(settings.debounceMs, e.document.uri));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
@@ -199,7 +209,7 @@ documents.onDidClose((e) => {
   probeDiagnostics.forget(e.document.uri);
   const file = filePathOf(e.document.uri);
   if (file) cache.delete(file);
-  connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  publish(e.document.uri);
   scheduleAll(settings.debounceMs);
 });
 

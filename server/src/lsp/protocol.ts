@@ -6,6 +6,9 @@ export const SETTINGS_SECTION = 'nginxTls';
 /** Source shown with every diagnostic. */
 export const DIAGNOSTIC_SOURCE = 'nginx-tls';
 
+/** Source of the findings of the real nginx -t (nginxTls.nginxTest). */
+export const NGINX_TEST_SOURCE = 'nginx -t';
+
 /** Code action kind of the "fix all" action (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = 'source.fixAll.nginxTls';
 
