@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { runProbeCommand } from './probeCommand';
+import { registerDumpDocuments, reregisterDumps, runOpenDumpCommand } from './dumpCommand';
 
 const CLIENT_ID = 'nginxTls';
 const TRUST_NOTIFICATION = 'nginxTls/workspaceTrust';
@@ -34,11 +35,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('nginxTls.restartServer', async () => {
       await client?.restart();
+      if (client) await reregisterDumps(client);
     }),
     vscode.commands.registerCommand('nginxTls.showOutput', () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand('nginxTls.probe', async (uri?: string, offset?: number) => {
       if (client) await runProbeCommand(client, typeof uri === 'string' ? uri : undefined, typeof offset === 'number' ? offset : undefined);
     }),
+    registerDumpDocuments(),
+    vscode.commands.registerCommand('nginxTls.openDump', async (text?: unknown) => (client ? runOpenDumpCommand(client, typeof text === 'string' ? text : undefined) : undefined)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TRUST_NOTIFICATION, { trusted: true });
     }),

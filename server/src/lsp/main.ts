@@ -22,6 +22,7 @@ import { createProbeHandlers, ProbeDiagnostics } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
 import { nginxTestCommandOf, NginxTestRunner } from './nginxTestOnSave';
+import { DumpDocuments, OpenDumpRequest, type OpenDumpParams, type OpenDumpResult } from './dumpDocuments';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
 
@@ -36,6 +37,7 @@ const analysed = new Map<string, ConfigDiagnostic[]>();
 const analysedVersions = new Map<string, number>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
+const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
 const timers = new Map<string, NodeJS.Timeout>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -86,7 +88,7 @@ function analyzeNow(uri: string): void {
   const generation = generations.get(uri) ?? 0;
   const file = filePathOf(uri);
   if (!file) {
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    connection.sendDiagnostics({ uri, diagnostics: dumpDocuments.diagnostics(uri, { ...settings, readCertificates: workspaceTrusted }, docsLink) ?? [] });
     return;
   }
   try {
@@ -236,7 +238,7 @@ connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.u
 registerEditorFeatures(connection, {
   currentTree(uri) {
     const file = filePathOf(uri);
-    if (!file) return undefined;
+    if (!file) return dumpDocuments.currentTree(uri);
     const host = hostWithOpenDocuments();
     const tree = loadConfigFor(file, { host, cache, mainConfig: settings.mainConfig || undefined });
     const text = tree.files.get(file)?.text;
@@ -248,6 +250,7 @@ registerEditorFeatures(connection, {
 registerFormatting(connection, documents);
 connection.onRequest(new RequestType<ProbeTargetsParams, ProbeTargetsResult, void>(ProbeTargetsRequest), (params) => probeHandlers.targets(params));
 connection.onRequest(new RequestType<ProbeParams, ProbeResult, void>(ProbeRequest), (params, token) => probeHandlers.probe(params, token));
+connection.onRequest(new RequestType<OpenDumpParams, OpenDumpResult, void>(OpenDumpRequest), (params) => dumpDocuments.open(params));
 
 documents.listen(connection);
 connection.listen();
