@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SETTINGS_SECTION, TrustNotification } from '../../server/src/lsp/protocol';
 import { runProbeAllCommand, runProbeCommand } from './probeCommand';
+import { registerDumpDocuments, reregisterDumps, runOpenDumpCommand } from './dumpCommand';
 
 const CLIENT_ID = SETTINGS_SECTION;
 
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand('nginxTls.restartServer', async () => {
       await client?.restart();
+      if (client) await reregisterDumps(client);
     }),
     vscode.commands.registerCommand('nginxTls.showOutput', () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand('nginxTls.probe', async (uri?: string, offset?: number) => {
@@ -42,6 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('nginxTls.probeAll', async () => {
       if (client) await runProbeAllCommand(client);
     }),
+    registerDumpDocuments(),
+    vscode.commands.registerCommand('nginxTls.openDump', async (text?: unknown) => (client ? runOpenDumpCommand(client, typeof text === 'string' ? text : undefined) : undefined)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TrustNotification, { trusted: true });
     }),

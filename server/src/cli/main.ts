@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkPaths, createNodeHost, findDumpTruncation, planFixes, type ConfigDiagnostic } from '../service';
+import { checkPaths, createNodeHost, findDumpTruncation, planFixes, sortAndDedupe, type ConfigDiagnostic } from '../service';
 import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedInputError, resolveCheckTarget } from './deployedInput';
 import { recoverInterruptedWrites, writeFilesAtomically } from './atomicWrite';
 import { toSarif } from './sarif';
@@ -12,6 +12,7 @@ import { PROBE_USAGE } from './probeUsage';
 import { OCSP_FETCH_USAGE } from './ocspFetchUsage';
 import { FORMAT_USAGE, runFormatCommand } from './formatCommand';
 import { requireBundle } from '../splitBundles';
+import { NGINX_TEST_FLAGS, NGINX_TEST_OPTIONS, NGINX_TEST_USAGE, runNginxTests, wantsNginxTest } from './nginxTestOption';
 
 
 const VERSION = '0.1.0';
@@ -19,13 +20,15 @@ const VERSION = '0.1.0';
 const FILE_PROBLEMS = new Set(['file-unreadable', 'binary-file', 'file-too-large']);
 
 const USAGE = `Usage:
-  nginx-tls check [--format text|json|sarif] [--fix [--fix-outside]] [--nginx-version X.Y.Z] PATH...
+  nginx-tls check [--format text|json|sarif] [--fix [--fix-outside]] [--nginx-version X.Y.Z]
+                  [--nginx-t [--nginx-t-command CMD]] PATH...
   nginx-tls check [--format text|json|sarif] [--nginx-V FILE] [--root DIR] --nginx-T FILE|-
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
       (every nginx.conf / *.conf root in it).
       --fix applies the quick-fixes, all files or none; only inside the
       given PATHs (a main config's directory) unless --fix-outside.
 ${DEPLOYED_USAGE}
+${NGINX_TEST_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
 ${OCSP_FETCH_USAGE}${FORMAT_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
   nginx-tls --help | --version
@@ -113,12 +116,13 @@ function exitOnOutputError(): void {
   });
 }
 
-function runCheck(argv: string[]): number {
+async function runCheck(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     return ExitCode.Clean;
   }
-  const args = parseArgs(argv, { flags: ['fix', 'fix-outside'], options: ['format', ...DEPLOYED_OPTIONS] });
+  const args = parseArgs(argv, { flags: ['fix', 'fix-outside', ...NGINX_TEST_FLAGS], options: ['format', ...DEPLOYED_OPTIONS, ...NGINX_TEST_OPTIONS] });
+  const nginxTest = wantsNginxTest(args);
   const format = args.options.format ?? 'text';
   if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   if (args.flags['fix-outside'] && !args.flags.fix) throw new UsageError('--fix-outside only goes with --fix');
@@ -147,7 +151,7 @@ function runCheck(argv: string[]): number {
     process.stderr.write(`nginx-tls: ${truncation}\n`);
     return ExitCode.UsageOrIo;
   }
-  const textOf = (file: string): string | undefined => {
+  let textOf = (file: string): string | undefined => {
     for (const t of result.trees) {
       const f = t.files.get(file);
       if (f) return f.text;
@@ -169,6 +173,11 @@ function runCheck(argv: string[]): number {
     if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix${plan.applied === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
     result = checkPaths(target.paths, createNodeHost(), target.settings);
   }
+  const tested = nginxTest ? await runNginxTests(args, result.trees, textOf) : undefined;
+  if (tested) {
+    result = { ...result, diagnostics: sortAndDedupe([...result.diagnostics, ...tested.diagnostics]) };
+    textOf = tested.textOf;
+  }
   const json = toJsonDiagnostics(result.diagnostics, textOf);
   // A PATH that could not be analysed at all is a usage/IO error; an unreadable include at any depth is a finding.
   const unusable = result.trees.filter((t) => !t.files.has(t.mainFile)).flatMap((t) => result.diagnostics.filter((d) => d.file === t.mainFile && d.start === 0 && d.end === 0 && FILE_PROBLEMS.has(d.code)));
@@ -178,7 +187,8 @@ function runCheck(argv: string[]): number {
   else process.stdout.write(formatText(json, filesChecked, process.cwd()));
   for (const d of unusable) process.stderr.write(`nginx-tls: ${d.message}\n`);
   for (const dir of result.emptyDirectories) process.stderr.write(`nginx-tls: ${dir}: no nginx configuration (nginx.conf or *.conf) in this directory\n`);
-  if (unusable.length || result.emptyDirectories.length) return ExitCode.UsageOrIo;
+  for (const problem of tested?.problems ?? []) process.stderr.write(`nginx-tls: ${problem}\n`);
+  if (unusable.length || result.emptyDirectories.length || tested?.problems.length) return ExitCode.UsageOrIo;
   return result.diagnostics.some((d) => d.severity === 'error') ? ExitCode.Errors : ExitCode.Clean;
 }
 
@@ -207,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${VERSION}\n`);
       return ExitCode.Clean;
     }
-    if (command === 'check') return runCheck(rest);
+    if (command === 'check') return await runCheck(rest);
     if (command === 'format') return runFormatCommand(rest);
     if (command === 'probe') return await loadProbeCommand().runProbeCommand(rest);
     if (command === 'ocsp-fetch') return await loadProbeCommand().runOcspFetchCommand(rest);

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -9,6 +8,7 @@ import {
   type Range,
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
+import { fileUri } from './toLspDiagnostic';
 import { completeAt, definitionAt, documentLinks, documentSymbols, hoverAt, treePositions, workspaceSymbols, type ConfigHost, type ConfigTree, type DocumentSymbol, type FilePositions, type SymbolKind as NginxSymbolKind } from '../service';
 
 /** A document's config tree as it is now, with the host it was read through. */
@@ -17,6 +17,8 @@ export interface CurrentTree {
   file: string;
   positions: FilePositions;
   host: ConfigHost;
+  /** Where a file of the tree opens (default: its file: URI; an nginx -T dump's files open as nginx-dump: documents). */
+  uriOf?: (file: string) => string;
 }
 
 /** What the editor features need from the server. */
@@ -96,19 +98,19 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
       name: s.name,
       kind: SYMBOL_KINDS[s.kind],
       containerName: s.containerName,
-      location: { uri: pathToFileURL(s.file).toString(), range: rangeIn(all.find((t) => t.files.has(s.file)), s.file, s.selectionStart, s.selectionEnd) },
+      location: { uri: fileUri(s.file), range: rangeIn(all.find((t) => t.files.has(s.file)), s.file, s.selectionStart, s.selectionEnd) },
     }));
   });
 
   connection.onDocumentLinks((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return [];
-    return documentLinks(at.tree, at.file, at.host).map((l) => ({ range: at.positions.range(at.file, l.start, l.end), target: pathToFileURL(l.target).toString(), tooltip: l.tooltip }));
+    return documentLinks(at.tree, at.file, at.host).map((l) => ({ range: at.positions.range(at.file, l.start, l.end), target: (at.uriOf ?? fileUri)(l.target), tooltip: l.tooltip }));
   });
 
   connection.onDefinition((p) => {
     const at = host.currentTree(p.textDocument.uri);
     if (!at) return [];
-    return definitionAt(at.tree, at.file, at.positions.offsetAt(at.file, p.position), at.host).map((t) => ({ uri: pathToFileURL(t.file).toString(), range: rangeIn(at.tree, t.file, t.start, t.end) }));
+    return definitionAt(at.tree, at.file, at.positions.offsetAt(at.file, p.position), at.host).map((t) => ({ uri: (at.uriOf ?? fileUri)(t.file), range: rangeIn(at.tree, t.file, t.start, t.end) }));
   });
 }

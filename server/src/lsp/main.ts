@@ -16,11 +16,14 @@ import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, sel
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type LspFix, type TrustParams } from './protocol';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type LspFix, type TrustParams, OpenDumpRequest } from './protocol';
+import { onTypedRequest } from './typedRequests';
 import { createProbeHandlers, ProbeDiagnostics, registerProbeRequests } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
 import { NginxBuildSource } from '../system/nginxBuild';
 import { isThisMachinesConfig, readLocalResolution, type LocalResolution } from '../system/localResolution';
+import { nginxTestCommandOf, NginxTestRunner } from './nginxTestOnSave';
+import { DumpDocuments } from './dumpDocuments';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
 
@@ -35,6 +38,7 @@ const analysed = new Map<string, ConfigDiagnostic[]>();
 const analysedVersions = new Map<string, number>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
+const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
 const timers = new Map<string, NodeJS.Timeout>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -98,7 +102,7 @@ function analyzeNow(uri: string): void {
   const generation = generations.get(uri) ?? 0;
   const file = filePathOf(uri);
   if (!file) {
-    connection.sendDiagnostics({ uri, diagnostics: [] });
+    connection.sendDiagnostics({ uri, diagnostics: dumpDocuments.diagnostics(uri, { ...settings, readCertificates: workspaceTrusted }, docsLink) ?? [] });
     return;
   }
   try {
@@ -121,12 +125,20 @@ function analyzeNow(uri: string): void {
   }
 }
 
-/** Sends the analysis diagnostics of a document with its live-probe findings (only those when it is not open). */
+/** Sends the analysis diagnostics of a document with its live-probe findings and the last nginx -t's (only those two for a file not open). */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: probeDiagnostics.current(uri, undefined) });
-  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc)] });
+  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: [...probeDiagnostics.current(uri, undefined), ...nginxTests.current(uri)] });
+  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)] });
 }
+
+const nginxTests = new NginxTestRunner({
+  command: () => nginxTestCommandOf(settings, workspaceTrusted),
+  docsLink,
+  republish: (uris) => uris.forEach(publish),
+  log: (line) => connection.console.info(`nginx -t: ${line}`),
+  notify: (message) => void connection.window.showWarningMessage(message),
+});
 
 const probeHandlers = createProbeHandlers({
   treeFor: (uri) => trees.get(uri),
@@ -170,7 +182,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   if (init.settings) settings = toServerSettings(init.settings);
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       ...EDITOR_FEATURE_CAPABILITIES,
@@ -191,7 +203,7 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration((change) => {
   const p = pullSettings ? refreshSettings() : Promise.resolve().then(() => { settings = toServerSettings((change.settings as Record<string, unknown>)?.[SETTINGS_SECTION]); });
-  void p.then(() => { void selectNginx(); scheduleAll(0); });
+  void p.then(() => { void selectNginx(); scheduleAll(0); if (!nginxTestCommandOf(settings, workspaceTrusted)) nginxTests.clear(); });
 });
 
 connection.onNotification(TrustNotification.method, (params: TrustParams) => {
@@ -202,6 +214,7 @@ connection.onNotification(TrustNotification.method, (params: TrustParams) => {
 });
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidSave((e) => void nginxTests.saved(trees.get(e.document.uri)));
 documents.onDidChangeContent((e) => scheduleAll(settings.debounceMs, e.document.uri));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
@@ -240,7 +253,7 @@ connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.u
 registerEditorFeatures(connection, {
   currentTree(uri) {
     const file = filePathOf(uri);
-    if (!file) return undefined;
+    if (!file) return dumpDocuments.currentTree(uri);
     const host = hostWithOpenDocuments();
     const tree = loadConfigFor(file, { host, cache, mainConfig: settings.mainConfig || undefined });
     const text = tree.files.get(file)?.text;
@@ -251,6 +264,7 @@ registerEditorFeatures(connection, {
 });
 registerFormatting(connection, documents);
 registerProbeRequests(connection, probeHandlers);
+onTypedRequest(connection, OpenDumpRequest, (params) => dumpDocuments.open(params));
 
 documents.listen(connection);
 connection.listen();

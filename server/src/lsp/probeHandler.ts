@@ -21,6 +21,7 @@ import {
 } from './protocol';
 import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, LineIndex, parseHostPort, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type Span, type ConfigTree, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
 import { toLspDiagnostics, type DocsLink } from './toLspDiagnostic';
+import { onTypedRequest } from './typedRequests';
 
 /** The `nginxTls.probe.*` settings. */
 export interface ProbeSettings {
@@ -267,12 +268,7 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
 
 /** Answers the probe requests declared in protocol.ts. */
 export function registerProbeRequests(connection: Connection, handlers: ReturnType<typeof createProbeHandlers>): void {
-  // By method name, typed by the shared declaration: vscode-languageserver carries its own copy
-  // of the protocol package, whose RequestType is nominally another class.
-  const handle = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => {
-    // (Its HandlerResult<R> is conditional on R, which a generic R cannot satisfy: unknown here.)
-    connection.onRequest<unknown, unknown>(type.method, (params: P, token: CancellationToken) => Promise.resolve<unknown>(handler(params, token)));
-  };
+  const handle = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => R | Promise<R>): void => onTypedRequest(connection, type, handler);
   handle(ProbeTargetsRequest, (params) => handlers.targets(params));
   handle(ProbeRequest, (params, token) => handlers.probe(params, token));
   handle(ProbeAllRequest, (params, token) =>

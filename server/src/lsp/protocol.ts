@@ -9,6 +9,9 @@ export const SETTINGS_SECTION = 'nginxTls';
 /** Source shown with every diagnostic. */
 export const DIAGNOSTIC_SOURCE = 'nginx-tls';
 
+/** Source of the findings of the real nginx -t (nginxTls.nginxTest). */
+export const NGINX_TEST_SOURCE = 'nginx -t';
+
 /** Code action kind of the "fix all" action (`editor.codeActionsOnSave`). */
 export const FIX_ALL_KIND = 'source.fixAll.nginxTls';
 
@@ -97,3 +100,17 @@ export interface ProbeProgressParams {
 
 /** Notification from the server while {@link ProbeAllRequest} runs: servers probed so far. */
 export const ProbeProgressNotification = new NotificationType<ProbeProgressParams>('nginxTls/probeProgress');
+
+/** The URI scheme of the read-only documents of an opened nginx -T dump. */
+export const DUMP_SCHEME = 'nginx-dump';
+
+/** Parameters of {@link OpenDumpRequest}. */
+export interface OpenDumpParams {
+  text: string;
+}
+
+/** Answer of {@link OpenDumpRequest}: the main config's URI and every dumped file, or why the text is not a dump. */
+export type OpenDumpResult = { mainUri: string; files: { uri: string; path: string; text: string }[] } | { error: string };
+
+/** Request: register a dump's text; answers with its files' URIs and texts (the client serves them read-only). */
+export const OpenDumpRequest = new RequestType<OpenDumpParams, OpenDumpResult, void>('nginxTls/openDump');

@@ -10,6 +10,10 @@ export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCert
   debounceMs: number;
   /** The nginx whose `-V` gives the version when nginxVersion is empty ('' = `nginx` on PATH). */
   nginxBinary: string;
+  /** `onSave`: the real nginx -t runs after each save (trusted workspaces only). */
+  nginxTest: 'off' | 'onSave';
+  /** The nginx -t command as argv, without shell (empty: nginxBinary). */
+  nginxTestCommand: string[];
   probe: ProbeSettings;
 }
 
@@ -19,6 +23,8 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   mainConfig: '',
   debounceMs: 200,
   nginxBinary: '',
+  nginxTest: 'off',
+  nginxTestCommand: [],
   probe: { connect: '', caFile: '', warmupMs: 2000, timeoutMs: 15000 },
 };
 /** `resolver` addresses only (IPv4, [IPv6] or host names, each with an optional :port): nothing that could end the directive. */
@@ -51,6 +57,8 @@ export function toServerSettings(raw: unknown): ServerSettings {
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
     nginxVersion: version,
     nginxBinary: typeof r.nginxBinary === 'string' ? r.nginxBinary.trim() : '',
+    nginxTest: r.nginxTest === 'onSave' ? 'onSave' : 'off',
+    nginxTestCommand: Array.isArray(r.nginxTestCommand) && r.nginxTestCommand.every((w) => typeof w === 'string') ? r.nginxTestCommand as string[] : [],
     resolvers: typeof quickFix.resolvers === 'string' && isResolverList(quickFix.resolvers) ? quickFix.resolvers.trim() : DEFAULT_SETTINGS.resolvers,
     expiryWarningDays: num(r.certificateExpiryWarningDays, DEFAULT_SETTINGS.expiryWarningDays),
     severities,

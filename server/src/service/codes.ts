@@ -6,9 +6,10 @@ import type { Severity } from './diagnostics';
 import { DIRECTIVE_CHECKS } from './checks';
 import { RULES } from './rules';
 import { PROBE_FINDING_CODES, type ProbeFindingCode } from './probe/types';
+import { NGINX_TEST_CODE } from './nginxTestOutput';
 
-/** Who produces a code: the loader and parser, a directive check, a TLS rule, the live probe. */
-export type CodeOrigin = 'file' | 'directive-check' | 'rule' | 'probe';
+/** Who produces a code: the loader and parser, a directive check, a TLS rule, the live probe, a run of nginx -t. */
+export type CodeOrigin = 'file' | 'directive-check' | 'rule' | 'probe' | 'nginx-t';
 
 /** What the registry knows of one code. */
 export interface CodeInfo {
@@ -52,6 +53,11 @@ const PROBE_SUMMARIES: Record<ProbeFindingCode, string> = {
   'probe-ocsp-responder-unreachable': 'The OCSP responder cannot be reached from this machine',
 };
 
+/** What a run of the real `nginx -t` reports (nginxTestOutput.ts), opt-in: nginxTls.nginxTest, check --nginx-t. */
+const NGINX_TEST_CODES: readonly Omit<CodeInfo, 'origin' | 'docsPath'>[] = [
+  { id: NGINX_TEST_CODE, defaultSeverity: 'error', summary: 'An [emerg], [alert], [crit] or [error] line of nginx -t (error), or a [warn] line (warning), on the file and line it names' },
+];
+
 const DIRECTIVE_DOCS = 'docs/directives.md';
 
 function register(): Map<string, CodeInfo> {
@@ -60,6 +66,7 @@ function register(): Map<string, CodeInfo> {
     ...DIRECTIVE_CHECKS.map((c) => ({ id: c.id, origin: 'directive-check' as const, defaultSeverity: c.defaultSeverity, summary: c.summary, docsPath: DIRECTIVE_DOCS })),
     ...RULES.map((r) => ({ id: r.id, origin: 'rule' as const, defaultSeverity: r.defaultSeverity, summary: r.summary, docsPath: `docs/rules/${r.id}.md` })),
     ...Object.entries(PROBE_FINDING_CODES).map(([id, severity]) => ({ id, origin: 'probe' as const, defaultSeverity: severity, summary: PROBE_SUMMARIES[id as ProbeFindingCode], docsPath: undefined })),
+    ...NGINX_TEST_CODES.map((c) => ({ ...c, origin: 'nginx-t' as const, docsPath: 'docs/nginx-t.md' })),
   ];
   const byId = new Map<string, CodeInfo>();
   for (const info of all) {

@@ -21,6 +21,7 @@ export { treePositions, type ConfigTree } from './model/configTree';
 export { loadConfig } from './model/loadConfig';
 export { createDumpHost } from './model/dumpHost';
 export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
+export { NGINX_TEST_CODE, parseNginxTestOutput, readNginxTestOutput, setsPidFile, type NginxTestMessage, type NginxTestOutcome } from './nginxTestOutput';
 export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
 export { loadConfigFor } from './model/locateMainConfig';
 export { ParseCache } from './model/parseCache';
