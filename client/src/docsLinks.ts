@@ -1,27 +1,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-/** The path of the URIs the docs links use: `<scheme>://<extension id>/docs?page=docs/rules/<id>.md`. */
-const DOCS_PATH = '/docs';
-
-/** The base of the docs links the server puts on diagnostics (this editor's URI scheme and the extension's id). */
-export function docsUriBase(context: vscode.ExtensionContext): string {
-  return `${vscode.env.uriScheme}://${context.extension.id}${DOCS_PATH}`;
-}
-
 /**
- * Opens a diagnostic's docs link as a rendered Markdown preview of the bundled page (the raw file
- * is what a plain file link would show). Only pages inside the extension's docs/ are opened.
+ * A diagnostic's code link opens the rule's bundled docs page (a file of the extension's docs/).
+ * Such a page opened as raw Markdown is shown as a rendered preview instead, in the same place
+ * (a plain file link works the same in desktop VS Code, in remote windows and in the browser).
  */
-export function registerDocsLinks(context: vscode.ExtensionContext): vscode.Disposable {
-  const docsRoot = context.asAbsolutePath('docs');
-  return vscode.window.registerUriHandler({
-    async handleUri(uri: vscode.Uri) {
-      if (uri.path !== DOCS_PATH) return;
-      const page = new URLSearchParams(uri.query).get('page') ?? '';
-      const file = path.resolve(context.extensionPath, page);
-      if (!file.startsWith(docsRoot + path.sep) || !file.endsWith('.md')) return;
-      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
-    },
-  });
+export function registerDocsPreview(context: vscode.ExtensionContext): vscode.Disposable {
+  const docsRoot = context.asAbsolutePath('docs') + path.sep;
+  const render = async (editor: vscode.TextEditor | undefined): Promise<void> => {
+    const uri = editor?.document.uri;
+    if (!uri || uri.scheme !== 'file' || !uri.fsPath.startsWith(docsRoot) || !uri.fsPath.endsWith('.md')) return;
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    if (tab && !editor?.document.isDirty) await vscode.window.tabGroups.close(tab, true);
+  };
+  void render(vscode.window.activeTextEditor);
+  return vscode.window.onDidChangeActiveTextEditor((editor) => void render(editor));
 }

@@ -4,7 +4,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { SETTINGS_SECTION, TrustNotification } from '../../server/src/lsp/protocol';
 import { runProbeAllCommand, runProbeCommand } from './probeCommand';
 import { registerDumpDocuments, reregisterDumps, runOpenDumpCommand } from './dumpCommand';
-import { docsUriBase, registerDocsLinks } from './docsLinks';
+import { registerDocsPreview } from './docsLinks';
 
 const CLIENT_ID = SETTINGS_SECTION;
 
@@ -25,7 +25,6 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     initializationOptions: {
       workspaceTrusted: vscode.workspace.isTrusted,
       settings: vscode.workspace.getConfiguration(CLIENT_ID),
-      docsUriBase: docsUriBase(context),
     },
   };
   return new LanguageClient(CLIENT_ID, 'nginx TLS', serverOptions, clientOptions);
@@ -47,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (client) await runProbeAllCommand(client);
     }),
     registerDumpDocuments(),
-    registerDocsLinks(context),
+    registerDocsPreview(context),
     vscode.commands.registerCommand('nginxTls.openDump', async (text?: unknown) => (client ? runOpenDumpCommand(client, typeof text === 'string' ? text : undefined) : undefined)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void client?.sendNotification(TrustNotification, { trusted: true });

@@ -62,19 +62,12 @@ function openDocumentFor(file: string): TextDocument | undefined {
 
 const docsLinks = new Map<string, string | undefined>();
 
-/** Where the client opens docs pages rendered (its URI handler), when it says so. */
-let docsUriBase: string | undefined;
-
-/**
- * The bundled docs page of a code, opened from the diagnostic's code link (looked up once per
- * code): through the client's URI handler, which renders it, else as the file itself.
- */
+/** The bundled docs page of a code, opened from the diagnostic's code link (looked up once per code; the client renders it). */
 function docsLink(code: string): string | undefined {
   if (!docsLinks.has(code)) {
     const docs = docsPathOf(code);
     const page = docs === undefined ? undefined : path.join(__dirname, '..', docs);
-    const exists = page !== undefined && fs.existsSync(page);
-    docsLinks.set(code, !exists ? undefined : docsUriBase ? `${docsUriBase}?page=${encodeURIComponent(docs as string)}` : pathToFileURL(page as string).toString());
+    docsLinks.set(code, page !== undefined && fs.existsSync(page) ? pathToFileURL(page).toString() : undefined);
   }
   return docsLinks.get(code);
 }
@@ -184,10 +177,8 @@ async function refreshSettings(): Promise<void> {
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   pullSettings = !!params.capabilities.workspace?.configuration;
-  const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown; docsUriBase?: unknown };
+  const init = (params.initializationOptions ?? {}) as { workspaceTrusted?: boolean; settings?: unknown };
   workspaceTrusted = init.workspaceTrusted === true;
-  // Only a URI of the editor's own scheme, as the client builds it (no file:, http: or command:).
-  if (typeof init.docsUriBase === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[\w.-]+\/docs$/i.test(init.docsUriBase) && !/^(file|https?|command):/i.test(init.docsUriBase)) docsUriBase = init.docsUriBase;
   if (init.settings) settings = toServerSettings(init.settings);
   return {
     capabilities: {
