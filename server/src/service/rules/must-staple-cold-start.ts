@@ -4,7 +4,8 @@ import { responderFor } from './support/staplingFacts';
 import { fetchedStapleFileLine, STAPLE_FILE_SUFFIX } from './support/stapleFile';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { insertIntoBlock } from '../fixes/directiveEdits';
-import { describeServer, servesCertificates } from '../model/serverModel';
+import { describeServer } from '../model/serverModel';
+import { fetchedStaples } from './support/fetchedStaples';
 
 /**
  * A Must-Staple certificate that nginx staples by fetching lazily (`ssl_stapling on`, no
@@ -17,27 +18,22 @@ export const mustStapleColdStart: Rule = {
   summary: 'A Must-Staple certificate stapled by nginx\'s lazy per-worker fetch (no ssl_stapling_file): the first handshakes after each start or reload carry no staple',
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
-      const facts = context.stapling(server);
-      if (!facts.on || facts.file || facts.perHandshake) continue;
+    for (const { server, facts, certificate: cert } of fetchedStaples(context)) {
+      if (!cert.leaf.mustStaple) continue;
       const who = describeServer(server, context.model.tree);
-      for (const cert of facts.certificates) {
-        if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
-        // Where nginx cannot staple at all, must-staple-without-stapling reports an error instead.
-        if (!['host', 'ip'].includes(responderFor(facts, cert).kind) || facts.issuerOf(cert) === 'missing') continue;
-        const fetch = cert.inline ? 'nginx-tls ocsp-fetch --out FILE CERTIFICATE' : `nginx-tls ocsp-fetch --out ${cert.path}${STAPLE_FILE_SUFFIX} ${cert.path}`;
-        let fix: Fix | undefined;
-        const line = fetchedStapleFileLine(facts, context.settings);
-        const edit = line ? insertIntoBlock(context.model.tree, server.directive, [line]) : undefined;
-        if (line && edit) fix = { title: `Serve the fetched OCSP response from the first handshake (${line.slice(0, -1)})`, edits: [edit] };
-        findings.push({
-          ...serverPathSpan(server, cert.placed),
-          message: `${cert.label} requires a stapled OCSP response (Must-Staple), and for ${who} nginx fetches it lazily, per worker: after every start or reload the first handshakes of each worker carry no staple, and Firefox refuses exactly those connections with MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING. Serve it from a file: ${fetch} (from cron, before its nextUpdate), then ssl_stapling_file`,
-          fixes: fix ? [fix] : [],
-          related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
-        });
-      }
+      // Where nginx cannot staple at all, must-staple-without-stapling reports an error instead.
+      if (!['host', 'ip'].includes(responderFor(facts, cert).kind) || facts.issuerOf(cert) === 'missing') continue;
+      const fetch = cert.inline ? 'nginx-tls ocsp-fetch --out FILE CERTIFICATE' : `nginx-tls ocsp-fetch --out ${cert.path}${STAPLE_FILE_SUFFIX} ${cert.path}`;
+      let fix: Fix | undefined;
+      const line = fetchedStapleFileLine(facts, context.settings);
+      const edit = line ? insertIntoBlock(context.model.tree, server.directive, [line]) : undefined;
+      if (line && edit) fix = { title: `Serve the fetched OCSP response from the first handshake (${line.slice(0, -1)})`, edits: [edit] };
+      findings.push({
+        ...serverPathSpan(server, cert.placed),
+        message: `${cert.label} requires a stapled OCSP response (Must-Staple), and for ${who} nginx fetches it lazily, per worker: after every start or reload the first handshakes of each worker carry no staple, and Firefox refuses exactly those connections with MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING. Serve it from a file: ${fetch} (from cron, before its nextUpdate), then ssl_stapling_file`,
+        fixes: fix ? [fix] : [],
+        related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
+      });
     }
     return findings;
   },

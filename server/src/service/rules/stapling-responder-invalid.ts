@@ -1,7 +1,8 @@
 import type { Rule, RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
 import { anchorSpan, relatedIfIncluded, serverPathRelated, serverPathSpan, tokenSpan } from '../model/locations';
-import { describeServer, servesCertificates } from '../model/serverModel';
+import { describeServer, type HttpServer } from '../model/serverModel';
+import { fetchedStaples } from './support/fetchedStaples';
 
 /**
  * `ssl_stapling on` with an OCSP responder nginx cannot use: an `ssl_stapling_responder` or a
@@ -14,32 +15,30 @@ export const staplingResponderInvalid: Rule = {
   summary: 'ssl_stapling is on but the OCSP responder (ssl_stapling_responder or the certificate\'s OCSP URL) is not an http:// URL, so nginx ignores stapling',
   check(context) {
     const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
-      const facts = context.stapling(server);
-      if (!facts.on || facts.file || facts.perHandshake) continue;
+    const overridden = new Set<HttpServer>();
+    for (const { server, facts, certificate: cert } of fetchedStaples(context)) {
+      if (cert.leaf.mustStaple || overridden.has(server)) continue;
       const who = describeServer(server, context.model.tree);
-      for (const cert of facts.certificates) {
-        if (cert.kind !== 'ok' || cert.leaf.mustStaple) continue;
-        const responder = responderFor(facts, cert);
-        if (responder.kind !== 'invalid') continue;
-        const logged = `[warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder "${responder.url}"`;
-        const tail = `nginx's OCSP client speaks plain http:// only, so it logs ${logged} and staples nothing for ${who}: clients that check revocation must ask the CA themselves`;
-        if (facts.responder) {
-          const own = server.own.get('ssl_stapling_responder')?.includes(facts.responder) ?? false;
-          findings.push({
-            ...(own ? anchorSpan(facts.responder) : tokenSpan(server.directive, server.directive.nameToken)),
-            message: `ssl_stapling_responder "${responder.url}" cannot be used for ${cert.label}: ${tail}`,
-            related: own ? relatedIfIncluded(facts.responder, 'the responder is set here') : [{ ...anchorSpan(facts.responder), message: 'the responder is set here' }],
-          });
-          break;
-        }
+      const responder = responderFor(facts, cert);
+      if (responder.kind !== 'invalid') continue;
+      const logged = `[warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder "${responder.url}"`;
+      const tail = `nginx's OCSP client speaks plain http:// only, so it logs ${logged} and staples nothing for ${who}: clients that check revocation must ask the CA themselves`;
+      if (facts.responder) {
+        const own = server.own.get('ssl_stapling_responder')?.includes(facts.responder) ?? false;
         findings.push({
-          ...serverPathSpan(server, cert.placed),
-          message: `the OCSP responder URL "${responder.url}" of ${cert.label} cannot be used: ${tail} (an ssl_stapling_responder http:// URL of the same CA would work)`,
-          related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
+          ...(own ? anchorSpan(facts.responder) : tokenSpan(server.directive, server.directive.nameToken)),
+          message: `ssl_stapling_responder "${responder.url}" cannot be used for ${cert.label}: ${tail}`,
+          related: own ? relatedIfIncluded(facts.responder, 'the responder is set here') : [{ ...anchorSpan(facts.responder), message: 'the responder is set here' }],
         });
+        // One ssl_stapling_responder serves every certificate of the server: one finding.
+        overridden.add(server);
+        continue;
       }
+      findings.push({
+        ...serverPathSpan(server, cert.placed),
+        message: `the OCSP responder URL "${responder.url}" of ${cert.label} cannot be used: ${tail} (an ssl_stapling_responder http:// URL of the same CA would work)`,
+        related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
+      });
     }
     return findings;
   },

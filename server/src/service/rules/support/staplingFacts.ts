@@ -155,3 +155,4 @@ export function responderFor(facts: StaplingFacts, certificate: ServerCertificat
   const url = certificate.leaf.ocspUrls[0];
   return url ? responderFromUrl(url) : { kind: 'none' };
 }
+
