@@ -10,7 +10,7 @@ import { ExitCode } from './exitCodes';
 import { loadDumpConfig } from './deployedInput';
 
 import { PROBE_USAGE } from './probeUsage';
-import { buildServerModel, parseHostPort as parseHostPortText, chooseProbeServer, createNodeHost, formatProbeReport, formatProbeTable, LineIndex, loadConfig, probeTargetsOfConfig, readCertificateFile, type Span, type ConfigTree, type Position, type ProbeOptions, type ProbeReport, type ProbeTarget, type HostPort } from '../service';
+import { buildServerModel, parseHostPort as parseHostPortText, chooseProbeServer, createNodeHost, formatProbeReport, formatProbeTable, loadConfig, probeTargetsOfConfig, readCertificateFile, treePositions, type Span, type ConfigTree, type Position, type ProbeOptions, type ProbeReport, type ProbeTarget, type HostPort } from '../service';
 
 export { PROBE_USAGE };
 
@@ -186,10 +186,8 @@ function readCaFile(file: string): string {
 }
 
 function positionsOf(location: Span, tree: ConfigTree | undefined): { start: Position; end: Position } | undefined {
-  const text = tree?.files.get(location.file)?.text;
-  if (text === undefined) return undefined;
-  const index = new LineIndex(text);
-  return { start: index.positionAt(location.start), end: index.positionAt(location.end) };
+  if (!tree?.files.has(location.file)) return undefined;
+  return treePositions(tree).range(location.file, location.start, location.end);
 }
 
 function withPositions(finding: ProbeReport['findings'][number], tree: ConfigTree | undefined): object {

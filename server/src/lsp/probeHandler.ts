@@ -19,7 +19,7 @@ import {
   type ProbeTargetsParams,
   type ProbeTargetsResult,
 } from './protocol';
-import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, LineIndex, parseHostPort, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type Span, type ConfigTree, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
+import { buildServerModel, formatProbeReport, formatProbeTable, isProbeableName, parseHostPort, probeFindingsAsDiagnostics, probeServerAt, probeTargetsOfConfig, renderProbeAllHtml, renderProbeReportHtml, treePositions, type Span, type ConfigTree, type FilePositions, type HttpServer, type ProbeFinding, type ProbeOptions, type ServerModel } from '../service';
 import { toLspDiagnostics, type DocsLink } from './toLspDiagnostic';
 import { onTypedRequest } from './typedRequests';
 
@@ -42,8 +42,7 @@ interface PreparedSettings {
 function locator(tree: ConfigTree): (f: ProbeFinding) => { label: string; file: string; line: number } | undefined {
   return (f) => {
     if (!f.configLocation) return undefined;
-    const text = tree.files.get(f.configLocation.file)?.text ?? '';
-    const line = new LineIndex(text).positionAt(f.configLocation.start).line;
+    const line = treePositions(tree).positionAt(f.configLocation.file, f.configLocation.start).line;
     return { label: `${path.relative(tree.prefix, f.configLocation.file) || f.configLocation.file}:${line + 1}`, file: f.configLocation.file, line };
   };
 }
@@ -66,7 +65,7 @@ export interface ProbeHost {
   docsLink: DocsLink;
 }
 
-function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | undefined {
+function candidateOf(server: HttpServer, positions: FilePositions): ProbeCandidate | undefined {
   const listen = server.listens.find((l) => l.ssl && l.port !== undefined);
   if (!server.tls || !listen?.port) return undefined;
   const names = server.names.map((n) => n.value).filter(isProbeableName);
@@ -76,15 +75,14 @@ function candidateOf(server: HttpServer, index: LineIndex): ProbeCandidate | und
     names,
     port: listen.port,
     label: `${names[0] ?? '(no name)'}:${listen.port}`,
-    range: { start: index.positionAt(d.nameToken.start), end: index.positionAt(d.nameToken.end) },
+    range: positions.range(d.file, d.nameToken.start, d.nameToken.end),
   };
 }
 
 /** The TLS servers of one file, as probe candidates. */
 function candidatesIn(tree: ConfigTree, file: string, model: ServerModel = buildServerModel(tree)): ProbeCandidate[] {
-  const text = tree.files.get(file)?.text ?? '';
-  const index = new LineIndex(text);
-  return model.servers.filter((s) => s.directive.file === file).flatMap((s) => candidateOf(s, index) ?? []);
+  const positions = treePositions(tree);
+  return model.servers.filter((s) => s.directive.file === file).flatMap((s) => candidateOf(s, positions) ?? []);
 }
 
 /** A probe diagnostic and the text of its line when the probe ran. */
@@ -142,8 +140,7 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     const model = buildServerModel(tree);
     const all = candidatesIn(tree, file, model);
     if (all.length === 0) return { candidates: [], reason: 'no server block with an ssl listen in this file' };
-    const text = tree.files.get(file)?.text ?? '';
-    const at = params.offset ?? (params.position ? new LineIndex(text).offsetAt(params.position) : undefined);
+    const at = params.offset ?? (params.position ? treePositions(tree).offsetAt(file, params.position) : undefined);
     const containing = at === undefined ? undefined : model.servers.find((s) => s.directive.file === file && s.directive.start <= at && at <= s.directive.end);
     const picked = containing ? all.filter((c) => c.offset === containing.directive.start) : [];
     return { candidates: picked.length ? picked : all };

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { Directive } from '../parser/ast';
-import type { ConfigTree } from '../model/configTree';
-import { LineIndex } from '../lineIndex';
+import { treePositions, type ConfigTree } from '../model/configTree';
 import { ContextKind, TABLE_VERSIONS, contextLabels, docUrl, lookupDirective, signature, variantsIn, type DirectiveVariant } from '../directives/directiveTable';
 import { DESCRIPTIONS, isTlsDirective } from '../directives/descriptions';
 import { buildServerModel, effective, type HttpServer, type Placed } from '../model/serverModel';
@@ -16,8 +15,7 @@ export interface HoverResult {
 
 /** `conf/ssl.conf:12`: a directive's file relative to the conf prefix, and its line. */
 export function describePlace(tree: ConfigTree, d: Directive): string {
-  const text = tree.files.get(d.file)?.text ?? '';
-  const line = new LineIndex(text).positionAt(d.start).line + 1;
+  const line = treePositions(tree).positionAt(d.file, d.start).line + 1;
   const rel = path.relative(tree.prefix, d.file) || path.basename(d.file);
   return `${rel.startsWith('..') ? d.file : rel}:${line}`;
 }
