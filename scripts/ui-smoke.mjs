@@ -210,8 +210,9 @@ try {
     const tab = page.locator('.tabs-container .tab', { hasText: title }).first();
     const opened = await tab.waitFor({ timeout: 60000 }).then(() => true, () => false);
     check(opened, `the report view "${title}" opens`);
-    const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-    const rendered = await report.locator('body', { hasText: 'probe-must-staple-violated' }).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    // Whichever webview frame holds the report (other webviews may exist in a fresh profile): each
+    // frame is asked in turn until one shows the finding, within one overall bound.
+    const rendered = await reportShows(page, 'probe-must-staple-violated', 60000);
     check(rendered, 'the report view lists probe-must-staple-violated');
     const liveRow = await problemRow('probe-must-staple-violated').catch(() => undefined);
     const liveText = (await liveRow?.innerText()) ?? '';
@@ -249,3 +250,16 @@ try {
 const passedChecks = checks.filter(([ok]) => ok).length;
 console.log(`ui-smoke: ${passedChecks} passed, ${checks.length - passedChecks + (rc === 0 ? 0 : checks.every(([ok]) => ok) ? 1 : 0)} failed`);
 process.exit(rc);
+
+/** Whether some frame of the page shows `text` in its body before the deadline (checked on each frame event and every 250 ms). */
+async function reportShows(page, text, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const found = await frame.locator('body', { hasText: text }).count().catch(() => 0);
+      if (found > 0) return true;
+    }
+    await page.waitForEvent('framenavigated', { timeout: 250 }).catch(() => {});
+  }
+  return false;
+}
