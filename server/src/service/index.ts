@@ -5,11 +5,12 @@ export type { ConfigDiagnostic, Fix, RelatedLocation, Severity, Span, TextEdit }
 export { sortAndDedupe } from './diagnostics';
 export { allCodes, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
 export { readCertificateFile, type CertificateInfo } from './certificates';
+export { forgetFileReads, snapshotFileReads } from './fileSnapshot';
 export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 export { createReporter, type Reporter } from './report';
 export { compareVersions } from './versions';
 
-export { analyzeFile, type FileAnalysis } from './analyzeFile';
+export { AnalysisCache, analyzeFile, type FileAnalysis } from './analyzeFile';
 export { analyzeTree } from './analyzeTree';
 export { checkPaths, type CheckResult } from './checkPaths';
 export { selectFixes, planFixes, applyEdits, type FixPlan, type FixSelection } from './fixes/applyFixes';
@@ -21,7 +22,7 @@ export { loadConfig } from './model/loadConfig';
 export { createDumpHost } from './model/dumpHost';
 export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
 export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
-export { loadConfigFor } from './model/locateMainConfig';
+export { filesReadFor, loadConfigFor, TreeCache } from './model/locateMainConfig';
 export { ParseCache } from './model/parseCache';
 export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';
 
