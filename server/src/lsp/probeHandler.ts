@@ -23,6 +23,8 @@ export interface ProbeHost {
   trusted(): boolean;
   /** Called with the files whose probe diagnostics changed. */
   republish(uris: string[]): void;
+  /** Writes a line to the output channel. */
+  log(line: string): void;
 }
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning } as const;
@@ -123,12 +125,22 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     if (settings.connect && !connect) return { error: `nginxTls.probe.connect must be HOST:PORT, not "${settings.connect}"` };
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
+    const target = `${params.serverName}:${candidate.port}${settings.connect ? ` via ${settings.connect}` : ''}`;
+    const started = Date.now();
+    host.log(`probing ${target}`);
     try {
       const result = await probeConfiguredServer(tree, { serverName: params.serverName, port: candidate.port }, {
         caPem, connect, warmupMs: settings.warmupMs, timeoutMs: settings.timeoutMs,
       }, abort.signal);
-      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
-      if (!result.ok) return { error: result.reason };
+      if (token.isCancellationRequested) {
+        host.log(`probe of ${target} cancelled`);
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
+      }
+      if (!result.ok) {
+        host.log(`probe of ${target} failed: ${result.reason}`);
+        return { error: result.reason };
+      }
+      host.log(`probe of ${target}: ${result.report.findings.length} findings, ${Date.now() - started} ms`);
       const locate = (f: ProbeFinding): { label: string; file: string; line: number } | undefined => {
         if (!f.configLocation) return undefined;
         const text = tree.files.get(f.configLocation.file)?.text ?? '';
