@@ -29,7 +29,8 @@ const NOW_RESOLUTION_MS = 60_000;
 export class AnalysisCache {
   private readonly ids = new WeakMap<ParsedFile, number>();
   private nextId = 1;
-  private readonly entries = new Map<string, Map<string, ConfigDiagnostic[]>>();
+  /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]> }>();
 
   private idOf(parsed: ParsedFile): number {
     let id = this.ids.get(parsed);
@@ -43,21 +44,19 @@ export class AnalysisCache {
   /** The tree's diagnostics by file, analysed now or taken from an earlier identical tree. */
   diagnosticsByFile(tree: ConfigTree, settings: AnalysisSettings, generation: number | undefined): { byFile: Map<string, ConfigDiagnostic[]>; fresh: boolean } {
     if (generation === undefined) return { byFile: groupByFile(sortAndDedupe(analyzeTree(tree, settings))), fresh: true };
-    const parts: (string | number)[] = [generation, tree.mainFile, tree.prefix, tree.rootContext.join(' ')];
+    const identity = [tree.mainFile, tree.prefix, tree.rootContext.join(' ')].join('\0');
+    const parts: (string | number)[] = [generation];
     for (const [file, parsed] of tree.files) parts.push(file, this.idOf(parsed));
     for (const d of tree.diagnostics) if (d.code !== 'syntax-error') parts.push(d.file, d.start, d.code, d.message);
     parts.push(JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS) }));
     const key = parts.join('\0');
-    let found = this.entries.get(key);
-    const fresh = !found;
-    if (found) {
-      this.entries.delete(key);
-    } else {
-      found = groupByFile(sortAndDedupe(analyzeTree(tree, settings)));
-      if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
-    }
-    this.entries.set(key, found);
-    return { byFile: found, fresh };
+    const kept = this.entries.get(identity);
+    this.entries.delete(identity);
+    const fresh = kept?.key !== key;
+    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings)));
+    if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(identity, { key, byFile });
+    return { byFile, fresh };
   }
 }
 
