@@ -14,6 +14,7 @@ import { checkBlockStructure } from '../server/src/service/checks/checkBlockStru
 import { runDirectiveChecks } from '../server/src/service/checks';
 import { analyzeTree, runRules } from '../server/src/service/analyzeTree';
 import { findNginx } from '../test/support/nginxBinary';
+import { neutraliseForNginx } from './nginxCompare';
 
 // Paths from the repository root: npm scripts run there (scripts/run-bench.mjs bundles this file into out/).
 const ROOT = process.cwd();
@@ -22,7 +23,6 @@ const CLI = path.resolve(ROOT, 'dist/cli.js');
 const WARMUP = 20;
 const RUNS = 50;
 const PROCESS_RUNS = 15;
-const MAX_ATTEMPTS = 1000;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -48,29 +48,6 @@ function timeProcess(cmd: string, args: string[]): number {
   const t = performance.now();
   spawnSync(cmd, args, { stdio: 'ignore' });
   return performance.now() - t;
-}
-
-/**
- * A copy of the config that a stock Debian nginx reads to the end: each line nginx -t stops at
- * (load_module of absent modules, missing users) is commented out, and so is every line of a
- * directive nginx does not know, until it passes, so that nginx's own parse of the whole file is what gets timed.
- */
-function neutraliseForNginx(nginx: string, source: string, dir: string): { file: string; commented: number; ok: boolean; last?: string } {
-  const file = path.join(dir, 'nginx.conf');
-  const lines = fs.readFileSync(source, 'utf8').split('\n');
-  let commented = 0;
-  for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    fs.writeFileSync(file, lines.join('\n'));
-    const r = spawnSync(nginx, ['-t', '-q', '-p', dir, '-c', file, '-e', path.join(dir, 'error.log')], { encoding: 'utf8' });
-    if (r.status === 0) return { file, commented, ok: true };
-    const m = /\[emerg\] (.*) in (\S+):(\d+)/.exec(r.stderr);
-    if (!m || m[2] !== file) return { file, commented, ok: false, last: r.stderr };
-    const unknown = /^unknown directive "([^"]+)"/.exec(m[1])?.[1];
-    const hits = unknown ? lines.flatMap((l, n) => (l.trim().split(/[\s;{]+/)[0] === unknown ? [n] : [])) : [Number(m[3]) - 1];
-    for (const n of hits) lines[n] = `#${lines[n]}`;
-    commented += hits.length;
-  }
-  return { file, commented, ok: false };
 }
 
 function main(): void {

@@ -20,7 +20,9 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     documentSelector: [{ language: 'nginx' }],
     synchronize: {
       configurationSection: CLIENT_ID,
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{conf,nginx,crt,pem}'),
+      // Every file: the server keeps what it read from disk (includes of any name, certificates, keys,
+      // OCSP staples, directory listings for globs) until a change is reported.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*'),
     },
     initializationOptions: {
       workspaceTrusted: vscode.workspace.isTrusted,

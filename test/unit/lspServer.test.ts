@@ -91,6 +91,11 @@ class RawClient {
     this.notify('initialized', {});
   }
 
+  /** Every message received so far. */
+  messages(): readonly Message[] {
+    return this.received;
+  }
+
   stop(): void {
     this.child.kill();
   }
@@ -147,3 +152,76 @@ for (const [label, options, expectRead] of [
     }
   });
 }
+
+/** The server's log lines, in order. */
+function logLines(client: RawClient): string[] {
+  return client.messages()
+    .filter((m) => m.method === 'window/logMessage' && typeof m.params?.message === 'string')
+    .map((m) => m.params.message as string);
+}
+
+function publications(client: RawClient, uri: string): Message[] {
+  return client.messages().filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri);
+}
+
+test('an edit re-analyses only the open documents that read the edited file, the tree once; unchanged diagnostics are not sent again', async () => {
+  const dir = fs.mkdtempSync(path.join(work, 'tree-'));
+  fs.mkdirSync(path.join(dir, 'sites'));
+  const files = {
+    main: path.join(dir, 'nginx.conf'),
+    one: path.join(dir, 'sites', 'one.conf'),
+    two: path.join(dir, 'sites', 'two.conf'),
+    other: path.join(dir, 'other.conf'),
+    alone: path.join(fs.mkdtempSync(path.join(work, 'alone-')), 'alone.conf'),
+  };
+  const texts: Record<keyof typeof files, string> = {
+    main: 'events {}\nhttp {\n  include sites/*.conf;\n}\n',
+    one: 'server {\n  listen 80 default_server;\n  server_name one.test;\n}\n',
+    two: 'server {\n  listen 80;\n  server_name two.test;\n  bogus_one on;\n}\n',
+    other: 'server {\n  listen 80 default_server;\n  server_name other.test;\n}\n',
+    alone: 'server {\n  listen 82;\n  server_name alone.test;\n}\n',
+  };
+  const uris = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, pathToFileURL(f).toString()])) as Record<keyof typeof files, string>;
+  for (const key of Object.keys(files) as (keyof typeof files)[]) fs.writeFileSync(files[key], texts[key]);
+  const client = new RawClient();
+  try {
+    await client.start({ workspaceTrusted: false, settings: { diagnostics: { debounceMs: 0 } } });
+    for (const key of Object.keys(files) as (keyof typeof files)[]) {
+      client.notify('textDocument/didOpen', { textDocument: { uri: uris[key], languageId: 'nginx', version: 1, text: texts[key] } });
+    }
+    // Every document's first analysis is published, empty or not.
+    for (const uri of Object.values(uris)) await diagnosticsFor(client, uri);
+
+    // An unknown directive in one site: its tree is analysed once, and the three documents that read the site
+    // (nginx.conf, the other site, and other.conf, which loaded nginx.conf to find its tree) take their diagnostics
+    // from that analysis; the file alone elsewhere is left alone.
+    client.notify('textDocument/didChange', { textDocument: { uri: uris.one, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '  bogus_two on;\n' }] });
+    const published = await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uris.one && m.params?.version === 2);
+    assert.ok(published.params.diagnostics.some((d: { code: string }) => d.code === 'unknown-directive'), JSON.stringify(published.params));
+    // The lines from the edit's analysis of one.conf (the only one to find a diagnostic there) to the end of the update.
+    const linesSinceEdit = (): string[] => {
+      const lines = logLines(client);
+      const at = lines.findIndex((l) => l.startsWith(`analysed ${files.one} `) && l.includes(': 1 diagnostics'));
+      return at < 0 ? [] : lines.slice(at);
+    };
+    await client.waitFor(() => linesSinceEdit().some((l) => l.startsWith('updated ')));
+    const since = linesSinceEdit();
+    assert.deepEqual(since.filter((l) => l.startsWith('analysed ')).map((l) => l.split(' ')[1]), [files.one], since.join('\n'));
+    // A drain of the documents' opening may still be under way and merge with this one: the names tell.
+    const updated = since.filter((l) => l.startsWith('updated ')).join('\n');
+    for (const name of ['nginx.conf', 'two.conf', 'other.conf']) assert.ok(updated.includes(name), since.join('\n'));
+    assert.ok(!updated.includes('alone.conf'), since.join('\n'));
+    assert.equal(publications(client, uris.alone).length, 1);
+    // Their diagnostics did not change: nothing more was sent for them.
+    assert.equal(publications(client, uris.two).length, 1);
+    assert.equal(publications(client, uris.main).length, 1);
+
+    // An include added to nginx.conf takes other.conf into its tree: two default servers on port 80 now.
+    client.notify('textDocument/didChange', { textDocument: { uri: uris.main, version: 2 }, contentChanges: [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: '  include other.conf;\n' }] });
+    const other = await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uris.other && m.params.diagnostics.some((d: { code: string }) => d.code === 'duplicate-default-server'));
+    assert.ok(other);
+    assert.equal(publications(client, uris.alone).length, 1);
+  } finally {
+    client.stop();
+  }
+});

@@ -5,18 +5,21 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CodeActionKind,
+  FileChangeType,
   type Diagnostic,
+  type Range,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeFile, createNodeHost, docsPathOf, loadConfigFor, ParseCache, selectFixes, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { performance } from 'node:perf_hooks';
+import { AnalysisCache, analyzeFile, filesReadFor, TreeCache, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type LspFix, type TrustParams, OpenDumpRequest } from './protocol';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type DiagnosticData, type LspFix, type TrustParams, OpenDumpRequest } from './protocol';
 import { onTypedRequest } from './typedRequests';
 import { createProbeHandlers, ProbeDiagnostics, registerProbeRequests } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
@@ -32,6 +35,7 @@ const connection = guardConnection(rawConnection, (m) => rawConnection.console.w
 logUncaughtErrors((m) => rawConnection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
+const analysisCache = new AnalysisCache();
 const published = new Map<string, Diagnostic[]>();
 /** The service diagnostics behind `published`, for "fix all". */
 const analysed = new Map<string, ConfigDiagnostic[]>();
@@ -40,6 +44,13 @@ const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
 const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
 const timers = new Map<string, NodeJS.Timeout>();
+/** Documents to analyse again after the edited one (see queueDependents). */
+const queued = new Set<string>();
+const treeCache = new TreeCache();
+/** The files each open document's last analysis read (its tree and the candidate main configs): an edit elsewhere leaves it alone. */
+const dependencies = new Map<string, Set<string>>();
+/** What was last sent for each document, without the document version, to skip publications that change nothing. */
+const sentDiagnostics = new Map<string, Diagnostic[]>();
 const generations = new Map<string, number>();
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let pullSettings = false;
@@ -55,9 +66,13 @@ function filePathOf(uri: string): string | undefined {
   }
 }
 
+/** The URIs of the open documents by file path (kept on open and close: a URL per file read costs). */
+const openUris = new Map<string, string>();
+
 /** Open documents by file path, so that unsaved contents win over the disk. */
 function openDocumentFor(file: string): TextDocument | undefined {
-  return documents.get(pathToFileURL(file).toString());
+  const uri = openUris.get(file);
+  return uri === undefined ? undefined : documents.get(uri);
 }
 
 const docsLinks = new Map<string, string | undefined>();
@@ -96,40 +111,74 @@ function localSettingsFor(file: string): Partial<AnalysisSettings> {
   return { localHostNames: localResolution.localHostNames, ...(useMachine ? { resolvers: localResolution.resolvers } : {}) };
 }
 
-function analyzeNow(uri: string): void {
+/** Analyses a document now; true when its tree was analysed afresh (not shared with a document analysed before). */
+function analyzeNow(uri: string): boolean {
   const doc = documents.get(uri);
-  if (!doc) return;
+  if (!doc) return false;
   const generation = generations.get(uri) ?? 0;
   const file = filePathOf(uri);
   if (!file) {
     connection.sendDiagnostics({ uri, diagnostics: dumpDocuments.diagnostics(uri, { ...settings, readCertificates: workspaceTrusted }, docsLink) ?? [] });
-    return;
+    return false;
   }
   try {
-    const host = hostWithOpenDocuments();
+    const started = performance.now();
+    const read = new Set<string>([file]);
     const result = analyzeFile(file, {
-      host,
+      host: hostWithOpenDocuments(),
       cache,
+      analysisCache,
+      trees: treeCache,
+      onTree: (tree) => filesReadFor(tree).forEach((f) => read.add(f)),
       mainConfig: settings.mainConfig || undefined,
       settings: { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
     });
-    if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return;
+    if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return false;
+    dependencies.set(uri, read);
     const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
     analysed.set(uri, result.diagnostics);
     analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
     publish(uri);
+    if (result.fresh) {
+      const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
+      connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms`);
+    }
+    return result.fresh;
   } catch (err) {
     connection.console.error(`analysis of ${file} failed: ${(err as Error)?.stack ?? String(err)}`);
+    return false;
   }
 }
 
-/** Sends the analysis diagnostics of a document with its live-probe findings and the last nginx -t's (only those two for a file not open). */
+/** Whether two publications say the same, but for the document version their fixes were computed for (code actions look fixes up anew). */
+function samePublication(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  const sameRange = (x: Range, y: Range): boolean => x.start.line === y.start.line && x.start.character === y.start.character && x.end.line === y.end.line && x.end.character === y.end.character;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!sameRange(x.range, y.range) || x.code !== y.code || x.message !== y.message || x.severity !== y.severity || x.source !== y.source || x.codeDescription?.href !== y.codeDescription?.href) return false;
+    if (JSON.stringify(x.relatedInformation) !== JSON.stringify(y.relatedInformation)) return false;
+    if (JSON.stringify((x.data as DiagnosticData | undefined)?.fixes) !== JSON.stringify((y.data as DiagnosticData | undefined)?.fixes)) return false;
+  }
+  return true;
+}
+
+/**
+ * Sends the analysis diagnostics of a document with its live-probe findings and the last
+ * nginx -t's (only those two for a file not open), when they changed.
+ */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  if (!doc) return void connection.sendDiagnostics({ uri, diagnostics: [...probeDiagnostics.current(uri, undefined), ...nginxTests.current(uri)] });
-  connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)] });
+  const diagnostics = doc
+    ? [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)]
+    : [...probeDiagnostics.current(uri, undefined), ...nginxTests.current(uri)];
+  const sent = sentDiagnostics.get(uri);
+  if (sent && samePublication(sent, diagnostics)) return;
+  sentDiagnostics.set(uri, diagnostics);
+  connection.sendDiagnostics(doc ? { uri, version: doc.version, diagnostics } : { uri, diagnostics });
 }
 
 const nginxTests = new NginxTestRunner({
@@ -148,21 +197,73 @@ const probeHandlers = createProbeHandlers({
   nginxVersion: () => settings.nginxVersion,
   republish: (uris) => uris.forEach(publish),
   docsLink,
+  log: (line) => connection.console.info(line),
 }, probeDiagnostics);
 
 function schedule(uri: string, delay: number): void {
   generations.set(uri, (generations.get(uri) ?? 0) + 1);
+  queued.delete(uri);
   clearTimeout(timers.get(uri));
   timers.set(uri, setTimeout(() => {
     timers.delete(uri);
     analyzeNow(uri);
+    drainQueue();
   }, delay));
 }
 
-/** Re-analyses every open document: an edit in one file can change another's diagnostics. */
-function scheduleAll(delay: number, first?: string): void {
-  if (first) schedule(first, delay);
-  for (const doc of documents.all()) if (doc.uri !== first) schedule(doc.uri, delay * 2);
+/** Forgets the kept disk reads and trees: files changed under the editor (or settings that change what is read). */
+function forgetFiles(): void {
+  forgetFileReads();
+  treeCache.clear();
+}
+
+/** Re-analyses every open document (settings, trust, files on disk changed). */
+function scheduleAll(delay: number): void {
+  forgetFiles();
+  for (const doc of documents.all()) schedule(doc.uri, delay);
+}
+
+/**
+ * Queues the other open documents whose last analysis read `uri`'s file (an edit there can
+ * change their diagnostics). They are analysed after the edited document has been analysed and
+ * published, one per turn of the event loop, so that its diagnostics and requests go first.
+ */
+function queueDependents(uri: string): void {
+  const file = filePathOf(uri);
+  for (const doc of documents.all()) {
+    if (doc.uri === uri || timers.has(doc.uri)) continue;
+    const read = dependencies.get(doc.uri);
+    if (!read || (file !== undefined && read.has(file))) queued.add(doc.uri);
+  }
+}
+
+let draining = false;
+/** How many document names a log line lists. */
+const LOGGED_NAMES = 5;
+
+/** Analyses the queued documents, one per turn of the event loop. */
+function drainQueue(): void {
+  if (draining || queued.size === 0) return;
+  draining = true;
+  const updated: string[] = [];
+  let ms = 0;
+  const step = (): void => {
+    const next = queued.values().next();
+    if (next.done) {
+      draining = false;
+      if (updated.length > 0) {
+        const names = updated.slice(0, LOGGED_NAMES).join(', ') + (updated.length > LOGGED_NAMES ? ` and ${updated.length - LOGGED_NAMES} more` : '');
+        connection.console.info(`updated ${updated.length} other open document${updated.length === 1 ? '' : 's'} from trees analysed before (${names}): ${ms.toFixed(0)} ms`);
+      }
+      return;
+    }
+    queued.delete(next.value);
+    const started = performance.now();
+    if (!analyzeNow(next.value)) updated.push(path.basename(filePathOf(next.value) ?? next.value));
+    ms += performance.now() - started;
+    setImmediate(step);
+  };
+  setImmediate(step);
 }
 
 async function refreshSettings(): Promise<void> {
@@ -197,6 +298,7 @@ const nginxBuild = new NginxBuildSource((line) => connection.console.info(line),
 const selectNginx = (): Promise<void> => (workspaceTrusted && !settings.nginxVersion ? nginxBuild.select(settings.nginxBinary) : Promise.resolve());
 
 connection.onInitialized(() => {
+  connection.console.info(`nginx TLS language server started (node ${process.version}, workspace ${workspaceTrusted ? 'trusted' : 'not trusted'})`);
   // The first analysis waits for nginx -V (bounded by its timeout), so that it is not redone.
   void refreshSettings().then(selectNginx).then(() => scheduleAll(0));
 });
@@ -213,9 +315,19 @@ connection.onNotification(TrustNotification.method, (params: TrustParams) => {
   void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 });
 
-documents.onDidOpen((e) => schedule(e.document.uri, 0));
+documents.onDidOpen((e) => {
+  const file = filePathOf(e.document.uri);
+  if (file) openUris.set(file, e.document.uri);
+  treeCache.clear();
+  schedule(e.document.uri, 0);
+  queueDependents(e.document.uri);
+});
 documents.onDidSave((e) => void nginxTests.saved(trees.get(e.document.uri)));
-documents.onDidChangeContent((e) => scheduleAll(settings.debounceMs, e.document.uri));
+documents.onDidChangeContent((e) => {
+  treeCache.clear();
+  schedule(e.document.uri, settings.debounceMs);
+  queueDependents(e.document.uri);
+});
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   timers.delete(e.document.uri);
@@ -224,21 +336,39 @@ documents.onDidClose((e) => {
   analysed.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);
+  dependencies.delete(e.document.uri);
+  sentDiagnostics.delete(e.document.uri);
+  queued.delete(e.document.uri);
   const file = filePathOf(e.document.uri);
-  if (file) cache.delete(file);
+  if (file) {
+    cache.delete(file);
+    openUris.delete(file);
+  }
+  // What stays of a closed file: its live-probe and nginx -t findings (often none).
   publish(e.document.uri);
-  scheduleAll(settings.debounceMs);
+  // From now on the disk's version of the file counts.
+  forgetFiles();
+  queueDependents(e.document.uri);
+  drainQueue();
 });
 
-connection.onDidChangeWatchedFiles(() => scheduleAll(settings.debounceMs));
+// Disk reads (configs, directory listings, certificates) are kept between analyses until the
+// client's file watcher reports a change; a save of an open document changes nothing (its text wins).
+snapshotFileReads(true);
+connection.onDidChangeWatchedFiles((params) => {
+  const changes = params?.changes ?? [];
+  if (changes.every((c) => c.type === FileChangeType.Changed && documents.get(c.uri))) return;
+  scheduleAll(settings.debounceMs);
+});
 
 connection.onCodeAction((params) => {
   const uri = params.textDocument.uri;
   const doc = documents.get(uri);
   if (!doc) return [];
-  if (analysedVersions.get(uri) !== doc.version && timers.has(uri)) {
+  if ((analysedVersions.get(uri) !== doc.version && timers.has(uri)) || queued.has(uri)) {
     clearTimeout(timers.get(uri));
     timers.delete(uri);
+    queued.delete(uri);
     analyzeNow(uri);
   }
   const tree = trees.get(uri);
@@ -255,7 +385,7 @@ registerEditorFeatures(connection, {
     const file = filePathOf(uri);
     if (!file) return dumpDocuments.currentTree(uri);
     const host = hostWithOpenDocuments();
-    const tree = loadConfigFor(file, { host, cache, mainConfig: settings.mainConfig || undefined });
+    const tree = loadConfigFor(file, { host, cache, trees: treeCache, mainConfig: settings.mainConfig || undefined });
     const text = tree.files.get(file)?.text;
     return text === undefined ? undefined : { tree, file, positions: treePositions(tree), host };
   },

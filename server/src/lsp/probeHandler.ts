@@ -63,6 +63,8 @@ export interface ProbeHost {
   republish(uris: string[]): void;
   /** Where a code's documentation lives (the same links as every other diagnostic). */
   docsLink: DocsLink;
+  /** Writes a line to the output channel. */
+  log(line: string): void;
 }
 
 function candidateOf(server: HttpServer, positions: FilePositions): ProbeCandidate | undefined {
@@ -178,11 +180,18 @@ export function createProbeHandlers(host: ProbeHost, diagnostics: ProbeDiagnosti
     if (!candidate || !chosen) return { error: 'That server block is no longer a TLS server block.' };
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort());
+    const target = `${params.serverName}:${candidate.port}${settings.connect ? ` via ${settings.connect.host}:${settings.connect.port ?? candidate.port}` : ''}`;
+    const started = Date.now();
+    host.log(`probing ${target}`);
     try {
       const connect = settings.connect ? { connect: { host: settings.connect.host, port: settings.connect.port ?? candidate.port } } : {};
       const config = { model, chosen, ...(settings.nginxVersion ? { nginxVersion: settings.nginxVersion } : {}) };
       const result = await probeConfiguredServer({ serverName: params.serverName, port: candidate.port, ...connect }, config, settings.options, abort.signal);
-      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
+      if (token.isCancellationRequested) {
+        host.log(`probe of ${target} cancelled`);
+        throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The probe was cancelled.');
+      }
+      host.log(`probe of ${target}: ${result.report.findings.length} findings, ${Date.now() - started} ms`);
       publishFindings(tree, [{ findings: result.report.findings, label: candidate.label, server: serverLocation(chosen.server.directive) }]);
       return {
         report: result.report,

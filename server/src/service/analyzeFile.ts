@@ -2,28 +2,86 @@ import * as path from 'node:path';
 import type { ConfigDiagnostic } from './diagnostics';
 import { sortAndDedupe } from './diagnostics';
 import { analyzeTree } from './analyzeTree';
-import type { AnalysisSettings } from './settings';
-import type { ConfigHost } from './model/configHost';
+import { completeSettings, type AnalysisSettings } from './settings';
 import type { ConfigTree } from './model/configTree';
-import { loadConfigFor } from './model/locateMainConfig';
-import type { ParseCache } from './model/parseCache';
+import type { ParsedFile } from './parser/ast';
+import { fileReadsGeneration } from './fileSnapshot';
+import { loadConfigFor, type LocateOptions } from './model/locateMainConfig';
 
 /** One opened file's analysis: the tree it was analysed in and the diagnostics on that file. */
 export interface FileAnalysis {
   tree: ConfigTree;
   diagnostics: ConfigDiagnostic[];
+  /** False when the tree's diagnostics came from an earlier analysis of the same tree (see AnalysisCache). */
+  fresh: boolean;
+}
+
+const KEPT_TREES = 8;
+const NOW_RESOLUTION_MS = 60_000;
+
+/**
+ * The diagnostics of recently analysed trees, so that the open files of one tree (a site edited,
+ * its 200 siblings open) share one analysis. A tree is the same when it has the same main file,
+ * prefix and context, the very same parses (ParseCache hands out one object per file version),
+ * the same file problems, the same settings, and the file reads have not been forgotten since
+ * (see fileSnapshot.ts): the analysis is then a function of that, and its result is reused.
+ */
+export class AnalysisCache {
+  private readonly ids = new WeakMap<ParsedFile, number>();
+  private nextId = 1;
+  /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]> }>();
+
+  private idOf(parsed: ParsedFile): number {
+    let id = this.ids.get(parsed);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(parsed, id);
+    }
+    return id;
+  }
+
+  /** The tree's diagnostics by file, analysed now or taken from an earlier identical tree. */
+  diagnosticsByFile(tree: ConfigTree, settings: AnalysisSettings, generation: number | undefined): { byFile: Map<string, ConfigDiagnostic[]>; fresh: boolean } {
+    if (generation === undefined) return { byFile: groupByFile(sortAndDedupe(analyzeTree(tree, settings))), fresh: true };
+    const identity = [tree.mainFile, tree.prefix, tree.rootContext.join(' ')].join('\0');
+    const parts: (string | number)[] = [generation];
+    for (const [file, parsed] of tree.files) parts.push(file, this.idOf(parsed));
+    for (const d of tree.diagnostics) if (d.code !== 'syntax-error') parts.push(d.file, d.start, d.code, d.message);
+    parts.push(JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS) }));
+    const key = parts.join('\0');
+    const kept = this.entries.get(identity);
+    this.entries.delete(identity);
+    const fresh = kept?.key !== key;
+    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings)));
+    if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(identity, { key, byFile });
+    return { byFile, fresh };
+  }
+}
+
+function groupByFile(diagnostics: ConfigDiagnostic[]): Map<string, ConfigDiagnostic[]> {
+  const byFile = new Map<string, ConfigDiagnostic[]>();
+  for (const d of diagnostics) {
+    const list = byFile.get(d.file);
+    if (list) list.push(d);
+    else byFile.set(d.file, [d]);
+  }
+  return byFile;
 }
 
 /**
  * Analyses an opened file in the config tree it belongs to (see loadConfigFor) and returns the
- * diagnostics located in that file.
+ * diagnostics located in that file. With `analysisCache` (and file reads kept in a snapshot, see
+ * fileSnapshot.ts), an identical tree is analysed once for all its files.
  */
 export function analyzeFile(
   file: string,
-  options: { host: ConfigHost; cache?: ParseCache; mainConfig?: string; settings: Partial<AnalysisSettings> },
+  options: LocateOptions & { analysisCache?: AnalysisCache; settings: Partial<AnalysisSettings> },
 ): FileAnalysis {
   const target = path.resolve(file);
   const tree = loadConfigFor(target, options);
-  const all = sortAndDedupe(analyzeTree(tree, options.settings));
-  return { tree, diagnostics: all.filter((d) => d.file === target) };
+  const settings = completeSettings(options.settings);
+  const { byFile, fresh } = (options.analysisCache ?? new AnalysisCache()).diagnosticsByFile(tree, settings, options.analysisCache ? fileReadsGeneration() : undefined);
+  return { tree, diagnostics: [...(byFile.get(target) ?? [])], fresh };
 }

@@ -75,6 +75,9 @@ export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings>
   for (const d of checkBlockStructure(tree)) reporter.report(d);
   runDirectiveChecks(tree, settings, reporter);
   runRules(tree, settings, reporter);
-  for (const d of reporter.diagnostics) d.message = capMessage(d.message);
-  return reporter.diagnostics;
+  // New objects where a message is capped: the tree's own diagnostics may be shared with later analyses.
+  return reporter.diagnostics.map((d) => {
+    const message = capMessage(d.message);
+    return message === d.message ? d : { ...d, message };
+  });
 }

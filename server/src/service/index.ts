@@ -5,12 +5,13 @@ export type { ConfigDiagnostic, Fix, RelatedLocation, Severity, Span, TextEdit }
 export { sortAndDedupe } from './diagnostics';
 export { allCodes, docsPathOf, type CodeInfo, type CodeOrigin } from './codes';
 export { readCertificateFile, type CertificateInfo } from './certificates';
+export { forgetFileReads, snapshotFileReads } from './fileSnapshot';
 export { completeSettings, DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings } from './settings';
 export { createReporter, type Reporter } from './report';
 export { compareVersions } from './versions';
 export { parseHostPort, type HostPort } from './hostPort';
 
-export { analyzeFile, type FileAnalysis } from './analyzeFile';
+export { AnalysisCache, analyzeFile, type FileAnalysis } from './analyzeFile';
 export { analyzeTree } from './analyzeTree';
 export { checkPaths, type CheckResult } from './checkPaths';
 export { selectFixes, planFixes, applyEdits, type FixPlan, type FixSelection } from './fixes/applyFixes';
@@ -23,7 +24,7 @@ export { createDumpHost } from './model/dumpHost';
 export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
 export { NGINX_TEST_CODE, parseNginxTestOutput, readNginxTestOutput, setsPidFile, type NginxTestMessage, type NginxTestOutcome } from './nginxTestOutput';
 export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
-export { loadConfigFor } from './model/locateMainConfig';
+export { filesReadFor, loadConfigFor, TreeCache } from './model/locateMainConfig';
 export { ParseCache } from './model/parseCache';
 export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';
 

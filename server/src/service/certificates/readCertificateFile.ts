@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { readRegularFile } from '../model/readRegularFile';
+import { readThroughSnapshot } from '../fileSnapshot';
 import { requireBundle } from '../../splitBundles';
 import { isIssuedByAny } from './issuer';
 import type { ParsedCertificate } from './parseCertificate';
@@ -45,7 +46,7 @@ export function clearCertificateCache(): void {
  */
 export function readCertificateFile(path: string): CertificateFileResult {
   try {
-    return readThroughCache(path);
+    return readThroughSnapshot(`certificate:${path}`, () => readThroughCache(path));
   } catch (error) {
     // Defensive: every expected failure is handled below; this keeps the "never throws" promise.
     return failure(path, 'garbage', `"${path}" cannot be read as a certificate file: ${describe(error)}`);

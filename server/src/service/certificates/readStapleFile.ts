@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { requireBundle } from '../../splitBundles';
+import { readThroughSnapshot } from '../fileSnapshot';
 import type { OcspResponseCheck } from '../probe/types';
 
 type ParserModule = typeof import('./parseCertificate');
@@ -26,6 +27,12 @@ export type StapleFileResult =
  * when known, its `issuer` (CertID and signature). Never throws.
  */
 export function readStapleFile(path: string, leaf: Uint8Array, issuer: Uint8Array | undefined): StapleFileResult {
+  const read = readThroughSnapshot(`staple:${path}`, () => readStapleBytes(path));
+  if (read.kind === 'error') return read;
+  return { kind: 'ok', check: checkResponse(read.content, leaf, issuer) };
+}
+
+function readStapleBytes(path: string): { kind: 'bytes'; content: Uint8Array } | Extract<StapleFileResult, { kind: 'error' }> {
   let content: Buffer;
   try {
     const stat = fs.statSync(path);
@@ -37,5 +44,5 @@ export function readStapleFile(path: string, leaf: Uint8Array, issuer: Uint8Arra
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'error', reason: 'not-found', message: `"${path}" does not exist` };
     return { kind: 'error', reason: 'unreadable', message: `cannot read "${path}": ${code ?? String(error)}` };
   }
-  return { kind: 'ok', check: checkResponse(new Uint8Array(content), leaf, issuer) };
+  return { kind: 'bytes', content: new Uint8Array(content) };
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeFileType, readRegularFile } from './readRegularFile';
+import { readThroughSnapshot } from '../fileSnapshot';
 
 /** The default limit above which a file gets one diagnostic instead of analysis. */
 export const DEFAULT_MAX_FILE_SIZE = 8 * 1024 * 1024;
@@ -82,40 +83,52 @@ export function createNodeHost(options: { maxFileSize?: number; overlay?: (file:
     readFile(file) {
       const open = options.overlay?.(file);
       if (open) return checkConfigText(open.text, file, maxSize, `doc:${open.version}`);
-      const read = readRegularFile(file, maxSize);
-      if (read.kind === 'error') {
-        const code = read.error.code;
-        const notFound = code === 'ENOENT' || code === 'ENOTDIR';
-        return { kind: 'error', reason: notFound ? 'not-found' : 'unreadable', message: `cannot open "${file}": ${describeErrno(read.error)}` };
-      }
-      if (read.kind === 'not-regular') {
-        if (read.stat.isDirectory()) return { kind: 'error', reason: 'is-directory', message: `cannot read "${file}": it is a directory` };
-        return { kind: 'error', reason: 'not-regular', message: `"${file}" is ${describeFileType(read.stat)}, not a regular file: not read` };
-      }
-      if (read.kind === 'too-large') return tooLarge(file, read.size, maxSize);
-      return decodeConfigBytes(read.bytes, file, maxSize, `disk:${read.stat.mtimeMs}:${read.stat.size}:${read.stat.ino}`);
+      return readThroughSnapshot(`config:${maxSize}:${file}`, () => readDisk(file));
     },
     listDirectory(dir) {
-      try {
-        return fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({
-          name: e.name,
-          isDirectory: e.isDirectory() || (e.isSymbolicLink() && isDirectorySafe(path.join(dir, e.name))),
-        }));
-      } catch {
-        return undefined;
-      }
+      return readThroughSnapshot(`list:${dir}`, () => listDisk(dir));
     },
     exists(file) {
-      return fs.existsSync(file);
+      return readThroughSnapshot(`exists:${file}`, () => fs.existsSync(file));
     },
     realpath(file) {
-      try {
-        return fs.realpathSync(file);
-      } catch {
-        return file;
-      }
+      return readThroughSnapshot(`realpath:${file}`, () => realpathDisk(file));
     },
   };
+
+  function readDisk(file: string): ReadResult {
+    const read = readRegularFile(file, maxSize);
+    if (read.kind === 'error') {
+      const code = read.error.code;
+      const notFound = code === 'ENOENT' || code === 'ENOTDIR';
+      return { kind: 'error', reason: notFound ? 'not-found' : 'unreadable', message: `cannot open "${file}": ${describeErrno(read.error)}` };
+    }
+    if (read.kind === 'not-regular') {
+      if (read.stat.isDirectory()) return { kind: 'error', reason: 'is-directory', message: `cannot read "${file}": it is a directory` };
+      return { kind: 'error', reason: 'not-regular', message: `"${file}" is ${describeFileType(read.stat)}, not a regular file: not read` };
+    }
+    if (read.kind === 'too-large') return tooLarge(file, read.size, maxSize);
+    return decodeConfigBytes(read.bytes, file, maxSize, `disk:${read.stat.mtimeMs}:${read.stat.size}:${read.stat.ino}`);
+  }
+}
+
+function listDisk(dir: string): { name: string; isDirectory: boolean }[] | undefined {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      isDirectory: e.isDirectory() || (e.isSymbolicLink() && isDirectorySafe(path.join(dir, e.name))),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
+function realpathDisk(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 function isDirectorySafe(p: string): boolean {

@@ -13,6 +13,38 @@ export interface LocateOptions {
   cache?: ParseCache;
   /** An explicit main config (setting `nginxTls.mainConfig`), tried first. */
   mainConfig?: string;
+  /** Trees loaded earlier from the same file-system state (the caller clears it when files change). */
+  trees?: TreeCache;
+  /** Called with every tree loaded to place the file, candidates that do not include it too. */
+  onTree?: (tree: ConfigTree) => void;
+}
+
+/**
+ * Loaded trees by main file and load options, valid while the host answers as it did: the
+ * editor clears it on every document change and when the file reads are forgotten.
+ */
+export class TreeCache {
+  private readonly trees = new Map<string, ConfigTree>();
+
+  /** The tree of `key`, loaded by `load` unless kept. */
+  get(key: string, load: () => ConfigTree): ConfigTree {
+    let tree = this.trees.get(key);
+    if (!tree) {
+      tree = load();
+      this.trees.set(key, tree);
+    }
+    return tree;
+  }
+
+  /** Forgets every tree (a document or a file changed). */
+  clear(): void {
+    this.trees.clear();
+  }
+}
+
+/** The files a tree's loading read: its main file and every file an include named or matched. */
+export function filesReadFor(tree: ConfigTree): string[] {
+  return [tree.mainFile, ...tree.includedPaths];
 }
 
 /**
@@ -22,7 +54,13 @@ export interface LocateOptions {
  */
 export function loadConfigFor(file: string, options: LocateOptions): ConfigTree {
   const target = path.resolve(file);
-  const load = (main: string): ConfigTree => loadConfig(main, { host: options.host, cache: options.cache });
+  const loadWith = (main: string, extra: { prefix?: string; prefixIsGuess?: boolean }): ConfigTree => {
+    const run = (): ConfigTree => loadConfig(main, { host: options.host, cache: options.cache, ...extra });
+    const tree = options.trees ? options.trees.get(JSON.stringify([path.resolve(main), extra.prefix, extra.prefixIsGuess]), run) : run();
+    options.onTree?.(tree);
+    return tree;
+  };
+  const load = (main: string): ConfigTree => loadWith(main, {});
   if (options.mainConfig) {
     const tree = load(options.mainConfig);
     if (tree.files.has(target)) return tree;
@@ -32,12 +70,7 @@ export function loadConfigFor(file: string, options: LocateOptions): ConfigTree 
     const tree = load(path.join(dir, MAIN_CONFIG_NAME));
     if (tree.files.has(target)) return tree;
   }
-  return loadConfig(target, {
-    host: options.host,
-    cache: options.cache,
-    prefix: nearestMainConfigDirectory(target, options.host) ?? path.dirname(target),
-    prefixIsGuess: true,
-  });
+  return loadWith(target, { prefix: nearestMainConfigDirectory(target, options.host) ?? path.dirname(target), prefixIsGuess: true });
 }
 
 /**

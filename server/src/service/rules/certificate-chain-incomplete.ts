@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { fileExists } from '../fileSnapshot';
 import * as path from 'node:path';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
@@ -33,7 +33,7 @@ function findFullChainFile(cert: ReadableCertificate): string | undefined {
   if (written === undefined) return undefined;
   for (const name of fullChainNames(cert.path)) {
     const candidate = path.join(path.dirname(cert.path), name);
-    if (candidate === cert.path || !fs.existsSync(candidate)) continue;
+    if (candidate === cert.path || !fileExists(candidate)) continue;
     const file = readCertificateFile(candidate);
     if (file.kind !== 'ok' || !file.issuerInChain || file.chain[0]?.sha256Fingerprint !== cert.leaf.sha256Fingerprint) continue;
     if (findChainOrderProblem(file.chain)) continue;

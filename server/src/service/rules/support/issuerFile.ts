@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { fileExists } from '../../fileSnapshot';
 import * as path from 'node:path';
 import { readCertificateFile } from '../../certificates';
 import type { ServerCertificate } from '../../model/serverCertificates';
@@ -25,7 +25,7 @@ export function findIssuerFile(certificate: ServerCertificate): string | undefin
   const dir = path.dirname(certificate.path);
   for (const name of ISSUER_FILE_NAMES) {
     const candidate = path.join(dir, name);
-    if (candidate === certificate.path || !fs.existsSync(candidate)) continue;
+    if (candidate === certificate.path || !fileExists(candidate)) continue;
     const file = readCertificateFile(candidate);
     if (file.kind !== 'ok' || !holdsIssuerOf(certificate.leaf, file.chain)) continue;
     return pathBeside(written, name);
