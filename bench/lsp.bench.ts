@@ -189,9 +189,10 @@ async function memoryRow(edits: number): Promise<Row & { rssOpen: number; rssAft
       const range = insert ? { start: { line, character: 0 }, end: { line, character: 0 } } : { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert ? INSERTED : '' }] });
     }
-    // An even burst ends on the text it started from: its publication may be skipped as unchanged, so wait on a marker edit.
+    // An even burst ends on the text it started from, whose diagnostics may already be out: it is followed by an edit
+    // that no earlier state had (a marker directive of its own name), whose publication is awaited, and its undoing.
     version++;
-    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: INSERTED }] });
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `bench_marker_${done} on;\n` }] });
     await client.published(uri, version);
     version++;
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' }] });
