@@ -20,6 +20,7 @@ export { FilePositions, LineIndex, type Position, type Range } from './lineIndex
 export { createNodeHost, DEFAULT_MAX_FILE_SIZE, type ConfigHost } from './model/configHost';
 export { treePositions, type ConfigTree } from './model/configTree';
 export { loadConfig } from './model/loadConfig';
+export { readRegularFile } from './model/readRegularFile';
 export { createDumpHost } from './model/dumpHost';
 export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
 export { NGINX_TEST_CODE, parseNginxTestOutput, readNginxTestOutput, setsPidFile, type NginxTestMessage, type NginxTestOutcome } from './nginxTestOutput';

@@ -2,6 +2,10 @@
 // nginx the resolvers the machine itself uses, and the rules know which names only /etc/hosts has.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { readRegularFile } from '../service';
+
+/** Bound for /etc/resolv.conf and /etc/hosts (hosts files with block lists run to megabytes). */
+const MAX_SYSTEM_FILE_BYTES = 8 * 1024 * 1024;
 
 /** Where a live nginx keeps its configuration on the systems the product targets. */
 const SYSTEM_CONFIG_DIRS = ['/etc/nginx/'];
@@ -16,19 +20,10 @@ export function isThisMachinesConfig(file: string): boolean {
   }
 }
 
+/** A system file's text ('' when it is missing, not a regular file, or over the bound). */
 function readSmall(file: string): string {
-  try {
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    try {
-      if (!fs.fstatSync(fd).isFile()) return '';
-      const buf = Buffer.alloc(64 * 1024);
-      return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return '';
-  }
+  const read = readRegularFile(file, MAX_SYSTEM_FILE_BYTES);
+  return read.kind === 'ok' ? read.bytes.toString('utf8') : '';
 }
 
 /**

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import { requireBundle } from '../../splitBundles';
 import { readThroughSnapshot } from '../fileSnapshot';
+import { readRegularFile } from '../model/readRegularFile';
 import type { OcspResponseCheck } from '../probe/types';
 
 type ParserModule = typeof import('./parseCertificate');
@@ -33,16 +33,18 @@ export function readStapleFile(path: string, leaf: Uint8Array, issuer: Uint8Arra
 }
 
 function readStapleBytes(path: string): { kind: 'bytes'; content: Uint8Array } | Extract<StapleFileResult, { kind: 'error' }> {
-  let content: Buffer;
-  try {
-    const stat = fs.statSync(path);
-    if (!stat.isFile()) return { kind: 'error', reason: 'unreadable', message: `"${path}" is not a regular file` };
-    if (stat.size > MAX_STAPLE_FILE_BYTES) return { kind: 'error', reason: 'too-large', message: `"${path}" is too large for an OCSP response (${stat.size} bytes)` };
-    content = fs.readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'error', reason: 'not-found', message: `"${path}" does not exist` };
-    return { kind: 'error', reason: 'unreadable', message: `cannot read "${path}": ${code ?? String(error)}` };
+  const read = readRegularFile(path, MAX_STAPLE_FILE_BYTES);
+  switch (read.kind) {
+    case 'ok':
+      return { kind: 'bytes', content: new Uint8Array(read.bytes) };
+    case 'not-regular':
+      return { kind: 'error', reason: 'unreadable', message: `"${path}" is not a regular file` };
+    case 'too-large':
+      return { kind: 'error', reason: 'too-large', message: `"${path}" is too large for an OCSP response (${read.size} bytes)` };
+    default: {
+      const code = read.error.code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'error', reason: 'not-found', message: `"${path}" does not exist` };
+      return { kind: 'error', reason: 'unreadable', message: `cannot read "${path}": ${code ?? String(read.error)}` };
+    }
   }
-  return { kind: 'bytes', content: new Uint8Array(content) };
 }
