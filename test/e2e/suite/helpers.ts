@@ -198,15 +198,6 @@ export async function resetEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Reverts every unsaved document without waiting for its analysis, then closes all editors. */
-export async function closeEditorsUnsaved(): Promise<void> {
-  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-  }
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-}
-
 /** Whether a provider result is a CodeAction rather than a bare Command. */
 function isCodeAction(a: vscode.CodeAction | vscode.Command): a is vscode.CodeAction {
   return typeof (a as vscode.Command).command !== 'string';

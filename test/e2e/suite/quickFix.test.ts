@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
-  closeEditorsUnsaved, codeActionsAt, codeOf, deleteAt, diskText, FIX_ALL_KIND, insertAt, openAnalyzed, quickFixesAt, summarize,
+  codeActionsAt, codeOf, deleteAt, diskText, FIX_ALL_KIND, insertAt, openAnalyzed, quickFixesAt, resetEditors, summarize,
   tlsOnly, waitForDiagnostics, wsUri,
 } from './helpers';
 import { expectedOf, freshSeedCopy, prepareSeeds, SEEDS } from './seeds';
@@ -104,8 +104,8 @@ async function checkQuickFix(original: QuickFixCase): Promise<void> {
 
 describe('quick-fixes', () => {
   before(prepareSeeds);
-  // Every case edits a copy of its own: closing the editors unsaved is reset enough.
-  afterEach(closeEditorsUnsaved);
+  // Every case edits a copy of its own, so no later test sees its edits.
+  afterEach(resetEditors);
 
   for (const c of CASES) it(c.name, () => checkQuickFix(c));
 
