@@ -3,7 +3,7 @@ export const PROBE_USAGE = `Usage:
   nginx-tls probe [--format text|json] [--config FILE | --nginx-T FILE|- [--root DIR]] [--server-name NAME] [--listen ADDR:PORT]
                   [--connect HOST:PORT] [--ca FILE] [--warmup-ms N] [--timeout-ms N]
                   [--nginx-version V] [HOST[:PORT]]
-  nginx-tls probe --config FILE --all [--concurrency N] [--connect HOST[:PORT]] [--format text|json] ...
+  nginx-tls probe (--config FILE | --nginx-T FILE|-) --all [--concurrency N] [--connect HOST[:PORT]] [--format text|json] ...
       Connects to HOST (sent as SNI; port 443 unless given) and reports the certificate served
       as browsers judge it, OCSP stapling, session resumption, TLS versions and the OCSP
       responder, on every address HOST resolves to.
