@@ -29,6 +29,7 @@ import { nginxTestCommandOf, NginxTestRunner } from './nginxTestOnSave';
 import { DumpDocuments } from './dumpDocuments';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
+import { IdleCollection } from './idleCollection';
 
 const rawConnection = createConnection(ProposedFeatures.all);
 const connection = guardConnection(rawConnection, (m) => rawConnection.console.warn(m));
@@ -44,6 +45,8 @@ const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
 const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
 const timers = new Map<string, NodeJS.Timeout>();
+/** Full garbage collections once the server has been idle for a second (see idleCollection.ts). */
+const idleCollection = new IdleCollection(1000);
 /** Documents to analyse again after the edited one (see queueDependents). */
 const queued = new Set<string>();
 const treeCache = new TreeCache();
@@ -141,6 +144,7 @@ function analyzeNow(uri: string): boolean {
     analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
     publish(uri);
+    idleCollection.touch();
     if (result.fresh) {
       const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
       connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms`);

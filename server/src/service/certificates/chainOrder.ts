@@ -1,5 +1,4 @@
-import { X509Certificate } from 'node:crypto';
-import { isIssuedByAny } from './issuer';
+import { isIssuedBy } from './issuer';
 import type { CertificateInfo } from './types';
 
 /**
@@ -29,15 +28,7 @@ export function findChainOrderProblem(chain: readonly CertificateInfo[]): ChainO
   const others = rest.filter((c) => c.sha256Fingerprint !== first.sha256Fingerprint);
   if (others.length === 0) return undefined;
   const server = others.find((c) => !c.isCA);
-  const issued = others.find((c) => issuedBy(c, first));
+  const issued = others.find((c) => isIssuedBy(c, first));
   if (!issued && !(first.isCA && server)) return undefined;
   return { first, server, issued };
-}
-
-function issuedBy(certificate: CertificateInfo, issuer: CertificateInfo): boolean {
-  try {
-    return isIssuedByAny(new X509Certificate(certificate.der), [new X509Certificate(issuer.der)]);
-  } catch {
-    return false;
-  }
 }

@@ -36,6 +36,8 @@ export interface UnknownFinding {
   fixes: Fix[];
 }
 
+// Bounded: every prefix of a name being typed is a new key.
+const MAX_SUGGESTIONS_KEPT = 5_000;
 const suggestionCache = new Map<string, NameSuggestion[]>();
 
 /**
@@ -48,6 +50,7 @@ export function checkUnknownName(d: Directive, context: number): UnknownFinding 
   let suggestions = suggestionCache.get(key);
   if (!suggestions) {
     suggestions = suggestDirectiveNames(d.name, context);
+    if (suggestionCache.size >= MAX_SUGGESTIONS_KEPT) suggestionCache.clear();
     suggestionCache.set(key, suggestions);
   }
   const where = `nginx ${TABLE_VERSIONS.nginxVersion}`;

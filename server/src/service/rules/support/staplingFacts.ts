@@ -1,8 +1,7 @@
-import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import type { ConfigTree } from '../../model/configTree';
 import { readCertificateFile, type CertificateInfo } from '../../certificates';
-import { isIssuedByAny } from '../../certificates/issuer';
+import { isIssuedBy } from '../../certificates/issuer';
 import { resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
 import { effectiveValue, isOn, type HttpServer, type Placed } from '../../model/serverModel';
 
@@ -114,12 +113,7 @@ export function holdsIssuerOf(leaf: CertificateInfo, candidates: readonly Certif
 
 /** The first of `candidates` that issued `leaf`, if any. */
 function issuerAmong(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): CertificateInfo | undefined {
-  try {
-    const subject = new X509Certificate(leaf.der);
-    return candidates.find((c) => isIssuedByAny(subject, [new X509Certificate(c.der)]));
-  } catch {
-    return undefined;
-  }
+  return candidates.find((c) => isIssuedBy(leaf, c));
 }
 
 /** nginx's test in ngx_ssl_stapling_responder: longer than 7 and `http://` in any case. */
