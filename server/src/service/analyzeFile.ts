@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ConfigDiagnostic } from './diagnostics';
 import { sortAndDedupe } from './diagnostics';
 import { analyzeTree } from './analyzeTree';
+import { BlockCheckMemo } from './checks/blockCheckMemo';
 import { completeSettings, type AnalysisSettings } from './settings';
 import type { ConfigTree } from './model/configTree';
 import type { ParsedFile } from './parser/ast';
@@ -24,13 +25,14 @@ const NOW_RESOLUTION_MS = 60_000;
  * its 200 siblings open) share one analysis. A tree is the same when it has the same main file,
  * prefix and context, the very same parses (ParseCache hands out one object per file version),
  * the same file problems, the same settings, and the file reads have not been forgotten since
- * (see fileSnapshot.ts): the analysis is then a function of that, and its result is reused.
+ * (see fileSnapshot.ts): the analysis is then a function of that, and its result is reused. A
+ * changed tree keeps the directive checks' findings of its unchanged blocks (see BlockCheckMemo).
  */
 export class AnalysisCache {
   private readonly ids = new WeakMap<ParsedFile, number>();
   private nextId = 1;
   /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
-  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]> }>();
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; memo: BlockCheckMemo }>();
 
   private idOf(parsed: ParsedFile): number {
     let id = this.ids.get(parsed);
@@ -53,9 +55,10 @@ export class AnalysisCache {
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
     const fresh = kept?.key !== key;
-    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings)));
+    const memo = kept?.memo ?? new BlockCheckMemo();
+    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memo)));
     if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(identity, { key, byFile });
+    this.entries.set(identity, { key, byFile, memo });
     return { byFile, fresh };
   }
 }

@@ -10,6 +10,7 @@ import { staplingFacts, type StaplingFacts } from './rules/support/staplingFacts
 import { completeSettings, type AnalysisSettings } from './settings';
 import { createReporter, type Reporter } from './report';
 import type { ConfigDiagnostic } from './diagnostics';
+import type { BlockCheckMemo } from './checks/blockCheckMemo';
 
 /** Whether a server block is broken by a syntax error: rules skip it rather than pile onto it. */
 function isBroken(tree: ConfigTree, server: HttpServer): boolean {
@@ -66,14 +67,14 @@ export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = 
 /**
  * All diagnostics of a loaded tree, every producer reporting through one reporter that applies
  * the severity settings: file, include and syntax problems first, then the directive checks and
- * the rules.
+ * the rules. `memo` carries what an earlier analysis of the same tree found in unchanged blocks.
  */
-export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}): ConfigDiagnostic[] {
+export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, memo?: BlockCheckMemo): ConfigDiagnostic[] {
   const settings = completeSettings(partial);
   const reporter = createReporter(settings.severities);
   for (const d of tree.diagnostics) reporter.report(d);
   for (const d of checkBlockStructure(tree)) reporter.report(d);
-  runDirectiveChecks(tree, settings, reporter);
+  runDirectiveChecks(tree, settings, reporter, memo);
   runRules(tree, settings, reporter);
   // New objects where a message is capped: the tree's own diagnostics may be shared with later analyses.
   return reporter.diagnostics.map((d) => {

@@ -11,6 +11,7 @@ import { duplicateDirective, duplicateFinding } from './duplicate-directive';
 import { checkArgumentCount, invalidArgumentCount } from './invalid-argument-count';
 import { findMissingSemicolons, missingSemicolon } from './missing-semicolon';
 import { checkUnknownName, checkVersion, unknownDirective } from './unknown-directive';
+import type { BlockCheckMemo } from './blockCheckMemo';
 
 export type { DirectiveCheckMeta } from './check';
 
@@ -69,17 +70,25 @@ function firstChildContext(mask: number, name: string): number {
  * a block that was reported or never closed. A file analysed alone (tree.rootContext not empty)
  * has a guessed top level: there a directive that belongs in a block nested inside the guessed
  * context is accepted, since the file may be a snippet included there. Reports through
- * `reporter` and returns its diagnostics.
+ * `reporter` and returns its diagnostics. With `memo` (kept between analyses), the bodies of blocks
+ * checked before with the same text are not checked again (see BlockCheckMemo).
  */
 export function runDirectiveChecks(
   tree: ConfigTree,
   settings: Partial<Pick<AnalysisSettings, 'nginxVersion' | 'severities'>> = {},
   reporter: Reporter = createReporter(settings.severities),
+  memo?: BlockCheckMemo,
 ): ConfigDiagnostic[] {
+  // Skipping a body would leave walkConfig's budget of directives unspent: not where it matters.
+  const blocks = tree.expansionLimited ? undefined : memo;
+  blocks?.begin(JSON.stringify([settings.nginxVersion, settings.severities]));
   const enabled = (meta: DirectiveCheckMeta): boolean => reporter.enabled(meta.id);
   const report = (meta: DirectiveCheckMeta, d: Directive, start: number, end: number, message: string, severity: Severity = meta.defaultSeverity, fixes: Fix[] = [], related: RelatedLocation[] = []): void => {
-    reporter.report({ file: d.file, start, end, severity, code: meta.id, message, fixes, related });
+    const diagnostic: ConfigDiagnostic = { file: d.file, start, end, severity, code: meta.id, message, fixes, related };
+    reporter.report(diagnostic);
+    blocks?.record(diagnostic);
   };
+  const replay = (diagnostic: ConfigDiagnostic): void => reporter.report(diagnostic);
   const rootKind = rootContextKind(tree.rootContext);
   const guessedRoot = tree.rootContext.length > 0 ? contextFamily(rootKind) : 0;
   const bodyKinds = new Map<Directive, number>();
@@ -90,6 +99,7 @@ export function runDirectiveChecks(
   const textOf = (file: string): string => tree.files.get(file)?.text ?? '';
 
   walkConfig(tree, (d, ancestors) => {
+    blocks?.visit(d, ancestors, d.name === 'include' || tree.includes.has(d));
     const parent = ancestors.length ? ancestors[ancestors.length - 1] : undefined;
     const context = parent ? bodyKinds.get(parent) ?? ContextKind.Unchecked : rootKind;
     if (context === ContextKind.Unchecked) return false;
@@ -151,10 +161,13 @@ export function runDirectiveChecks(
 
     if (d.block) {
       if (d.block.close === undefined) return skipBody();
+      const bodyKind = allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name);
+      if (bodyKind !== ContextKind.Unchecked && blocks?.enter(d, text, bodyKind, replay)) return false;
       visits.set(d, {});
-      bodyKinds.set(d, allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name));
+      bodyKinds.set(d, bodyKind);
     }
     return true;
   });
+  blocks?.end();
   return reporter.diagnostics;
 }

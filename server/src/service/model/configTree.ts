@@ -23,6 +23,8 @@ export interface ConfigTree {
   localPath?: (file: string) => string;
   /** Files that include each other (a cycle): a walk expands each of them once. */
   cyclicFiles?: Set<string>;
+  /** True when the includes expand past what a walk follows (see MAX_WALKED_DIRECTIVES). */
+  expansionLimited?: boolean;
 }
 
 /**

@@ -302,6 +302,7 @@ function reportExpansion(tree: ConfigTree): void {
     return total;
   };
   if (sizeOf(tree.mainFile, 0) > MAX_EXPANDED_DIRECTIVES) {
+    tree.expansionLimited = true;
     tree.diagnostics.push({ file: tree.mainFile, start: 0, end: 0, severity: 'error', code: 'include-cycle', message: `the includes expand to more than ${MAX_EXPANDED_DIRECTIVES.toLocaleString('en-US')} directives (files included many times over): the analysis stops following includes there`, fixes: [], related: [] });
   }
 }

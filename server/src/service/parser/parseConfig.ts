@@ -1,6 +1,7 @@
 import type { Block, Comment, Directive, ParsedFile, QuoteKind, SyntaxProblem, Token } from './ast';
 import { quoteExcerpt } from '../quote';
 import { scanLuaBlock } from './luaBlock';
+import { ownCopy } from '../textScan';
 
 const TAB = 9;
 const LF = 10;
@@ -44,16 +45,6 @@ function isSpace(c: number): boolean {
 
 function describeChar(c: number): string {
   return String.fromCharCode(c);
-}
-
-// V8 makes a substring of 13 characters or more a view of its parent (a "sliced string"). A value
-// that outlives its parse (a cache key, a path in a certificate cache, a suggestion) would then keep
-// the whole text of that version of the file alive: typing in a 1 MB file retained 1 MB per edit.
-const SHARES_PARENT_FROM = 13;
-
-/** A copy of `s` that holds only its own characters (flattening the concatenation copies them). */
-function ownCopy(s: string): string {
-  return s.length < SHARES_PARENT_FROM ? s : (' ' + s).slice(1);
 }
 
 /** nginx's unescaping of a word (ngx_conf_read_token): only \" \' \\ \t \r \n are special. The value is not tied to the file's text. */

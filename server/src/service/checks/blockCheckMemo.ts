@@ -1,0 +1,123 @@
+import type { ConfigDiagnostic, Fix, RelatedLocation } from '../diagnostics';
+import type { Directive } from '../parser/ast';
+import { ownCopy } from '../textScan';
+
+/**
+ * What checking a block's body reported, offsets relative to `base` (the start of the key's text),
+ * so that the same text at another place of the file (lines added above it) gives the same findings.
+ */
+interface Recording {
+  key: string;
+  block: Directive;
+  base: number;
+  reports: ConfigDiagnostic[];
+  valid: boolean;
+}
+
+/** A body's findings, with the key they are kept under (a copy of the text, not a view of it). */
+interface Kept {
+  key: string;
+  reports: ConfigDiagnostic[];
+}
+
+/** Offsets and edits of a finding moved by `delta` (they are all in the block's file: see record). */
+function moved(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
+  const edits = (fix: Fix): Fix => ({ title: fix.title, edits: fix.edits.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) });
+  const related = (r: RelatedLocation): RelatedLocation => ({ ...r, start: r.start + delta, end: r.end + delta });
+  return { ...d, start: d.start + delta, end: d.end + delta, fixes: d.fixes.map(edits), related: d.related.map(related) };
+}
+
+function lineStartBefore(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEndAfter(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl;
+}
+
+/**
+ * The directive checks' findings inside block bodies, kept between analyses of a tree, so that a
+ * keystroke re-checks the blocks it touched and replays the others. A body's findings are a
+ * function of its text (from the start of the block's first line to the end of its last: fixes
+ * read the indentation and the rest of a line), the context it opens, the file, and the settings;
+ * a body that includes files, or whose findings reach outside it, is not kept. Entries not used by
+ * the latest analysis are dropped.
+ */
+export class BlockCheckMemo {
+  private kept = new Map<string, Kept>();
+  private used = new Map<string, Kept>();
+  private readonly open: Recording[] = [];
+  private settingsKey = '';
+  /** How many bodies the latest analysis replayed instead of checking them. */
+  replayedBlocks = 0;
+
+  /** Starts an analysis with these settings (nginx version, severities). */
+  begin(settingsKey: string): void {
+    this.settingsKey = settingsKey;
+    this.used = new Map();
+    this.open.length = 0;
+    this.replayedBlocks = 0;
+  }
+
+  /** Ends the analysis: keeps what it recorded and replayed, forgets the rest. */
+  end(): void {
+    this.closeUpTo(0);
+    this.kept = this.used;
+  }
+
+  private keyOf(block: Directive, text: string, bodyKind: number): { key: string; base: number } | undefined {
+    if (!block.block || block.block.close === undefined || block.luaBody) return undefined;
+    const base = lineStartBefore(text, block.start);
+    // The text is copied: a key cut from the file's text would keep that whole version alive.
+    const key = `${bodyKind}\0${this.settingsKey}\0${block.file}\0${text.slice(base, lineEndAfter(text, block.block.close))}`;
+    return { key, base };
+  }
+
+  /**
+   * Before the walk enters `block`'s body: when the same body was checked before, its findings go
+   * to `report` (moved to where the block is now) and true says to skip the body; otherwise the
+   * findings reported from now until the walk leaves the body are recorded.
+   */
+  enter(block: Directive, text: string, bodyKind: number, report: (d: ConfigDiagnostic) => void): boolean {
+    const k = this.keyOf(block, text, bodyKind);
+    if (!k) return false;
+    const found = this.used.get(k.key) ?? this.kept.get(k.key);
+    if (found) {
+      this.used.set(found.key, found);
+      this.replayedBlocks++;
+      for (const d of found.reports) {
+        for (const r of this.open) r.reports.push(moved(d, k.base - r.base));
+        report(moved(d, k.base));
+      }
+      return true;
+    }
+    this.open.push({ key: ownCopy(k.key), block, base: k.base, reports: [], valid: true });
+    return false;
+  }
+
+  /** Each visited directive, with its enclosing blocks: closes the recordings of the blocks the walk has left. */
+  visit(d: Directive, ancestors: readonly Directive[], includes: boolean): void {
+    let keep = 0;
+    while (keep < this.open.length && ancestors.includes(this.open[keep].block)) keep++;
+    this.closeUpTo(keep);
+    // Everything open contains an include; a directive of another file is in an included file.
+    for (const r of this.open) if (includes || d.file !== r.block.file) r.valid = false;
+  }
+
+  /** A finding reported inside the open recordings. */
+  record(d: ConfigDiagnostic): void {
+    for (const r of this.open) {
+      const outside = d.file !== r.block.file || d.fixes.some((f) => f.edits.some((e) => e.file !== d.file)) || d.related.some((x) => x.file !== d.file);
+      if (outside) r.valid = false;
+      else r.reports.push(moved(d, -r.base));
+    }
+  }
+
+  private closeUpTo(depth: number): void {
+    while (this.open.length > depth) {
+      const r = this.open.pop() as Recording;
+      if (r.valid) this.used.set(r.key, { key: r.key, reports: r.reports });
+    }
+  }
+}

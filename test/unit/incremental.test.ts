@@ -1,0 +1,197 @@
+// Re-analysis after an edit reuses what did not change (parses, trees, the directive checks of
+// unchanged blocks): after every step of these edit scripts its diagnostics must be exactly those
+// of an analysis from scratch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeTree } from '../../server/src/service/analyzeTree';
+import { AnalysisCache, analyzeFile } from '../../server/src/service/analyzeFile';
+import { BlockCheckMemo } from '../../server/src/service/checks/blockCheckMemo';
+import { loadConfig } from '../../server/src/service/model/loadConfig';
+import { createNodeHost } from '../../server/src/service/model/configHost';
+import { ParseCache } from '../../server/src/service/model/parseCache';
+import { TreeCache } from '../../server/src/service/model/locateMainConfig';
+import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/diagnostics';
+import { snapshotFileReads } from '../../server/src/service/fileSnapshot';
+import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
+
+const skip = corpusSkip();
+const NOW = new Date('2026-06-01T00:00:00Z');
+const LARGE = 'nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf';
+
+/** A small deterministic generator (mulberry32), so that a failing script can be replayed. */
+function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** One edit of an editing session: characters that change the structure, whole lines, includes, pastes, undo. */
+function edit(text: string, history: string[], pick: (n: number) => number): string {
+  const at = pick(text.length + 1);
+  const starts = lineStarts(text);
+  const line = starts[pick(starts.length)];
+  const nextLine = (from: number): number => {
+    const nl = text.indexOf('\n', from);
+    return nl < 0 ? text.length : nl + 1;
+  };
+  switch (pick(12)) {
+    case 0: return text.slice(0, at) + ';' + text.slice(at);
+    case 1: return text.slice(0, at) + '{' + text.slice(at);
+    case 2: return text.slice(0, at) + '}' + text.slice(at);
+    case 3: return text.slice(0, at) + (pick(2) ? '"' : "'") + text.slice(at);
+    case 4: return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + pick(3)));
+    case 5: return text.slice(0, line) + ['    ssl_stapling on;\n', '    resolver 127.0.0.53;\n', '    listen 443 ssl;\n', '    bench_unknown_directive on;\n', '    ssl_session_tickets off;\n'][pick(5)] + text.slice(line);
+    case 6: return text.slice(0, line) + text.slice(nextLine(line));
+    case 7: return text.slice(0, line) + ['include mime.types;\n', 'include /nonexistent-dir/*.conf;\n', 'include conf.d/*.conf;\n'][pick(3)] + text.slice(line);
+    case 8: {
+      // A paste of up to 1,000 lines of the file itself, as a copy of a block elsewhere.
+      const from = starts[pick(starts.length)];
+      const to = starts[Math.min(starts.length - 1, starts.indexOf(from) + 1 + pick(1000))] ?? text.length;
+      return text.slice(0, line) + text.slice(from, to) + text.slice(line);
+    }
+    case 9: return text.slice(0, line) + '    server {\n        listen 443 ssl;\n        server_name pasted.example;\n    }\n' + text.slice(line);
+    case 10: return history.length > 1 ? history[history.length - 2 - pick(Math.min(3, history.length - 1))] : text;
+    default: return text.slice(0, at) + ' ' + text.slice(at);
+  }
+}
+
+function comparable(diagnostics: ConfigDiagnostic[]): string[] {
+  return diagnostics.map((d) => JSON.stringify(d));
+}
+
+/** The first difference, for a readable failure. */
+function assertSame(incremental: ConfigDiagnostic[], scratch: ConfigDiagnostic[], where: string): void {
+  const a = comparable(incremental);
+  const b = comparable(scratch);
+  if (a.length === b.length && a.every((x, i) => x === b[i])) return;
+  const i = a.findIndex((x, k) => x !== b[k]);
+  assert.fail(`${where}: ${a.length} diagnostics against ${b.length} from scratch; first difference at ${i}:\n  incremental: ${a[i]}\n  scratch:     ${b[i]}`);
+}
+
+/** Replays a script on one corpus file: the memo and the parse cache live across steps, as in the editor. */
+function replay(rel: string, steps: number, seed: number): { replayedBlocks: number } {
+  const file = path.join(CORPUS_DIR, rel);
+  let text = fs.readFileSync(file, 'utf8');
+  let version = 0;
+  const history = [text];
+  const host = createNodeHost({ overlay: (f) => (f === file ? { text, version } : undefined) });
+  const cache = new ParseCache();
+  const memo = new BlockCheckMemo();
+  const settings = { now: NOW, readCertificates: false };
+  const pick = random(seed);
+  let replayedBlocks = 0;
+  for (let step = 0; step <= steps; step++) {
+    if (step > 0) {
+      text = edit(text, history, pick);
+      history.push(text);
+    }
+    version++;
+    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, memo));
+    replayedBlocks += memo.replayedBlocks;
+    const scratch = sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings));
+    assertSame(incremental, scratch, `${rel}, seed ${seed}, step ${step}`);
+  }
+  return { replayedBlocks };
+}
+
+test('edit scripts over corpus files: incremental diagnostics equal an analysis from scratch after every step', { skip }, () => {
+  const files = corpusFiles().filter((f) => f.endsWith('.conf'));
+  const sample = files.filter((_, i) => i % 25 === 0);
+  assert.ok(sample.length >= 20, `a sample of the corpus, found ${sample.length}`);
+  let replayed = 0;
+  sample.forEach((rel, k) => {
+    replayed += replay(rel, 25, 1000 + k).replayedBlocks;
+  });
+  // The comparison means something only if unchanged blocks were indeed replayed.
+  assert.ok(replayed > 100, `unchanged blocks replayed: ${replayed}`);
+});
+
+test('edit scripts over the 35k-line config: incremental equals from scratch', { skip }, () => {
+  const { replayedBlocks } = replay(LARGE, 6, 7);
+  assert.ok(replayedBlocks > 1000, `unchanged blocks replayed: ${replayedBlocks}`);
+});
+
+test('a tree of site files: an edit in one site reuses the others and equals from scratch', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-'));
+  // As in the editor: disk reads kept (the analysis cache reuses trees only then).
+  snapshotFileReads(true);
+  try {
+    fs.mkdirSync(path.join(dir, 'sites'));
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n    ssl_protocols TLSv1.2 TLSv1.3;\n    include sites/*.conf;\n}\n');
+    for (let i = 0; i < 20; i++) {
+      fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), `server {\n    listen 443 ssl${i === 0 ? ' default_server' : ''};\n    server_name s${i}.example;\n    ssl_session_tickets ${i % 2 ? 'off' : 'on'};\n    location / { proxy_pass http://127.0.0.1:${8000 + i}; bad_directive_${i} on; }\n}\n`);
+    }
+    const edited = path.join(dir, 'sites', 's7.conf');
+    let text = fs.readFileSync(edited, 'utf8');
+    let version = 0;
+    const history = [text];
+    const host = createNodeHost({ overlay: (f) => (f === edited ? { text, version } : undefined) });
+    const cache = new ParseCache();
+    const analysisCache = new AnalysisCache();
+    const pick = random(42);
+    const settings = { now: NOW, readCertificates: false };
+    for (let step = 0; step <= 40; step++) {
+      if (step > 0) {
+        text = edit(text, history, pick);
+        history.push(text);
+      }
+      version++;
+      const incremental = analyzeFile(edited, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: path.join(dir, 'nginx.conf'), settings });
+      const scratch = analyzeFile(edited, { host, mainConfig: path.join(dir, 'nginx.conf'), settings });
+      assertSame(incremental.diagnostics, scratch.diagnostics, `step ${step}`);
+      for (const other of ['s3.conf', 's12.conf']) {
+        const file = path.join(dir, 'sites', other);
+        const a = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: path.join(dir, 'nginx.conf'), settings });
+        const b = analyzeFile(file, { host, mainConfig: path.join(dir, 'nginx.conf'), settings });
+        assertSame(a.diagnostics, b.diagnostics, `step ${step}, ${other}`);
+      }
+    }
+  } finally {
+    snapshotFileReads(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a body kept from an earlier analysis is replayed only in the same context and with the same settings', () => {
+  const file = path.join(os.tmpdir(), 'nginx-tls-incremental-context.conf');
+  const server = 'server {\n    listen 443 ssl;\n    ssl on;\n    proxy_pass 127.0.0.1:8443;\n    add_header X-Test 1;\n}\n';
+  const versions = [
+    { text: `events {}\nhttp {\n${server}}\n`, nginxVersion: '1.24.0' },
+    { text: `events {}\nstream {\n${server}}\n`, nginxVersion: '1.24.0' },
+    { text: `events {}\nhttp {\n${server}}\n`, nginxVersion: '1.14.2' },
+    { text: `events {}\nhttp {\n${server}}\n`, nginxVersion: '1.24.0' },
+    { text: `# a line above moves everything\nevents {}\nhttp {\n${server}}\n`, nginxVersion: '1.24.0' },
+  ];
+  let current = versions[0];
+  let version = 0;
+  const host = createNodeHost({ overlay: (f) => (f === file ? { text: current.text, version } : undefined) });
+  const cache = new ParseCache();
+  const memo = new BlockCheckMemo();
+  const replayed: number[] = [];
+  for (const v of versions) {
+    current = v;
+    version++;
+    const settings = { now: NOW, readCertificates: false, nginxVersion: v.nginxVersion };
+    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, memo));
+    replayed.push(memo.replayedBlocks);
+    const scratch = sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings));
+    assertSame(incremental, scratch, `${v.text.split('\n')[1]} nginx ${v.nginxVersion}`);
+  }
+  // Kept is what the latest analysis used: `events {}` comes back in the second; the http body
+  // (with its server) in the last, moved by a line; a new context or nginx version misses.
+  assert.deepEqual(replayed, [0, 1, 0, 0, 2]);
+});
