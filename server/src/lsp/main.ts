@@ -44,7 +44,22 @@ const analysedVersions = new Map<string, number>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
 const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
-const timers = new Map<string, NodeJS.Timeout>();
+/** Analyses waiting for their debounce, by document. */
+const timers = new Map<string, Pending>();
+
+interface Pending {
+  cancel(): void;
+}
+
+/** Runs `run` after `delay` ms; with no delay, once the messages already read are handled (a timer would wait at least 1 ms). */
+function later(run: () => void, delay: number): Pending {
+  if (delay <= 0) {
+    const immediate = setImmediate(run);
+    return { cancel: () => clearImmediate(immediate) };
+  }
+  const timer = setTimeout(run, delay);
+  return { cancel: () => clearTimeout(timer) };
+}
 /** Full garbage collections once the server has been idle for a second (see idleCollection.ts). */
 const idleCollection = new IdleCollection(1000);
 /** Documents to analyse again after the edited one (see queueDependents). */
@@ -207,8 +222,8 @@ const probeHandlers = createProbeHandlers({
 function schedule(uri: string, delay: number): void {
   generations.set(uri, (generations.get(uri) ?? 0) + 1);
   queued.delete(uri);
-  clearTimeout(timers.get(uri));
-  timers.set(uri, setTimeout(() => {
+  timers.get(uri)?.cancel();
+  timers.set(uri, later(() => {
     timers.delete(uri);
     analyzeNow(uri);
     drainQueue();
@@ -333,7 +348,7 @@ documents.onDidChangeContent((e) => {
   queueDependents(e.document.uri);
 });
 documents.onDidClose((e) => {
-  clearTimeout(timers.get(e.document.uri));
+  timers.get(e.document.uri)?.cancel();
   timers.delete(e.document.uri);
   generations.delete(e.document.uri);
   published.delete(e.document.uri);
@@ -370,7 +385,7 @@ connection.onCodeAction((params) => {
   const doc = documents.get(uri);
   if (!doc) return [];
   if ((analysedVersions.get(uri) !== doc.version && timers.has(uri)) || queued.has(uri)) {
-    clearTimeout(timers.get(uri));
+    timers.get(uri)?.cancel();
     timers.delete(uri);
     queued.delete(uri);
     analyzeNow(uri);

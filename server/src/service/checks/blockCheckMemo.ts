@@ -27,6 +27,14 @@ function moved(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
   return { ...d, start: d.start + delta, end: d.end + delta, fixes: d.fixes.map(edits), related: d.related.map(related) };
 }
 
+/** `d` moved by `delta`; the kept object itself when it does not move (findings are never changed once reported). */
+function at(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
+  return delta === 0 ? d : moved(d, delta);
+}
+
+/** The largest body whose findings are kept, in characters. */
+const MAX_KEPT_BODY = 64 * 1024;
+
 function lineStartBefore(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
@@ -68,6 +76,8 @@ export class BlockCheckMemo {
 
   private keyOf(block: Directive, text: string, bodyKind: number): { key: string; base: number } | undefined {
     if (!block.block || block.block.close === undefined || block.luaBody) return undefined;
+    // A body this large holds most of its file, and so nearly every edit: keeping it would copy its text and findings each time for nothing.
+    if (block.block.close - block.block.open > MAX_KEPT_BODY) return undefined;
     const base = lineStartBefore(text, block.start);
     // The text is copied: a key cut from the file's text would keep that whole version alive.
     const key = `${bodyKind}\0${this.settingsKey}\0${block.file}\0${text.slice(base, lineEndAfter(text, block.block.close))}`;
@@ -87,8 +97,8 @@ export class BlockCheckMemo {
       this.used.set(found.key, found);
       this.replayedBlocks++;
       for (const d of found.reports) {
-        for (const r of this.open) r.reports.push(moved(d, k.base - r.base));
-        report(moved(d, k.base));
+        for (const r of this.open) r.reports.push(at(d, k.base - r.base));
+        report(at(d, k.base));
       }
       return true;
     }
@@ -110,7 +120,7 @@ export class BlockCheckMemo {
     for (const r of this.open) {
       const outside = d.file !== r.block.file || d.fixes.some((f) => f.edits.some((e) => e.file !== d.file)) || d.related.some((x) => x.file !== d.file);
       if (outside) r.valid = false;
-      else r.reports.push(moved(d, -r.base));
+      else r.reports.push(at(d, -r.base));
     }
   }
 
