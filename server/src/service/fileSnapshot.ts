@@ -1,6 +1,7 @@
 // The editor reads certificates, staples and their neighbours many times a second; with a snapshot
 // on, each is read once and the result kept until the front says files changed (file watching).
 import * as fs from 'node:fs';
+import { ownCopy } from './textScan';
 
 // A bound for memory only: a workspace of many certificates reads a few tens per server (fullchain and issuer candidates).
 const MAX_ENTRIES = 200_000;
@@ -32,7 +33,7 @@ export function readThroughSnapshot<T>(key: string, read: () => T): T {
     snapshot.clear();
     generation++;
   }
-  snapshot.set(key, value);
+  snapshot.set(ownCopy(key), value);
   return value;
 }
 

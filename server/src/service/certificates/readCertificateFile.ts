@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { ownCopy } from '../textScan';
 import { readRegularFile } from '../model/readRegularFile';
 import { readThroughSnapshot } from '../fileSnapshot';
 import { requireBundle } from '../../splitBundles';
@@ -44,7 +45,9 @@ export function clearCertificateCache(): void {
  * Reads and parses a PEM certificate file like nginx's `ssl_certificate` does, synchronously.
  * Never throws; results are cached by (path, size, mtime, inode) and shared, so do not mutate them.
  */
-export function readCertificateFile(path: string): CertificateFileResult {
+export function readCertificateFile(written: string): CertificateFileResult {
+  // Kept in the cache and in the result's messages: a copy (see ownCopy).
+  const path = ownCopy(written);
   try {
     return readThroughSnapshot(`certificate:${path}`, () => readThroughCache(path));
   } catch (error) {

@@ -1,4 +1,5 @@
 import { requireBundle } from '../../splitBundles';
+import { ownCopy } from '../textScan';
 import { readThroughSnapshot } from '../fileSnapshot';
 import { readRegularFile } from '../model/readRegularFile';
 import type { OcspResponseCheck } from '../probe/types';
@@ -26,7 +27,9 @@ export type StapleFileResult =
  * Reads a DER OCSP response file (nginx's `ssl_stapling_file`) and checks it against `leaf` and,
  * when known, its `issuer` (CertID and signature). Never throws.
  */
-export function readStapleFile(path: string, leaf: Uint8Array, issuer: Uint8Array | undefined): StapleFileResult {
+export function readStapleFile(written: string, leaf: Uint8Array, issuer: Uint8Array | undefined): StapleFileResult {
+  // Kept in the snapshot and in the result's messages: a copy (see ownCopy).
+  const path = ownCopy(written);
   const read = readThroughSnapshot(`staple:${path}`, () => readStapleBytes(path));
   if (read.kind === 'error') return read;
   return { kind: 'ok', check: checkResponse(read.content, leaf, issuer) };

@@ -1,4 +1,5 @@
 import type { Fix } from '../diagnostics';
+import { ownCopy } from '../textScan';
 import { quoteExcerpt } from '../quote';
 import type { Directive } from '../parser/ast';
 import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
@@ -51,7 +52,7 @@ export function checkUnknownName(d: Directive, context: number): UnknownFinding 
   if (!suggestions) {
     suggestions = suggestDirectiveNames(d.name, context);
     if (suggestionCache.size >= MAX_SUGGESTIONS_KEPT) suggestionCache.clear();
-    suggestionCache.set(key, suggestions);
+    suggestionCache.set(ownCopy(key), suggestions);
   }
   const where = `nginx ${TABLE_VERSIONS.nginxVersion}`;
   const fixes: Fix[] = suggestions.map((s) => ({

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ownCopy } from '../textScan';
 import type { Directive, Token } from '../parser/ast';
 import { contextOf, walkConfig, type ConfigTree } from './configTree';
 
@@ -249,7 +250,8 @@ function relativeToPrefix(prefix: string, file: string): string {
   if (name === undefined) {
     if (relativeNames.size > 10_000) relativeNames.clear();
     name = path.relative(prefix, file) || path.basename(file);
-    relativeNames.set(key, name);
+    name = ownCopy(name);
+    relativeNames.set(ownCopy(key), name);
   }
   return name;
 }

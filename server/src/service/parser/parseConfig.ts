@@ -1,7 +1,6 @@
 import type { Block, Comment, Directive, ParsedFile, QuoteKind, SyntaxProblem, Token } from './ast';
 import { quoteExcerpt } from '../quote';
 import { scanLuaBlock } from './luaBlock';
-import { ownCopy } from '../textScan';
 
 const TAB = 9;
 const LF = 10;
@@ -47,9 +46,9 @@ function describeChar(c: number): string {
   return String.fromCharCode(c);
 }
 
-/** nginx's unescaping of a word (ngx_conf_read_token): only \" \' \\ \t \r \n are special. The value is not tied to the file's text. */
+/** nginx's unescaping of a word (ngx_conf_read_token): only \" \' \\ \t \r \n are special. */
 function unescape(raw: string): string {
-  if (raw.indexOf('\\') < 0) return ownCopy(raw);
+  if (raw.indexOf('\\') < 0) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
