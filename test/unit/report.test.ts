@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { allCodes, analyzeTree, createNodeHost, docsPathOf, loadConfig } from '../../server/src/service';
+import { allCodes, analyzeTree, createNodeHost, docsPathOf, loadConfig, sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -54,3 +54,29 @@ test('every code the service emits is registered', () => {
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
+
+test('sortAndDedupe drops exact repeats (a file included twice), keeps the first, and orders by file, place and severity', () => {
+  const at = (file: string, start: number, end: number, code: string, message: string, severity: ConfigDiagnostic['severity'] = 'warning'): ConfigDiagnostic =>
+    ({ file, start, end, code, message, severity, fixes: [], related: [] });
+  const first = at('/b.conf', 5, 9, 'x', 'same');
+  const input = [
+    first,
+    at('/a.conf', 7, 8, 'x', 'same'),
+    at('/b.conf', 5, 9, 'x', 'same', 'error'), // a repeat but for its severity: dropped, the first is kept
+    at('/b.conf', 5, 9, 'x', 'other'),
+    at('/b.conf', 5, 10, 'x', 'same'),
+    at('/b.conf', 5, 9, 'y', 'same', 'error'),
+    at('/b.conf', 1, 2, 'x', 'same'),
+    at('/a.conf', 7, 8, 'x', 'same'),
+  ];
+  const out = sortAndDedupe(input);
+  assert.deepEqual(out.map((d) => `${d.file}:${d.start}-${d.end} ${d.code} ${d.message} ${d.severity}`), [
+    '/a.conf:7-8 x same warning',
+    '/b.conf:1-2 x same warning',
+    '/b.conf:5-9 y same error',
+    '/b.conf:5-9 x same warning',
+    '/b.conf:5-9 x other warning',
+    '/b.conf:5-10 x same warning',
+  ]);
+  assert.equal(out[3], first);
+});

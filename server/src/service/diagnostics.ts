@@ -35,14 +35,19 @@ export interface ConfigDiagnostic extends Span {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
-/** Sorts by file, position, then severity, and drops exact duplicates (a file included twice). */
+/** Sorts by file, position, then severity, and drops exact duplicates (a file included twice), keeping the first. */
 export function sortAndDedupe(diagnostics: ConfigDiagnostic[]): ConfigDiagnostic[] {
-  const seen = new Set<string>();
+  // Compared field by field among those at the same place: a key string per diagnostic (its
+  // message included) cost more than the rest of the sort for the 7,500 findings of a 35k-line file.
+  const atPlace = new Map<string, Map<number, ConfigDiagnostic[]>>();
   const out: ConfigDiagnostic[] = [];
   for (const d of diagnostics) {
-    const key = `${d.file}\0${d.start}\0${d.end}\0${d.code}\0${d.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    let byStart = atPlace.get(d.file);
+    if (!byStart) atPlace.set(d.file, (byStart = new Map()));
+    const here = byStart.get(d.start);
+    if (!here) byStart.set(d.start, [d]);
+    else if (here.some((o) => o.end === d.end && o.code === d.code && o.message === d.message)) continue;
+    else here.push(d);
     out.push(d);
   }
   return out.sort((a, b) =>
