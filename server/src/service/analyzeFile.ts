@@ -30,6 +30,7 @@ const NOW_RESOLUTION_MS = 60_000;
  */
 export class AnalysisCache {
   private readonly ids = new WeakMap<ParsedFile, number>();
+  private readonly contentKeys = new WeakMap<ConfigTree, string>();
   private nextId = 1;
   /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
   private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; memo: BlockCheckMemo }>();
@@ -43,15 +44,24 @@ export class AnalysisCache {
     return id;
   }
 
+  /** What the tree is made of (its parses and file problems), once per tree object: the open documents of one tree share it. */
+  private contentKey(tree: ConfigTree): string {
+    let key = this.contentKeys.get(tree);
+    if (key === undefined) {
+      const parts: (string | number)[] = [];
+      for (const [file, parsed] of tree.files) parts.push(file, this.idOf(parsed));
+      for (const d of tree.diagnostics) if (d.code !== 'syntax-error') parts.push(d.file, d.start, d.code, d.message);
+      key = parts.join('\0');
+      this.contentKeys.set(tree, key);
+    }
+    return key;
+  }
+
   /** The tree's diagnostics by file, analysed now or taken from an earlier identical tree. */
   diagnosticsByFile(tree: ConfigTree, settings: AnalysisSettings, generation: number | undefined): { byFile: Map<string, ConfigDiagnostic[]>; fresh: boolean } {
     if (generation === undefined) return { byFile: groupByFile(sortAndDedupe(analyzeTree(tree, settings))), fresh: true };
     const identity = [tree.mainFile, tree.prefix, tree.rootContext.join(' ')].join('\0');
-    const parts: (string | number)[] = [generation];
-    for (const [file, parsed] of tree.files) parts.push(file, this.idOf(parsed));
-    for (const d of tree.diagnostics) if (d.code !== 'syntax-error') parts.push(d.file, d.start, d.code, d.message);
-    parts.push(JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS) }));
-    const key = parts.join('\0');
+    const key = [generation, this.contentKey(tree), JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS) })].join('\0');
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
     const fresh = kept?.key !== key;
