@@ -1,3 +1,5 @@
+import { ownCopy } from './textScan';
+
 /** A zero-based line and UTF-16 character, as LSP and the CLI's JSON use. */
 export interface Position {
   line: number;
@@ -33,6 +35,11 @@ export class LineIndex {
       }
     }
     this.lineStarts = starts;
+  }
+
+  /** Whether this is the index of `text`. */
+  indexes(text: string): boolean {
+    return this.text === text;
   }
 
   /** The number of lines (a text ending with a line end has an empty last line). */
@@ -85,6 +92,21 @@ export interface Range {
   end: Position;
 }
 
+// The line indexes of the files analysed last: an analysis and the conversion of its findings
+// would otherwise index a 35k-line file again on every keystroke (4 ms each time).
+const MAX_RECENT_INDEXES = 64;
+const recentIndexes = new Map<string, LineIndex>();
+
+/** The line index of `text`, the one built last for `file` when the text is the same. */
+function lineIndexOf(file: string, text: string): LineIndex {
+  const recent = recentIndexes.get(file);
+  if (recent?.indexes(text)) return recent;
+  const index = new LineIndex(text);
+  if (recentIndexes.size >= MAX_RECENT_INDEXES) recentIndexes.clear();
+  recentIndexes.set(ownCopy(file), index);
+  return index;
+}
+
 /**
  * The one way from offsets to positions (and back) in the files of an analysis: one LineIndex
  * per file, built on first use from the text the analysis read.
@@ -98,7 +120,7 @@ export class FilePositions {
   index(file: string): LineIndex {
     let index = this.indexes.get(file);
     if (!index) {
-      index = new LineIndex(this.textOf(file) ?? '');
+      index = lineIndexOf(file, this.textOf(file) ?? '');
       this.indexes.set(file, index);
     }
     return index;

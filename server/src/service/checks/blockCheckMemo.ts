@@ -7,17 +7,32 @@ import { ownCopy } from '../textScan';
  * so that the same text at another place of the file (lines added above it) gives the same findings.
  */
 interface Recording {
-  key: string;
+  scope: string;
+  text: string;
   block: Directive;
   base: number;
   reports: ConfigDiagnostic[];
   valid: boolean;
 }
 
-/** A body's findings, with the key they are kept under (a copy of the text, not a view of it). */
+/** A body's findings, with what they are kept under: copies of the scope and the text, not views of the file's text. */
 interface Kept {
-  key: string;
+  scope: string;
+  text: string;
   reports: ConfigDiagnostic[];
+}
+
+/** Kept findings by scope (context, settings, file), then by the body's text (hashed in place, not copied into a longer key). */
+type Store = Map<string, Map<string, Kept>>;
+
+function find(store: Store, scope: string, text: string): Kept | undefined {
+  return store.get(scope)?.get(text);
+}
+
+function keep(store: Store, kept: Kept): void {
+  let byText = store.get(kept.scope);
+  if (!byText) store.set(kept.scope, (byText = new Map()));
+  byText.set(kept.text, kept);
 }
 
 /** Offsets and edits of a finding moved by `delta` (they are all in the block's file: see record). */
@@ -53,8 +68,8 @@ function lineEndAfter(text: string, offset: number): number {
  * the latest analysis are dropped.
  */
 export class BlockCheckMemo {
-  private kept = new Map<string, Kept>();
-  private used = new Map<string, Kept>();
+  private kept: Store = new Map();
+  private used: Store = new Map();
   private readonly open: Recording[] = [];
   private settingsKey = '';
   /** How many bodies the latest analysis replayed instead of checking them. */
@@ -74,14 +89,12 @@ export class BlockCheckMemo {
     this.kept = this.used;
   }
 
-  private keyOf(block: Directive, text: string, bodyKind: number): { key: string; base: number } | undefined {
+  private keyOf(block: Directive, text: string, bodyKind: number): { scope: string; text: string; base: number } | undefined {
     if (!block.block || block.block.close === undefined || block.luaBody) return undefined;
     // A body this large holds most of its file, and so nearly every edit: keeping it would copy its text and findings each time for nothing.
     if (block.block.close - block.block.open > MAX_KEPT_BODY) return undefined;
     const base = lineStartBefore(text, block.start);
-    // The text is copied: a key cut from the file's text would keep that whole version alive.
-    const key = `${bodyKind}\0${this.settingsKey}\0${block.file}\0${text.slice(base, lineEndAfter(text, block.block.close))}`;
-    return { key, base };
+    return { scope: `${bodyKind}\0${this.settingsKey}\0${block.file}`, text: text.slice(base, lineEndAfter(text, block.block.close)), base };
   }
 
   /**
@@ -92,9 +105,9 @@ export class BlockCheckMemo {
   enter(block: Directive, text: string, bodyKind: number, report: (d: ConfigDiagnostic) => void): boolean {
     const k = this.keyOf(block, text, bodyKind);
     if (!k) return false;
-    const found = this.used.get(k.key) ?? this.kept.get(k.key);
+    const found = find(this.used, k.scope, k.text) ?? find(this.kept, k.scope, k.text);
     if (found) {
-      this.used.set(found.key, found);
+      keep(this.used, found);
       this.replayedBlocks++;
       for (const d of found.reports) {
         for (const r of this.open) r.reports.push(at(d, k.base - r.base));
@@ -102,7 +115,8 @@ export class BlockCheckMemo {
       }
       return true;
     }
-    this.open.push({ key: ownCopy(k.key), block, base: k.base, reports: [], valid: true });
+    // Copies: a key cut from the file's text would keep that whole version of the file alive.
+    this.open.push({ scope: ownCopy(k.scope), text: ownCopy(k.text), block, base: k.base, reports: [], valid: true });
     return false;
   }
 
@@ -127,7 +141,7 @@ export class BlockCheckMemo {
   private closeUpTo(depth: number): void {
     while (this.open.length > depth) {
       const r = this.open.pop() as Recording;
-      if (r.valid) this.used.set(r.key, { key: r.key, reports: r.reports });
+      if (r.valid) keep(this.used, { scope: r.scope, text: r.text, reports: r.reports });
     }
   }
 }
