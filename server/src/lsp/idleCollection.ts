@@ -8,7 +8,7 @@ import * as vm from 'node:vm';
 let collect: (() => void) | null | undefined;
 
 /** V8's full collection, or null where it cannot be had. */
-function fullCollection(): (() => void) | null {
+export function fullCollection(): (() => void) | null {
   if (collect === undefined) {
     try {
       if (typeof globalThis.gc === 'function') collect = globalThis.gc as () => void;
@@ -26,17 +26,20 @@ function fullCollection(): (() => void) | null {
 /** Runs two full collections, `idleMs` apart, after `idleMs` without activity. */
 export class IdleCollection {
   private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly idleMs: number) {}
+  constructor(
+    private readonly idleMs: number,
+    private readonly collect: () => void = () => fullCollection()?.(),
+  ) {}
 
   /** Activity: the collection waits for the next quiet period. */
   touch(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      fullCollection()?.();
+      this.collect();
       // A second one once the first has released what it freed: V8 then shrinks the heap to what is live.
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        fullCollection()?.();
+        this.collect();
       }, this.idleMs);
       this.timer.unref();
     }, this.idleMs);
