@@ -117,13 +117,24 @@ function hostWithOpenDocuments(): ConfigHost {
 }
 
 let localResolution: LocalResolution | undefined;
+/** isThisMachinesConfig by file, kept until files change (it resolves links: a system call per document and keystroke otherwise). */
+const machineConfigs = new Map<string, boolean>();
+
+function isMachineConfig(file: string): boolean {
+  let mine = machineConfigs.get(file);
+  if (mine === undefined) {
+    mine = isThisMachinesConfig(file);
+    machineConfigs.set(file, mine);
+  }
+  return mine;
+}
 
 /**
  * For a config of the nginx on this machine: the machine's own resolvers for the quick-fixes
  * (unless nginxTls.quickFix.resolvers is set) and the names of its /etc/hosts (read once).
  */
 function localSettingsFor(file: string): Partial<AnalysisSettings> {
-  if (!workspaceTrusted || !isThisMachinesConfig(settings.mainConfig || file)) return {};
+  if (!workspaceTrusted || !isMachineConfig(settings.mainConfig || file)) return {};
   localResolution ??= readLocalResolution();
   const useMachine = settings.resolvers === DEFAULT_SETTINGS.resolvers && localResolution.resolvers !== undefined;
   return { localHostNames: localResolution.localHostNames, ...(useMachine ? { resolvers: localResolution.resolvers } : {}) };
@@ -234,6 +245,7 @@ function schedule(uri: string, delay: number): void {
 function forgetFiles(): void {
   forgetFileReads();
   treeCache.clear();
+  machineConfigs.clear();
 }
 
 /** Re-analyses every open document (settings, trust, files on disk changed). */
