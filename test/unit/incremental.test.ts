@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 // Re-analysis after an edit reuses what did not change (parses, trees, the directive checks of
 // unchanged blocks): after every step of these edit scripts its diagnostics must be exactly those
 // of an analysis from scratch.
@@ -18,6 +19,8 @@ import { TreeCache } from '../../server/src/service/model/locateMainConfig';
 import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { snapshotFileReads } from '../../server/src/service/fileSnapshot';
 import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
+import { createTestPki } from '../support/pki';
+import { clearCertificateCache } from '../../server/src/service/certificates';
 
 const skip = corpusSkip();
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -127,6 +130,39 @@ test('edit scripts over the 35k-line config: incremental equals from scratch', {
   assert.ok(replayedBlocks > 1000, `unchanged blocks replayed: ${replayedBlocks}`);
 });
 
+/**
+ * Edits one file of a tree of sites step by step, as the editor sees it (the disk reads kept, one
+ * parse cache and one analysis cache across steps), and compares the diagnostics of `compared`
+ * with an analysis from scratch after every step. Returns the codes seen.
+ */
+function replaySites(options: { main: string; edited: string; compared: string[]; steps: number; seed: number; readCertificates: boolean; next?: (text: string, history: string[], pick: (n: number) => number) => string }): Set<string> {
+  let text = fs.readFileSync(options.edited, 'utf8');
+  let version = 0;
+  const history = [text];
+  const host = createNodeHost({ overlay: (f) => (f === options.edited ? { text, version } : undefined) });
+  const cache = new ParseCache();
+  const analysisCache = new AnalysisCache();
+  const pick = random(options.seed);
+  const settings = { now: NOW, readCertificates: options.readCertificates };
+  const codes = new Set<string>();
+  for (let step = 0; step <= options.steps; step++) {
+    if (step > 0) {
+      text = (options.next ?? edit)(text, history, pick);
+      history.push(text);
+    }
+    version++;
+    for (const file of [options.edited, ...options.compared]) {
+      const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: options.main, settings });
+      // From scratch means certificates parsed anew too (the issuer checks are kept per parsed certificate).
+      clearCertificateCache();
+      const scratch = analyzeFile(file, { host, mainConfig: options.main, settings });
+      assertSame(incremental.diagnostics, scratch.diagnostics, `step ${step}, ${path.basename(file)}`);
+      incremental.diagnostics.forEach((d) => codes.add(d.code));
+    }
+  }
+  return codes;
+}
+
 test('a tree of site files: an edit in one site reuses the others and equals from scratch', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-'));
   // As in the editor: disk reads kept (the analysis cache reuses trees only then).
@@ -137,31 +173,8 @@ test('a tree of site files: an edit in one site reuses the others and equals fro
     for (let i = 0; i < 20; i++) {
       fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), `server {\n    listen 443 ssl${i === 0 ? ' default_server' : ''};\n    server_name s${i}.example;\n    ssl_session_tickets ${i % 2 ? 'off' : 'on'};\n    location / { proxy_pass http://127.0.0.1:${8000 + i}; bad_directive_${i} on; }\n}\n`);
     }
-    const edited = path.join(dir, 'sites', 's7.conf');
-    let text = fs.readFileSync(edited, 'utf8');
-    let version = 0;
-    const history = [text];
-    const host = createNodeHost({ overlay: (f) => (f === edited ? { text, version } : undefined) });
-    const cache = new ParseCache();
-    const analysisCache = new AnalysisCache();
-    const pick = random(42);
-    const settings = { now: NOW, readCertificates: false };
-    for (let step = 0; step <= 40; step++) {
-      if (step > 0) {
-        text = edit(text, history, pick);
-        history.push(text);
-      }
-      version++;
-      const incremental = analyzeFile(edited, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: path.join(dir, 'nginx.conf'), settings });
-      const scratch = analyzeFile(edited, { host, mainConfig: path.join(dir, 'nginx.conf'), settings });
-      assertSame(incremental.diagnostics, scratch.diagnostics, `step ${step}`);
-      for (const other of ['s3.conf', 's12.conf']) {
-        const file = path.join(dir, 'sites', other);
-        const a = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: path.join(dir, 'nginx.conf'), settings });
-        const b = analyzeFile(file, { host, mainConfig: path.join(dir, 'nginx.conf'), settings });
-        assertSame(a.diagnostics, b.diagnostics, `step ${step}, ${other}`);
-      }
-    }
+    const sites = path.join(dir, 'sites');
+    replaySites({ main: path.join(dir, 'nginx.conf'), edited: path.join(sites, 's7.conf'), compared: [path.join(sites, 's3.conf'), path.join(sites, 's12.conf')], steps: 40, seed: 42, readCertificates: false });
   } finally {
     snapshotFileReads(false);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -228,6 +241,37 @@ test('what the editor keeps between analyses does not keep earlier versions of a
     const grownMb = twentyVersions(1);
     // With kept keys and messages that are views of the text, 20 versions keep 20 × 1.3 MB (measured: 26 MB).
     assert.ok(grownMb < 6, `the heap grew by ${grownMb.toFixed(1)} MB over 20 versions`);
+  } finally {
+    snapshotFileReads(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a tree of TLS sites with real certificates: edits to certificates, stapling and structure equal from scratch', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-pki-'));
+  snapshotFileReads(true);
+  try {
+    fs.mkdirSync(path.join(dir, 'pki'));
+    const pki = await createTestPki(path.join(dir, 'pki'));
+    const certificates = [
+      pki.leaves['must-staple'].chain, pki.leaves.ocsp.crt, pki.leaves.ocsp.chain, pki.leaves['no-ocsp'].chain, pki.leaves.expired.chain,
+      pki.leaves.expiring.chain, pki.odd.ocspReversed, pki.odd.selfSigned.crt, pki.odd.cnOnly.chain, path.join(dir, 'missing.pem'),
+    ];
+    fs.mkdirSync(path.join(dir, 'sites'));
+    const main = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(main, `events {}\nhttp {\n    resolver 127.0.0.53;\n    ssl_trusted_certificate ${pki.caChain};\n    include sites/*.conf;\n}\n`);
+    const site = (i: number, certificate: string): string =>
+      `server {\n    listen 443 ssl${i === 0 ? ' default_server' : ''};\n    server_name ${i % 3 ? `s${i}.test` : 'must-staple.test'};\n    ssl_certificate ${certificate};\n    ssl_certificate_key k.pem;\n    ssl_stapling on;\n    ssl_stapling_verify on;\n    ssl_session_tickets ${i % 2 ? 'off' : 'on'};\n}\n`;
+    for (let i = 0; i < 8; i++) fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), site(i, certificates[i % certificates.length]));
+    const sites = path.join(dir, 'sites');
+    // Half the edits swap the certificate or switch stapling; the others are the structural ones.
+    const next = (text: string, history: string[], pick: (n: number) => number): string =>
+      pick(2) === 0 ? site(5, certificates[pick(certificates.length)]).replace('ssl_stapling on', pick(2) ? 'ssl_stapling on' : 'ssl_stapling off') : edit(text, history, pick);
+    const codes = replaySites({ main, edited: path.join(sites, 's5.conf'), compared: [path.join(sites, 's0.conf'), path.join(sites, 's3.conf')], steps: 40, seed: 77, readCertificates: true, next });
+    // The certificates were read and judged, not only the structure.
+    for (const code of ['certificate-chain-incomplete', 'certificate-chain-order', 'certificate-unreadable', 'must-staple-without-stapling', 'stapling-without-ocsp-url']) {
+      assert.ok(codes.has(code), `no ${code} in ${[...codes].sort().join(' ')}`);
+    }
   } finally {
     snapshotFileReads(false);
     fs.rmSync(dir, { recursive: true, force: true });
