@@ -7,8 +7,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { analyzeTree } from '../../server/src/service/analyzeTree';
 import { AnalysisCache, analyzeFile } from '../../server/src/service/analyzeFile';
 import { BlockCheckMemo } from '../../server/src/service/checks/blockCheckMemo';
@@ -20,6 +18,7 @@ import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/d
 import { snapshotFileReads } from '../../server/src/service/fileSnapshot';
 import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
 import { createTestPki } from '../support/pki';
+import { fullCollection } from '../../server/src/lsp/idleCollection';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 
 const skip = corpusSkip();
@@ -212,8 +211,8 @@ test('a body kept from an earlier analysis is replayed only in the same context 
 });
 
 test('what the editor keeps between analyses does not keep earlier versions of a file alive', () => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const gc = fullCollection();
+  assert.ok(gc, 'V8\'s full collection is available');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-retention-'));
   const file = path.join(dir, 'nginx.conf');
   const filler = `# ${'x'.repeat(98)}\n`.repeat(13_000); // 1.3 MB, as the 35k-line file
