@@ -10,12 +10,13 @@ import * as path from 'node:path';
 import { analyzeTree } from '../../server/src/service/analyzeTree';
 import { AnalysisCache, analyzeFile } from '../../server/src/service/analyzeFile';
 import { BlockCheckMemo } from '../../server/src/service/checks/blockCheckMemo';
+import { ServerFactsMemo } from '../../server/src/service/rules/support/serverFactsMemo';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import { ParseCache } from '../../server/src/service/model/parseCache';
 import { TreeCache } from '../../server/src/service/model/locateMainConfig';
 import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/diagnostics';
-import { snapshotFileReads } from '../../server/src/service/fileSnapshot';
+import { forgetFileReads, snapshotFileReads } from '../../server/src/service/fileSnapshot';
 import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
 import { createTestPki } from '../support/pki';
 import { fullCollection } from '../../server/src/lsp/idleCollection';
@@ -95,6 +96,8 @@ function replay(rel: string, steps: number, seed: number): { replayedBlocks: num
   const host = createNodeHost({ overlay: (f) => (f === file ? { text, version } : undefined) });
   const cache = new ParseCache();
   const memo = new BlockCheckMemo();
+  // Certificates are not read here, so one generation of file reads throughout is right.
+  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0 };
   const settings = { now: NOW, readCertificates: false };
   const pick = random(seed);
   let replayedBlocks = 0;
@@ -104,7 +107,7 @@ function replay(rel: string, steps: number, seed: number): { replayedBlocks: num
       history.push(text);
     }
     version++;
-    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, memo));
+    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, kept));
     replayedBlocks += memo.replayedBlocks;
     const scratch = sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings));
     assertSame(incremental, scratch, `${rel}, seed ${seed}, step ${step}`);
@@ -134,7 +137,17 @@ test('edit scripts over the 35k-line config: incremental equals from scratch', {
  * parse cache and one analysis cache across steps), and compares the diagnostics of `compared`
  * with an analysis from scratch after every step. Returns the codes seen.
  */
-function replaySites(options: { main: string; edited: string; compared: string[]; steps: number; seed: number; readCertificates: boolean; next?: (text: string, history: string[], pick: (n: number) => number) => string }): Set<string> {
+function replaySites(options: {
+  main: string;
+  edited: string;
+  compared: string[];
+  steps: number;
+  seed: number;
+  readCertificates: boolean;
+  next?: (text: string, history: string[], pick: (n: number) => number) => string;
+  /** Called before each step's analyses, e.g. to change files on disk as the watcher would report. */
+  beforeStep?: (step: number, pick: (n: number) => number) => void;
+}): { codes: Set<string>; reusedFacts: number } {
   let text = fs.readFileSync(options.edited, 'utf8');
   let version = 0;
   const history = [text];
@@ -144,14 +157,17 @@ function replaySites(options: { main: string; edited: string; compared: string[]
   const pick = random(options.seed);
   const settings = { now: NOW, readCertificates: options.readCertificates };
   const codes = new Set<string>();
+  let reusedFacts = 0;
   for (let step = 0; step <= options.steps; step++) {
     if (step > 0) {
       text = (options.next ?? edit)(text, history, pick);
       history.push(text);
     }
+    options.beforeStep?.(step, pick);
     version++;
     for (const file of [options.edited, ...options.compared]) {
       const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: options.main, settings });
+      if (incremental.fresh) reusedFacts += analysisCache.lastReuse.facts;
       // From scratch means certificates parsed anew too (the issuer checks are kept per parsed certificate).
       clearCertificateCache();
       const scratch = analyzeFile(file, { host, mainConfig: options.main, settings });
@@ -159,7 +175,7 @@ function replaySites(options: { main: string; edited: string; compared: string[]
       incremental.diagnostics.forEach((d) => codes.add(d.code));
     }
   }
-  return codes;
+  return { codes, reusedFacts };
 }
 
 test('a tree of site files: an edit in one site reuses the others and equals from scratch', () => {
@@ -195,12 +211,13 @@ test('a body kept from an earlier analysis is replayed only in the same context 
   const host = createNodeHost({ overlay: (f) => (f === file ? { text: current.text, version } : undefined) });
   const cache = new ParseCache();
   const memo = new BlockCheckMemo();
+  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0 };
   const replayed: number[] = [];
   for (const v of versions) {
     current = v;
     version++;
     const settings = { now: NOW, readCertificates: false, nginxVersion: v.nginxVersion };
-    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, memo));
+    const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, kept));
     replayed.push(memo.replayedBlocks);
     const scratch = sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings));
     assertSame(incremental, scratch, `${v.text.split('\n')[1]} nginx ${v.nginxVersion}`);
@@ -262,14 +279,53 @@ test('a tree of TLS sites with real certificates: edits to certificates, staplin
     const site = (i: number, certificate: string): string =>
       `server {\n    listen 443 ssl${i === 0 ? ' default_server' : ''};\n    server_name ${i % 3 ? `s${i}.test` : 'must-staple.test'};\n    ssl_certificate ${certificate};\n    ssl_certificate_key k.pem;\n    ssl_stapling on;\n    ssl_stapling_verify on;\n    ssl_session_tickets ${i % 2 ? 'off' : 'on'};\n}\n`;
     for (let i = 0; i < 8; i++) fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), site(i, certificates[i % certificates.length]));
+    // Two more sites take their certificate and stapling settings from a shared snippet, their key and name from their own file.
+    fs.mkdirSync(path.join(dir, 'snippets'));
+    const snippet = path.join(dir, 'snippets', 'tls.conf');
+    const snippetText = (certificate: string, stapling: string, trusted: string): string => `ssl_certificate ${certificate};\nssl_stapling ${stapling};\nssl_stapling_verify on;\n${trusted ? `ssl_trusted_certificate ${trusted};\n` : ''}`;
+    fs.writeFileSync(snippet, snippetText(pki.leaves.ocsp.crt, 'on', ''));
+    for (const i of [8, 9]) fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), `server {\n    listen 443 ssl;\n    server_name s${i}.test;\n    include ${snippet};\n    ssl_certificate_key k.pem;\n}\n`);
     const sites = path.join(dir, 'sites');
     // Half the edits swap the certificate or switch stapling; the others are the structural ones.
     const next = (text: string, history: string[], pick: (n: number) => number): string =>
       pick(2) === 0 ? site(5, certificates[pick(certificates.length)]).replace('ssl_stapling on', pick(2) ? 'ssl_stapling on' : 'ssl_stapling off') : edit(text, history, pick);
-    const codes = replaySites({ main, edited: path.join(sites, 's5.conf'), compared: [path.join(sites, 's0.conf'), path.join(sites, 's3.conf')], steps: 40, seed: 77, readCertificates: true, next });
+    // Now and then a certificate file changes on disk (certbot renewing, a chain fixed by hand), as
+    // the file watcher reports it: every site using that file must be judged anew.
+    const onDisk = certificates.filter((c) => fs.existsSync(c));
+    const originals = new Map(onDisk.map((c) => [c, fs.readFileSync(c)]));
+    const beforeStep = (step: number, pick: (n: number) => number): void => {
+      if (step === 0 || step % 5 !== 0) return;
+      const target = onDisk[pick(onDisk.length)];
+      const source = onDisk[pick(onDisk.length)];
+      fs.writeFileSync(target, pick(3) === 0 ? 'not a certificate\n' : originals.get(source) ?? '');
+      forgetFileReads();
+    };
+    const siteEdits = replaySites({ main, edited: path.join(sites, 's5.conf'), compared: [path.join(sites, 's0.conf'), path.join(sites, 's3.conf')], steps: 40, seed: 77, readCertificates: true, next, beforeStep });
     // The certificates were read and judged, not only the structure.
     for (const code of ['certificate-chain-incomplete', 'certificate-chain-order', 'certificate-unreadable', 'must-staple-without-stapling', 'stapling-without-ocsp-url']) {
-      assert.ok(codes.has(code), `no ${code} in ${[...codes].sort().join(' ')}`);
+      assert.ok(siteEdits.codes.has(code), `no ${code} in ${[...siteEdits.codes].sort().join(' ')}`);
+    }
+    // The other sites' facts were taken from earlier analyses, so the comparison tested them.
+    assert.ok(siteEdits.reusedFacts > 100, `server facts reused: ${siteEdits.reusedFacts}`);
+    for (const [file, bytes] of originals) fs.writeFileSync(file, bytes);
+    forgetFileReads();
+    // Edits of what every server inherits from http {}: the trust file, the resolver, stapling for all
+    // (the test CA's OCSP URL is an IP address, so no resolver is needed).
+    const mainText = fs.readFileSync(main, 'utf8');
+    const nextMain = (text: string, history: string[], pick: (n: number) => number): string => {
+      if (pick(2)) return edit(text, history, pick);
+      const trusted = [pki.caChain, pki.leaves.ocsp.crt, path.join(dir, 'missing.pem')][pick(3)];
+      return mainText.replace(pki.caChain, trusted).replace('resolver 127.0.0.53;', ['resolver 127.0.0.53;', '', 'ssl_stapling off;'][pick(3)]);
+    };
+    const mainEdits = replaySites({ main, edited: main, compared: [path.join(sites, 's0.conf'), path.join(sites, 's1.conf')], steps: 30, seed: 78, readCertificates: true, next: nextMain });
+    assert.ok(mainEdits.codes.has('stapling-verify-without-trust'), `inherited settings judged: ${[...mainEdits.codes].sort().join(' ')}`);
+    // Edits of an included snippet: the servers' own settings change while the lines of their own files stay the same objects.
+    const snippetCertificates = [pki.leaves.ocsp.crt, pki.leaves['must-staple'].chain, pki.odd.ocspReversed, path.join(dir, 'missing.pem')];
+    const nextSnippet = (text: string, history: string[], pick: (n: number) => number): string =>
+      pick(4) === 0 ? edit(text, history, pick) : snippetText(snippetCertificates[pick(snippetCertificates.length)], pick(3) ? 'on' : 'off', [pki.caChain, '', pki.leaves.ocsp.crt][pick(3)]);
+    const snippetEdits = replaySites({ main, edited: snippet, compared: [path.join(sites, 's8.conf'), path.join(sites, 's1.conf')], steps: 50, seed: 79, readCertificates: true, next: nextSnippet });
+    for (const code of ['certificate-chain-incomplete', 'stapling-verify-without-trust', 'must-staple-without-stapling']) {
+      assert.ok(snippetEdits.codes.has(code), `no ${code} in ${[...snippetEdits.codes].sort().join(' ')}`);
     }
   } finally {
     snapshotFileReads(false);

@@ -173,7 +173,9 @@ function analyzeNow(uri: string): boolean {
     idleCollection.touch();
     if (result.fresh) {
       const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
-      connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms`);
+      const { blocks, facts } = analysisCache.lastReuse;
+      const kept = blocks + facts > 0 ? ` (kept from the last analysis: ${blocks} block bodies, ${facts} server facts)` : '';
+      connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms${kept}`);
     }
     return result.fresh;
   } catch (err) {

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { ConfigDiagnostic } from './diagnostics';
 import { sortAndDedupe } from './diagnostics';
-import { analyzeTree } from './analyzeTree';
+import { analyzeTree, type KeptAnalysis } from './analyzeTree';
 import { BlockCheckMemo } from './checks/blockCheckMemo';
+import { ServerFactsMemo } from './rules/support/serverFactsMemo';
 import { completeSettings, type AnalysisSettings } from './settings';
 import type { ConfigTree } from './model/configTree';
 import type { ParsedFile } from './parser/ast';
@@ -26,14 +27,17 @@ const NOW_RESOLUTION_MS = 60_000;
  * prefix and context, the very same parses (ParseCache hands out one object per file version),
  * the same file problems, the same settings, and the file reads have not been forgotten since
  * (see fileSnapshot.ts): the analysis is then a function of that, and its result is reused. A
- * changed tree keeps the directive checks' findings of its unchanged blocks (see BlockCheckMemo).
+ * changed tree keeps the directive checks' findings of its unchanged blocks (see BlockCheckMemo)
+ * and the certificates and stapling facts of its unchanged servers (see ServerFactsMemo).
  */
 export class AnalysisCache {
   private readonly ids = new WeakMap<ParsedFile, number>();
   private readonly contentKeys = new WeakMap<ConfigTree, string>();
   private nextId = 1;
+  /** What the last fresh analysis took from earlier ones: block bodies replayed, server facts reused (for tests and the server's log). */
+  lastReuse = { blocks: 0, facts: 0 };
   /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
-  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; memo: BlockCheckMemo }>();
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; kept: KeptAnalysis }>();
 
   private idOf(parsed: ParsedFile): number {
     let id = this.ids.get(parsed);
@@ -65,10 +69,11 @@ export class AnalysisCache {
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
     const fresh = kept?.key !== key;
-    const memo = kept?.memo ?? new BlockCheckMemo();
-    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memo)));
+    const memos: KeptAnalysis = { blocks: kept?.kept.blocks ?? new BlockCheckMemo(), facts: kept?.kept.facts ?? new ServerFactsMemo(), generation };
+    const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memos)));
+    if (fresh) this.lastReuse = { blocks: memos.blocks.replayedBlocks, facts: memos.facts.reused };
     if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(identity, { key, byFile, memo });
+    this.entries.set(identity, { key, byFile, kept: memos });
     return { byFile, fresh };
   }
 }

@@ -11,6 +11,17 @@ import { completeSettings, type AnalysisSettings } from './settings';
 import { createReporter, type Reporter } from './report';
 import type { ConfigDiagnostic } from './diagnostics';
 import type { BlockCheckMemo } from './checks/blockCheckMemo';
+import type { ServerFactsMemo } from './rules/support/serverFactsMemo';
+
+/** What an analysis may take from earlier analyses of the same tree (the editor keeps one per tree, see AnalysisCache). */
+export interface KeptAnalysis {
+  /** Directive-check findings of unchanged block bodies. */
+  blocks: BlockCheckMemo;
+  /** Certificates and stapling facts of servers whose inputs did not change. */
+  facts: ServerFactsMemo;
+  /** The file reads' generation (fileSnapshot.ts): facts read from disk are kept within one only. */
+  generation: number;
+}
 
 /** Whether a server block is broken by a syntax error: rules skip it rather than pile onto it. */
 function isBroken(tree: ConfigTree, server: HttpServer): boolean {
@@ -21,18 +32,21 @@ function isBroken(tree: ConfigTree, server: HttpServer): boolean {
 }
 
 /** The context the rules share: the server model, and per-server facts computed once. */
-export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}): RuleContext {
+export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, kept?: KeptAnalysis): RuleContext {
   const settings = completeSettings(partial);
   const model = buildServerModel(tree, (s) => isBroken(tree, s));
   const certificateCache = new Map<HttpServer, ServerCertificate[]>();
   const staplingCache = new Map<HttpServer, StaplingFacts>();
+  const read = settings.readCertificates;
+  const memo = kept?.facts.begin(tree, kept.generation) ? kept.facts : undefined;
   const context: RuleContext = {
     model,
     settings,
     certificates(server) {
       let certs = certificateCache.get(server);
       if (!certs) {
-        certs = serverCertificates(server, tree, settings.readCertificates);
+        const compute = (): ServerCertificate[] => serverCertificates(server, tree, read);
+        certs = memo ? memo.certificatesOf(server, tree, read, compute) : compute();
         certificateCache.set(server, certs);
       }
       return certs;
@@ -40,7 +54,9 @@ export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSet
     stapling(server) {
       let facts = staplingCache.get(server);
       if (!facts) {
-        facts = staplingFacts(server, tree, context.certificates(server), settings.readCertificates);
+        const certificates = context.certificates(server);
+        const compute = (): StaplingFacts => staplingFacts(server, tree, certificates, read);
+        facts = memo ? memo.staplingOf(server, tree, read, certificates, compute) : compute();
         staplingCache.set(server, facts);
       }
       return facts;
@@ -50,11 +66,11 @@ export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSet
 }
 
 /** Runs every TLS rule on a tree, reporting through `reporter` (whose settings may turn a rule off). */
-export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, reporter: Reporter = createReporter(partial.severities)): ConfigDiagnostic[] {
+export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, reporter: Reporter = createReporter(partial.severities), kept?: KeptAnalysis): ConfigDiagnostic[] {
   const settings = completeSettings(partial);
   const enabled = RULES.filter((rule) => reporter.enabled(rule.id));
   if (enabled.length === 0) return reporter.diagnostics;
-  const context = createRuleContext(tree, settings);
+  const context = createRuleContext(tree, settings, kept);
   if (context.model.servers.length === 0 && context.model.streamServers.length === 0) return reporter.diagnostics;
   for (const rule of enabled) {
     for (const f of rule.check(context)) {
@@ -67,15 +83,15 @@ export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = 
 /**
  * All diagnostics of a loaded tree, every producer reporting through one reporter that applies
  * the severity settings: file, include and syntax problems first, then the directive checks and
- * the rules. `memo` carries what an earlier analysis of the same tree found in unchanged blocks.
+ * the rules. `kept` carries what earlier analyses of the same tree found that still holds.
  */
-export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, memo?: BlockCheckMemo): ConfigDiagnostic[] {
+export function analyzeTree(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, kept?: KeptAnalysis): ConfigDiagnostic[] {
   const settings = completeSettings(partial);
   const reporter = createReporter(settings.severities);
   for (const d of tree.diagnostics) reporter.report(d);
   for (const d of checkBlockStructure(tree)) reporter.report(d);
-  runDirectiveChecks(tree, settings, reporter, memo);
-  runRules(tree, settings, reporter);
+  runDirectiveChecks(tree, settings, reporter, kept?.blocks);
+  runRules(tree, settings, reporter, kept);
   // New objects where a message is capped: the tree's own diagnostics may be shared with later analyses.
   return reporter.diagnostics.map((d) => {
     const message = capMessage(d.message);

@@ -136,6 +136,27 @@ export function parseListen(directive: Directive): Listen {
   return { directive, socket: `${prefix}${normaliseHost(host)}:${port}`, ssl, defaultServer, port };
 }
 
+const placedAlone = new WeakMap<Directive, Placed>();
+const placedVia = new WeakMap<Directive, WeakMap<Directive, Placed>>();
+
+/**
+ * One Placed object per directive and anchor: the models of successive analyses share the ones
+ * of unchanged files (the parses are the same objects), so facts kept by Placed identity from an
+ * earlier analysis stay valid (see ServerFactsMemo). A Placed is never changed once made.
+ */
+function placedOf(directive: Directive, anchor: Directive): Placed {
+  if (anchor === directive) {
+    let placed = placedAlone.get(directive);
+    if (!placed) placedAlone.set(directive, (placed = { directive, anchor }));
+    return placed;
+  }
+  let byAnchor = placedVia.get(directive);
+  if (!byAnchor) placedVia.set(directive, (byAnchor = new WeakMap()));
+  let placed = byAnchor.get(anchor);
+  if (!placed) byAnchor.set(anchor, (placed = { directive, anchor }));
+  return placed;
+}
+
 function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
   const list = map.get(name);
   if (list) list.push(placed);
@@ -165,14 +186,14 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
         serverEntry.set(d, { server, includeDepth: includedVia.length });
         return true;
       }
-      push(protocol === 'http' ? http : stream, d.name, { directive: d, anchor: d });
+      push(protocol === 'http' ? http : stream, d.name, placedOf(d, d));
       return d.name === 'include';
     }
     const parent = ancestors[ancestors.length - 1];
     const entry = parent ? serverEntry.get(parent) : undefined;
     if (entry && parentName === 'server') {
       const anchor = includedVia.length > entry.includeDepth ? includedVia[entry.includeDepth] : d;
-      push(entry.server.own, d.name, { directive: d, anchor });
+      push(entry.server.own, d.name, placedOf(d, anchor));
       if (d.name === 'listen') entry.server.listens.push(parseListen(d));
       if (d.name === 'server_name') for (const token of d.args) entry.server.names.push({ value: token.value, token });
       return d.name === 'include';
