@@ -282,9 +282,11 @@ test('a tree of TLS sites with real certificates: edits to certificates, staplin
     // Two more sites take their certificate and stapling settings from a shared snippet, their key and name from their own file.
     fs.mkdirSync(path.join(dir, 'snippets'));
     const snippet = path.join(dir, 'snippets', 'tls.conf');
-    const snippetText = (certificate: string, stapling: string, trusted: string): string => `ssl_certificate ${certificate};\nssl_stapling ${stapling};\nssl_stapling_verify on;\n${trusted ? `ssl_trusted_certificate ${trusted};\n` : ''}`;
+    // Often the snippet holds nothing but the certificate: a change of that line alone must be seen.
+    const snippetText = (certificate: string, stapling: string, trusted: string): string =>
+      `ssl_certificate ${certificate};\n${stapling === 'off' ? 'ssl_stapling off;\n' : ''}${trusted ? `ssl_trusted_certificate ${trusted};\n` : ''}`;
     fs.writeFileSync(snippet, snippetText(pki.leaves.ocsp.crt, 'on', ''));
-    for (const i of [8, 9]) fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), `server {\n    listen 443 ssl;\n    server_name s${i}.test;\n    include ${snippet};\n    ssl_certificate_key k.pem;\n}\n`);
+    for (const i of [8, 9]) fs.writeFileSync(path.join(dir, 'sites', `s${i}.conf`), `server {\n    listen 443 ssl;\n    server_name s${i}.test;\n    ssl_stapling on;\n    ssl_stapling_verify on;\n    include ${snippet};\n    ssl_certificate_key k.pem;\n}\n`);
     const sites = path.join(dir, 'sites');
     // Half the edits swap the certificate or switch stapling; the others are the structural ones.
     const next = (text: string, history: string[], pick: (n: number) => number): string =>
