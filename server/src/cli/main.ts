@@ -236,7 +236,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-exitOnOutputError();
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+/** Runs the CLI on `argv` (the arguments after the script) and sets the exit code. */
+export function runCli(argv: string[]): void {
+  exitOnOutputError();
+  void main(argv).then((code) => {
+    process.exitCode = code;
+  });
+}
