@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 // Re-analysis after an edit reuses what did not change (parses, trees, the directive checks of
-// unchanged blocks): after every step of these edit scripts its diagnostics must be exactly those
-// of an analysis from scratch.
+// unchanged blocks, servers' facts and per-server rule results): after every step of these edit
+// scripts its diagnostics must be exactly those of an analysis from scratch.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -18,7 +18,7 @@ import { TreeCache } from '../../server/src/service/model/locateMainConfig';
 import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { forgetFileReads, snapshotFileReads } from '../../server/src/service/fileSnapshot';
 import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
-import { createTestPki } from '../support/pki';
+import { createTestPki, type TestPki } from '../support/pki';
 import { fullCollection } from '../../server/src/lsp/idleCollection';
 import { clearCertificateCache } from '../../server/src/service/certificates';
 
@@ -97,8 +97,8 @@ function replay(rel: string, steps: number, seed: number): { replayedBlocks: num
   const cache = new ParseCache();
   const memo = new BlockCheckMemo();
   // Certificates are not read here, so one generation of file reads throughout is right.
-  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0 };
   const settings = { now: NOW, readCertificates: false };
+  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0, settingsKey: JSON.stringify(settings) };
   const pick = random(seed);
   let replayedBlocks = 0;
   for (let step = 0; step <= steps; step++) {
@@ -211,12 +211,13 @@ test('a body kept from an earlier analysis is replayed only in the same context 
   const host = createNodeHost({ overlay: (f) => (f === file ? { text: current.text, version } : undefined) });
   const cache = new ParseCache();
   const memo = new BlockCheckMemo();
-  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0 };
+  const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0, settingsKey: '' };
   const replayed: number[] = [];
   for (const v of versions) {
     current = v;
     version++;
     const settings = { now: NOW, readCertificates: false, nginxVersion: v.nginxVersion };
+    kept.settingsKey = JSON.stringify(settings);
     const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, kept));
     replayed.push(memo.replayedBlocks);
     const scratch = sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings));
@@ -263,12 +264,21 @@ test('what the editor keeps between analyses does not keep earlier versions of a
   }
 });
 
-test('a tree of TLS sites with real certificates: edits to certificates, stapling and structure equal from scratch', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-pki-'));
+/** Runs `body` in a new temporary folder holding the test PKI in `pki/`, with disk reads kept as in the editor; removes it after. */
+async function inPkiWorkspace(name: string, body: (dir: string, pki: TestPki) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `nginx-tls-incremental-${name}-`));
   snapshotFileReads(true);
   try {
     fs.mkdirSync(path.join(dir, 'pki'));
-    const pki = await createTestPki(path.join(dir, 'pki'));
+    await body(dir, await createTestPki(path.join(dir, 'pki')));
+  } finally {
+    snapshotFileReads(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a tree of TLS sites with real certificates: edits to certificates, stapling and structure equal from scratch', () =>
+  inPkiWorkspace('pki', async (dir, pki) => {
     const certificates = [
       pki.leaves['must-staple'].chain, pki.leaves.ocsp.crt, pki.leaves.ocsp.chain, pki.leaves['no-ocsp'].chain, pki.leaves.expired.chain,
       pki.leaves.expiring.chain, pki.odd.ocspReversed, pki.odd.selfSigned.crt, pki.odd.cnOnly.chain, path.join(dir, 'missing.pem'),
@@ -329,8 +339,45 @@ test('a tree of TLS sites with real certificates: edits to certificates, staplin
     for (const code of ['certificate-chain-incomplete', 'stapling-verify-without-trust', 'must-staple-without-stapling']) {
       assert.ok(snippetEdits.codes.has(code), `no ${code} in ${[...snippetEdits.codes].sort().join(' ')}`);
     }
-  } finally {
-    snapshotFileReads(false);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
+
+test('per-server rule results are kept only while the server speaks TLS as before and the settings are the same', () =>
+  inPkiWorkspace('kept', async (dir, pki) => {
+    fs.mkdirSync(path.join(dir, 'sites'));
+    const main = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(main, `events {}\nhttp {\n    include sites/*.conf;\n}\nstream {\n    server {\n        listen 8443 ssl;\n        ssl_certificate ${pki.leaves['must-staple'].chain};\n        ssl_certificate_key k.pem;\n        proxy_pass 127.0.0.1:9;\n    }\n}\n`);
+    const first = path.join(dir, 'sites', 'a.conf');
+    const second = path.join(dir, 'sites', 'b.conf');
+    const firstText = (ssl: boolean): string => `server {\n    listen 443${ssl ? ' ssl' : ''} default_server;\n    server_name a.test;\n}\n`;
+    // b's own listen has no `ssl`: it speaks TLS only while a's listen on the same socket has it.
+    fs.writeFileSync(second, `server {\n    listen 443;\n    server_name b.test;\n    ssl_certificate ${pki.leaves.ocsp.chain};\n    ssl_certificate_key k.pem;\n}\n`);
+    let text = firstText(true);
+    // On disk too, for the glob; the editor's text (the overlay) is what gets read.
+    fs.writeFileSync(first, text);
+    let version = 0;
+    const host = createNodeHost({ overlay: (f) => (f === first ? { text, version } : undefined) });
+    const cache = new ParseCache();
+    const analysisCache = new AnalysisCache();
+    const steps: { ssl: boolean; nginxVersion: string }[] = [
+      { ssl: true, nginxVersion: '1.26.0' },
+      { ssl: false, nginxVersion: '1.26.0' },
+      { ssl: true, nginxVersion: '1.26.0' },
+      { ssl: true, nginxVersion: '1.24.0' },
+      { ssl: true, nginxVersion: '1.26.0' },
+    ];
+    const seen: string[][] = [];
+    for (const step of steps) {
+      text = firstText(step.ssl);
+      version++;
+      const settings = { now: NOW, readCertificates: true, nginxVersion: step.nginxVersion };
+      for (const file of [second, main]) {
+        const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: main, settings });
+        clearCertificateCache();
+        const scratch = analyzeFile(file, { host, mainConfig: main, settings });
+        assertSame(incremental.diagnostics, scratch.diagnostics, `${path.basename(file)}, a's listen ${step.ssl ? 'with' : 'without'} ssl, nginx ${step.nginxVersion}`);
+        seen.push(incremental.diagnostics.map((d) => d.code));
+      }
+    }
+    // The steps did change what b and the stream server get, so the comparison tested the keys.
+    assert.ok(seen.some((codes) => codes.includes('stapling-missing')) && seen.some((codes) => !codes.includes('stapling-missing')), JSON.stringify(seen));
+  }));

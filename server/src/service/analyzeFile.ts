@@ -65,11 +65,12 @@ export class AnalysisCache {
   diagnosticsByFile(tree: ConfigTree, settings: AnalysisSettings, generation: number | undefined): { byFile: Map<string, ConfigDiagnostic[]>; fresh: boolean } {
     if (generation === undefined) return { byFile: groupByFile(sortAndDedupe(analyzeTree(tree, settings))), fresh: true };
     const identity = [tree.mainFile, tree.prefix, tree.rootContext.join(' ')].join('\0');
-    const key = [generation, this.contentKey(tree), JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS) })].join('\0');
+    const settingsJson = JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS), localHostNames: [...settings.localHostNames] });
+    const key = [generation, this.contentKey(tree), settingsJson].join('\0');
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
     const fresh = kept?.key !== key;
-    const memos: KeptAnalysis = { blocks: kept?.kept.blocks ?? new BlockCheckMemo(), facts: kept?.kept.facts ?? new ServerFactsMemo(), generation };
+    const memos: KeptAnalysis = { blocks: kept?.kept.blocks ?? new BlockCheckMemo(), facts: kept?.kept.facts ?? new ServerFactsMemo(), generation, settingsKey: settingsJson };
     const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memos)));
     if (fresh) this.lastReuse = { blocks: memos.blocks.replayedBlocks, facts: memos.facts.reused };
     if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);

@@ -1,6 +1,6 @@
 import type { ConfigTree } from './model/configTree';
 import { RULES } from './rules';
-import type { RuleContext } from './rules/rule';
+import { serversOf, type Rule, type RuleContext, type RuleFinding } from './rules/rule';
 import { capMessage } from './quote';
 import { checkBlockStructure } from './checks/checkBlockStructure';
 import { runDirectiveChecks } from './checks';
@@ -21,6 +21,8 @@ export interface KeptAnalysis {
   facts: ServerFactsMemo;
   /** The file reads' generation (fileSnapshot.ts): facts read from disk are kept within one only. */
   generation: number;
+  /** The analysis settings summed up (AnalysisCache's key): rule results are kept under one only. */
+  settingsKey: string;
 }
 
 /** Whether a server block is broken by a syntax error: rules skip it rather than pile onto it. */
@@ -38,7 +40,7 @@ export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSet
   const certificateCache = new Map<HttpServer, ServerCertificate[]>();
   const staplingCache = new Map<HttpServer, StaplingFacts>();
   const read = settings.readCertificates;
-  const memo = kept?.facts.begin(tree, kept.generation) ? kept.facts : undefined;
+  const memo = kept?.facts.begin(tree, kept.generation, kept.settingsKey) ? kept.facts : undefined;
   const context: RuleContext = {
     model,
     settings,
@@ -56,7 +58,7 @@ export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSet
       if (!facts) {
         const certificates = context.certificates(server);
         const compute = (): StaplingFacts => staplingFacts(server, tree, certificates, read);
-        facts = memo ? memo.staplingOf(server, tree, read, certificates, compute) : compute();
+        facts = memo ? memo.staplingOf(server, tree, read, compute) : compute();
         staplingCache.set(server, facts);
       }
       return facts;
@@ -72,8 +74,15 @@ export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = 
   if (enabled.length === 0) return reporter.diagnostics;
   const context = createRuleContext(tree, settings, kept);
   if (context.model.servers.length === 0 && context.model.streamServers.length === 0) return reporter.diagnostics;
+  const memo = kept && !tree.localPath ? kept.facts : undefined;
+  const findingsOf = (rule: Rule): RuleFinding[] => {
+    const perServer = rule.perServer;
+    if (!perServer || !memo) return rule.check(context);
+    return serversOf(context.model, perServer.servers).flatMap((server) =>
+      memo.findingsOf(rule.id, server, tree, settings.readCertificates, () => perServer.check(server, context)));
+  };
   for (const rule of enabled) {
-    for (const f of rule.check(context)) {
+    for (const f of findingsOf(rule)) {
       reporter.report({ file: f.file, start: f.start, end: f.end, severity: f.severity ?? rule.defaultSeverity, code: rule.id, message: f.message, fixes: f.fixes ?? [], related: f.related ?? [] });
     }
   }

@@ -1,20 +1,20 @@
-import type { Rule, RuleFinding } from './rule';
+import { serverRule, type RuleFinding } from './rule';
 import { pathSpan } from '../model/locations';
-import { allServers } from '../model/serverModel';
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
-export const certificateUnreadable: Rule = {
+export const certificateUnreadable = serverRule({
   id: 'certificate-unreadable',
   defaultSeverity: 'information',
   summary: 'The ssl_certificate file cannot be read or is not a PEM certificate',
-  check(context) {
-    const findings: RuleFinding[] = [];
-    for (const server of allServers(context.model)) {
+  perServer: {
+    servers: 'all',
+    check(server, context) {
+      const findings: RuleFinding[] = [];
       for (const cert of context.certificates(server)) {
         if (cert.kind !== 'unknown' || cert.reason !== 'unreadable') continue;
         findings.push({ ...pathSpan(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });
       }
-    }
-    return findings;
+      return findings;
+    },
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule, RuleFinding } from './rule';
+import { serverRule, type RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { responderFor } from './support/staplingFacts';
 import { describePathValue } from '../model/serverCertificates';
@@ -20,14 +20,27 @@ function streamStaplingState(version: string | undefined): string {
 }
 
 /** A Must-Staple certificate that nginx will not staple: Firefox refuses the site. */
-export const mustStapleWithoutStapling: Rule = {
+export const mustStapleWithoutStapling = serverRule({
   id: 'must-staple-without-stapling',
   defaultSeverity: 'error',
   summary: 'A certificate with OCSP Must-Staple is served without working OCSP stapling',
-  check(context) {
-    const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
+  perServer: {
+    servers: 'all',
+    check(server, context) {
+      const findings: RuleFinding[] = [];
+      if (server.protocol === 'stream') {
+        if (!server.tls || isOn(server, 'ssl_stapling', false)) return findings;
+        for (const cert of context.certificates(server)) {
+          if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
+          findings.push({
+            ...serverPathSpan(server, cert.placed),
+            message: `${cert.label} requires a stapled OCSP response (Must-Staple) but this stream {} server staples nothing: ${streamStaplingState(context.settings.nginxVersion)}; clients that enforce Must-Staple (Firefox) refuse the connection with ${FIREFOX_ERROR}`,
+            related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
+          });
+        }
+        return findings;
+      }
+      if (!servesCertificates(server)) return findings;
       const facts = context.stapling(server);
       const who = describeServer(server, context.model.tree);
       for (const cert of facts.certificates) {
@@ -63,18 +76,7 @@ export const mustStapleWithoutStapling: Rule = {
           related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
         });
       }
-    }
-    for (const server of context.model.streamServers) {
-      if (!server.tls || isOn(server, 'ssl_stapling', false)) continue;
-      for (const cert of context.certificates(server)) {
-        if (cert.kind !== 'ok' || !cert.leaf.mustStaple) continue;
-        findings.push({
-          ...serverPathSpan(server, cert.placed),
-          message: `${cert.label} requires a stapled OCSP response (Must-Staple) but this stream {} server staples nothing: ${streamStaplingState(context.settings.nginxVersion)}; clients that enforce Must-Staple (Firefox) refuse the connection with ${FIREFOX_ERROR}`,
-          related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),
-        });
-      }
-    }
-    return findings;
+      return findings;
+    },
   },
-};
+});

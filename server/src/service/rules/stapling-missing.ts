@@ -1,4 +1,4 @@
-import type { Rule, RuleFinding } from './rule';
+import { serverRule, type RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
 import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
@@ -12,25 +12,26 @@ const CONSEQUENCE = 'clients that check revocation must ask the CA themselves: s
  * whose certificate could not be read (with `ssl_stapling_verify on` that case is
  * stapling-verify-without-trust's; Must-Staple certificates are must-staple-without-stapling's).
  */
-export const staplingMissing: Rule = {
+export const staplingMissing = serverRule({
   id: 'stapling-missing',
   defaultSeverity: 'warning',
   summary: 'A certificate with an OCSP responder URL (or one that could not be read) is not stapled: ssl_stapling is not on, or nginx cannot find the issuer',
-  check(context) {
-    const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
+  perServer: {
+    servers: 'http',
+    check(server, context) {
+      const findings: RuleFinding[] = [];
+      if (!servesCertificates(server)) return findings;
       const facts = context.stapling(server);
       // With a per-handshake certificate nginx staples nothing, whatever the settings.
-      if (facts.file || facts.perHandshake) continue;
-      if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple)) continue;
+      if (facts.file || facts.perHandshake) return findings;
+      if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple)) return findings;
       const withUrl = facts.certificates.flatMap((c) => (c.kind === 'ok' && c.leaf.ocspUrls.length > 0 && responderFor(facts, c).kind !== 'invalid' ? [c] : []));
       const who = describeServer(server, context.model.tree);
       if (withUrl.length === 0) {
         // A certificate read whose responder nginx cannot use is stapling-responder-invalid's.
-        if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.ocspUrls.length > 0)) continue;
+        if (facts.certificates.some((c) => c.kind === 'ok' && c.leaf.ocspUrls.length > 0)) return findings;
         const unreadable = facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
-        if (facts.on || !unreadable || facts.certificates.some((c) => c.kind === 'ok')) continue;
+        if (facts.on || !unreadable || facts.certificates.some((c) => c.kind === 'ok')) return findings;
         // No fix: with the certificate unknown, `ssl_stapling on` may well be a no-op (no OCSP URL).
         findings.push({
           ...serverPathSpan(server, unreadable.placed),
@@ -38,7 +39,7 @@ export const staplingMissing: Rule = {
           message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.shown}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
           related: serverPathRelated(server, unreadable.placed, 'the certificate is set here'),
         });
-        continue;
+        return findings;
       }
       if (!facts.on) {
         const cert = withUrl[0];
@@ -50,9 +51,9 @@ export const staplingMissing: Rule = {
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });
-        continue;
+        return findings;
       }
-      if (facts.verifyOn) continue;
+      if (facts.verifyOn) return findings;
       for (const cert of withUrl) {
         if (facts.issuerOf(cert) !== 'missing') continue;
         const fix = trustedCertificateFix(server, facts, context);
@@ -63,7 +64,7 @@ export const staplingMissing: Rule = {
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });
       }
-    }
-    return findings;
+      return findings;
+    },
   },
-};
+});

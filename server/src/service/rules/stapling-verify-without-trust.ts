@@ -1,4 +1,4 @@
-import type { Rule, RuleFinding } from './rule';
+import { serverRule, type RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
 import { trustedCertificateFix } from './support/staplingFix';
 import { anchorSpan, directiveSpan, relatedIfIncluded, tokenSpan } from '../model/locations';
@@ -9,16 +9,17 @@ import { servesCertificates } from '../model/serverModel';
  * `ssl_certificate` file nor in `ssl_trusted_certificate` (Must-Staple certificates are reported
  * by must-staple-without-stapling instead).
  */
-export const staplingVerifyWithoutTrust: Rule = {
+export const staplingVerifyWithoutTrust = serverRule({
   id: 'stapling-verify-without-trust',
   defaultSeverity: 'warning',
   summary: 'ssl_stapling_verify is on but the issuer is neither in the ssl_certificate file nor in ssl_trusted_certificate (or cannot be known)',
-  check(context) {
-    const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
+  perServer: {
+    servers: 'http',
+    check(server, context) {
+      const findings: RuleFinding[] = [];
+      if (!servesCertificates(server)) return findings;
       const facts = context.stapling(server);
-      if (!facts.on || !facts.verifyOn || !facts.verify || facts.file || facts.perHandshake) continue;
+      if (!facts.on || !facts.verifyOn || !facts.verify || facts.file || facts.perHandshake) return findings;
       const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && !['none', 'invalid'].includes(responderFor(facts, c).kind) && facts.issuerOf(c) === 'missing');
       const unreadable = facts.trusted ? undefined : facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
       if (lacking.length === 0 && unreadable && !facts.certificates.some((c) => c.kind === 'ok')) {
@@ -30,9 +31,9 @@ export const staplingVerifyWithoutTrust: Rule = {
           fixes: [],
           related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpan(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
         });
-        continue;
+        return findings;
       }
-      if (lacking.length === 0) continue;
+      if (lacking.length === 0) return findings;
       const paths = lacking.map((c) => `"${c.shown}"`).join(', ');
       const trust = facts.trusted ? `the ssl_trusted_certificate "${facts.trusted.directive.args[0]?.value ?? ''}" does not hold it either` : 'no ssl_trusted_certificate is set';
       const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
@@ -44,7 +45,7 @@ export const staplingVerifyWithoutTrust: Rule = {
         fixes: fix ? [fix] : [],
         related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpan(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
       });
-    }
-    return findings;
+      return findings;
+    },
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Rule, RuleFinding } from './rule';
+import { serverRule, type RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { anchorSpan, relatedIfIncluded } from '../model/locations';
 import { removeDirective, replaceArguments } from '../fixes/directiveEdits';
@@ -26,18 +26,19 @@ function removeNoOpStapling(server: HttpServer, stapling: Placed, context: RuleC
 }
 
 /** `ssl_stapling on` for a certificate without an OCSP URL: nginx ignores it with a warning. */
-export const staplingWithoutOcspUrl: Rule = {
+export const staplingWithoutOcspUrl = serverRule({
   id: 'stapling-without-ocsp-url',
   defaultSeverity: 'information',
   summary: 'ssl_stapling is on but the certificate has no OCSP responder URL, so nginx ignores it',
-  check(context) {
-    const findings: RuleFinding[] = [];
-    for (const server of context.model.servers) {
-      if (!servesCertificates(server)) continue;
+  perServer: {
+    servers: 'http',
+    check(server, context) {
+      const findings: RuleFinding[] = [];
+      if (!servesCertificates(server)) return findings;
       const facts = context.stapling(server);
-      if (!facts.on || !facts.stapling || facts.responder || facts.file || facts.perHandshake) continue;
+      if (!facts.on || !facts.stapling || facts.responder || facts.file || facts.perHandshake) return findings;
       const certs = facts.certificates.filter((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0 && !c.leaf.mustStaple);
-      if (certs.length === 0) continue;
+      if (certs.length === 0) return findings;
       const allWithout = facts.certificates.every((c) => c.kind === 'ok' && c.leaf.ocspUrls.length === 0);
       const fix = allWithout ? removeNoOpStapling(server, facts.stapling, context) : undefined;
       for (const cert of certs) {
@@ -48,7 +49,7 @@ export const staplingWithoutOcspUrl: Rule = {
           related: [...relatedIfIncluded(facts.stapling, 'ssl_stapling is switched on here'), { ...anchorSpan(cert.placed), message: 'the certificate without an OCSP URL' }],
         });
       }
-    }
-    return findings;
+      return findings;
+    },
   },
-};
+});

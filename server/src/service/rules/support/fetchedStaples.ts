@@ -15,12 +15,13 @@ export interface FetchedStaple {
  * (`ssl_stapling on`, no `ssl_stapling_file`, certificates not loaded per handshake).
  */
 export function fetchedStaples(context: RuleContext): FetchedStaple[] {
-  const out: FetchedStaple[] = [];
-  for (const server of context.model.servers) {
-    if (!servesCertificates(server)) continue;
-    const facts = context.stapling(server);
-    if (!facts.on || facts.file || facts.perHandshake) continue;
-    for (const certificate of facts.certificates) if (certificate.kind === 'ok') out.push({ server, facts, certificate });
-  }
-  return out;
+  return context.model.servers.flatMap((server) => fetchedStaplesOf(server, context));
+}
+
+/** fetchedStaples for one server. */
+export function fetchedStaplesOf(server: HttpServer, context: RuleContext): FetchedStaple[] {
+  if (!servesCertificates(server)) return [];
+  const facts = context.stapling(server);
+  if (!facts.on || facts.file || facts.perHandshake) return [];
+  return facts.certificates.flatMap((certificate) => (certificate.kind === 'ok' ? [{ server, facts, certificate }] : []));
 }

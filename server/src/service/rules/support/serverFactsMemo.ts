@@ -3,10 +3,16 @@ import type { ConfigTree } from '../../model/configTree';
 import type { HttpServer } from '../../model/serverModel';
 import type { ServerCertificate } from '../../model/serverCertificates';
 import type { StaplingFacts } from './staplingFacts';
+import type { RuleFinding } from '../rule';
 
-interface Kept<T> {
+/** What is kept for one server block: computed from `inputs`, filled in as the rules ask. */
+interface ServerEntry {
   inputs: unknown[];
-  value: T;
+  certificates?: ServerCertificate[];
+  stapling?: StaplingFacts;
+  /** Per-server rule findings by rule id, computed under the settings of `settingsEpoch`. */
+  findings: Map<string, RuleFinding[]>;
+  settingsEpoch: number;
 }
 
 function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
@@ -29,53 +35,82 @@ function settingsInputs(server: HttpServer, tree: ConfigTree, readCertificates: 
 }
 
 /**
- * A server's certificates and stapling facts, kept between analyses of one tree while what they
- * were computed from is the very same (see settingsInputs), and so are the file reads
- * (`generation`, see fileSnapshot.ts: a change on disk starts a new one). An edit in one site of
- * 200 then reads and judges the certificates of that site only.
+ * A server's certificates and stapling facts, and the findings of the per-server rules (see
+ * PerServerCheck), kept between analyses of one tree while what they were computed from is the
+ * very same: the server's settings (see settingsInputs) and whether it speaks TLS; the file reads
+ * (`generation`, see fileSnapshot.ts: a change on disk starts a new one); and, for findings, the
+ * analysis settings. An edit in one site of 200 then reads, judges and reports the certificates
+ * of that site only.
  */
 export class ServerFactsMemo {
   private generation: number | undefined;
-  private certificates = new WeakMap<Directive, Kept<ServerCertificate[]>>();
-  private stapling = new WeakMap<Directive, Kept<StaplingFacts>>();
-  private readonly inputs = new WeakMap<HttpServer, unknown[]>();
-  /** How many facts the last analysis took from an earlier one (for tests). */
+  private settingsKey: string | undefined;
+  private settingsEpoch = 0;
+  /** By server block: what the last analysis that saw it kept. */
+  private entries = new WeakMap<Directive, ServerEntry>();
+  /** By server of the current analysis (a block included twice is two servers). */
+  private readonly current = new WeakMap<HttpServer, ServerEntry>();
+  /** How many facts and per-server rule results the last analysis took from an earlier one (for tests and logs). */
   reused = 0;
 
-  /** Starts an analysis of `tree` whose file reads are `generation`; false when nothing may be kept for it. */
-  begin(tree: ConfigTree, generation: number | undefined): boolean {
+  /**
+   * Starts an analysis of `tree` whose file reads are `generation`, with settings summed up by
+   * `settingsKey`; false when nothing may be kept for it.
+   */
+  begin(tree: ConfigTree, generation: number | undefined, settingsKey: string): boolean {
     this.reused = 0;
     if (generation !== this.generation) {
       this.generation = generation;
-      this.certificates = new WeakMap();
-      this.stapling = new WeakMap();
+      this.entries = new WeakMap();
+    }
+    if (settingsKey !== this.settingsKey) {
+      this.settingsKey = settingsKey;
+      this.settingsEpoch++;
     }
     // A tree read through a host with its own path mapping (an nginx -T dump) is not kept: the mapping is a new function per load.
     return generation !== undefined && !tree.localPath;
   }
 
   certificatesOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => ServerCertificate[]): ServerCertificate[] {
-    return this.through(this.certificates, server, this.inputsOf(server, tree, readCertificates), compute);
+    const entry = this.entryOf(server, tree, readCertificates);
+    if (entry.certificates) this.reused++;
+    else entry.certificates = compute();
+    return entry.certificates;
   }
 
-  staplingOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean, certificates: ServerCertificate[], compute: () => StaplingFacts): StaplingFacts {
-    return this.through(this.stapling, server, [certificates, ...this.inputsOf(server, tree, readCertificates)], compute);
+  staplingOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => StaplingFacts): StaplingFacts {
+    const entry = this.entryOf(server, tree, readCertificates);
+    if (entry.stapling) this.reused++;
+    else entry.stapling = compute();
+    return entry.stapling;
   }
 
-  private inputsOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean): unknown[] {
-    let inputs = this.inputs.get(server);
-    if (!inputs) this.inputs.set(server, (inputs = settingsInputs(server, tree, readCertificates)));
-    return inputs;
+  /** A per-server rule's findings for `server`. */
+  findingsOf(rule: string, server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => RuleFinding[]): RuleFinding[] {
+    const entry = this.entryOf(server, tree, readCertificates);
+    let findings = entry.findings.get(rule);
+    if (findings) this.reused++;
+    else entry.findings.set(rule, (findings = compute()));
+    return findings;
   }
 
-  private through<T>(store: WeakMap<Directive, Kept<T>>, server: HttpServer, inputs: unknown[], compute: () => T): T {
-    const kept = store.get(server.directive);
-    if (kept && sameInputs(kept.inputs, inputs)) {
-      this.reused++;
-      return kept.value;
+  /**
+   * The server's entry: the kept one when its inputs are the very same, else a new one. Besides
+   * its settings, whether it speaks TLS, which other servers' `listen ... ssl` on its sockets
+   * decide (see buildServerModel).
+   */
+  private entryOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean): ServerEntry {
+    let entry = this.current.get(server);
+    if (entry) return entry;
+    const inputs = [server.tls, ...settingsInputs(server, tree, readCertificates)];
+    const kept = this.entries.get(server.directive);
+    entry = kept && sameInputs(kept.inputs, inputs) ? kept : { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
+    if (entry.settingsEpoch !== this.settingsEpoch) {
+      entry.findings = new Map();
+      entry.settingsEpoch = this.settingsEpoch;
     }
-    const value = compute();
-    store.set(server.directive, { inputs, value });
-    return value;
+    this.entries.set(server.directive, entry);
+    this.current.set(server, entry);
+    return entry;
   }
 }
