@@ -174,7 +174,7 @@ function analyzeNow(uri: string): boolean {
     if (result.fresh) {
       const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
       const { blocks, facts } = analysisCache.lastReuse;
-      const kept = blocks + facts > 0 ? ` (kept from the last analysis: ${blocks} block bodies, ${facts} server facts)` : '';
+      const kept = blocks + facts > 0 ? ` (kept from the last analysis: ${blocks} block bodies, ${facts} server facts and rule results)` : '';
       connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms${kept}`);
     }
     return result.fresh;
