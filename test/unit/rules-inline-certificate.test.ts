@@ -73,3 +73,24 @@ test('a data: certificate with variables is loaded per handshake (certificate-va
   assert.equal(found.length, 1);
   assert.match(found[0].message, /^The inline `data:` certificate has variables/);
 });
+
+test('a data: certificate is never given a CA file "beside" it: no quick-fix names certificate material', () => {
+  // findIssuerFile looks beside a certificate's file; a data: value has no folder (its dirname is
+  // the working directory), so a chain.pem there must not be offered.
+  const cwd = process.cwd();
+  const beside = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-inline-cwd-'));
+  fs.copyFileSync(pki.intermediate.crt, path.join(beside, 'chain.pem'));
+  process.chdir(beside);
+  try {
+    const leaf = pki.leaves.ocsp;
+    const diagnostics = analyse(write(`data:${pem(leaf.crt)}`, leaf.key, ''));
+    const missing = diagnostics.filter((d) => d.code === 'stapling-missing');
+    assert.equal(missing.length, 1, JSON.stringify(diagnostics.map((d) => d.code)));
+    for (const d of diagnostics) {
+      for (const edit of d.fixes.flatMap((f) => f.edits)) assert.doesNotMatch(edit.newText, /ssl_trusted_certificate|BEGIN|MII/, `${d.code}: ${edit.newText}`);
+    }
+  } finally {
+    process.chdir(cwd);
+    fs.rmSync(beside, { recursive: true, force: true });
+  }
+});

@@ -19,7 +19,8 @@ const NEEDS_QUOTES = /[\s;{}#"'\\]/;
  * undefined when none of the usual names exists there and holds the issuer.
  */
 export function findIssuerFile(certificate: ServerCertificate): string | undefined {
-  if (certificate.kind !== 'ok') return undefined;
+  // A data: value lives in no folder: its "dirname" would be the working directory, and the path written would be certificate material.
+  if (certificate.kind !== 'ok' || certificate.inline) return undefined;
   const written = certificate.placed.directive.args[0]?.value;
   if (written === undefined) return undefined;
   const dir = path.dirname(certificate.path);

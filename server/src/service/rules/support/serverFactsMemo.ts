@@ -97,12 +97,12 @@ export class ServerFactsMemo {
   /**
    * The server's entry: the kept one when its inputs are the very same, else a new one. Besides
    * its settings, whether it speaks TLS, which other servers' `listen ... ssl` on its sockets
-   * decide (see buildServerModel).
+   * decide (see buildServerModel), and whether it is an http or a stream server.
    */
   private entryOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean): ServerEntry {
     let entry = this.current.get(server);
     if (entry) return entry;
-    const inputs = [server.tls, ...settingsInputs(server, tree, readCertificates)];
+    const inputs = [server.tls, server.protocol, ...settingsInputs(server, tree, readCertificates)];
     const kept = this.entries.get(server.directive);
     entry = kept && sameInputs(kept.inputs, inputs) ? kept : { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
     if (entry.settingsEpoch !== this.settingsEpoch) {
