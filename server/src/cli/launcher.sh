@@ -3,8 +3,17 @@
 # made the snapshot with (path, size and time of the binary match cli-snapshot.node), else from
 # cli.js. Same arguments, output and exit status either way; the snapshot saves compiling the
 # bundle and building the directive table on every run.
-self=$(readlink -f "$0" 2>/dev/null) || self=$0
-dir=${self%/*}
+# Follow the links (npm link, npm install -g) to the real dist/ folder; plain readlink is everywhere.
+self=$0
+folder() { case $1 in */*) echo "${1%/*}" ;; *) echo . ;; esac; }
+while [ -L "$self" ]; do
+  link=$(readlink "$self")
+  case $link in
+    /*) self=$link ;;
+    *) self=$(folder "$self")/$link ;;
+  esac
+done
+dir=$(folder "$self")
 node=$(command -v node) || { echo 'nginx-tls: node is not on the PATH' >&2; exit 2; }
 if [ -f "$dir/cli-snapshot.blob" ] && [ -f "$dir/cli-snapshot.node" ] && [ -z "$NGINX_TLS_NO_SNAPSHOT" ]; then
   real=$(readlink -f "$node" 2>/dev/null) && id=$(stat -c '%s:%Y' "$real" 2>/dev/null) && read -r built < "$dir/cli-snapshot.node"
