@@ -17,7 +17,7 @@ import type { ServerFactsMemo } from './rules/support/serverFactsMemo';
 export interface KeptAnalysis {
   /** Directive-check findings of unchanged block bodies. */
   blocks: BlockCheckMemo;
-  /** Certificates and stapling facts of servers whose inputs did not change. */
+  /** Certificates, stapling facts and per-server rule findings of servers whose inputs did not change. */
   facts: ServerFactsMemo;
   /** The file reads' generation (fileSnapshot.ts): facts read from disk are kept within one only. */
   generation: number;
