@@ -37,7 +37,7 @@ export class AnalysisCache {
   /** What the last fresh analysis took from earlier ones: block bodies replayed, server facts reused (for tests and the server's log). */
   lastReuse = { blocks: 0, facts: 0 };
   /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
-  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; kept: KeptAnalysis }>();
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; kept: KeptAnalysis; tree: ConfigTree; generation: number; settingsJson: string }>();
 
   private idOf(parsed: ParsedFile): number {
     let id = this.ids.get(parsed);
@@ -66,15 +66,17 @@ export class AnalysisCache {
     if (generation === undefined) return { byFile: groupByFile(sortAndDedupe(analyzeTree(tree, settings))), fresh: true };
     const identity = [tree.mainFile, tree.prefix, tree.rootContext.join(' ')].join('\0');
     const settingsJson = JSON.stringify({ ...settings, now: Math.floor(settings.now.getTime() / NOW_RESOLUTION_MS), localHostNames: [...settings.localHostNames] });
-    const key = [generation, this.contentKey(tree), settingsJson].join('\0');
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
+    // The same tree object as last time (the other open documents of a tree just analysed): its content key is the same.
+    const sameTree = kept?.tree === tree && kept.generation === generation && kept.settingsJson === settingsJson;
+    const key = sameTree ? kept.key : [generation, this.contentKey(tree), settingsJson].join('\0');
     const fresh = kept?.key !== key;
     const memos: KeptAnalysis = { blocks: kept?.kept.blocks ?? new BlockCheckMemo(), facts: kept?.kept.facts ?? new ServerFactsMemo(), generation, settingsKey: settingsJson };
     const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memos)));
     if (fresh) this.lastReuse = { blocks: memos.blocks.replayedBlocks, facts: memos.facts.reused };
     if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(identity, { key, byFile, kept: memos });
+    this.entries.set(identity, { key, byFile, kept: memos, tree, generation, settingsJson });
     return { byFile, fresh };
   }
 }
