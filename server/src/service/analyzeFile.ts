@@ -37,7 +37,7 @@ export class AnalysisCache {
   /** What the last fresh analysis took from earlier ones: block bodies replayed, server facts reused (for tests and the server's log). */
   lastReuse = { blocks: 0, facts: 0 };
   /** One entry per tree (main file, prefix, context): an older version of a tree is not analysed again. */
-  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; kept: KeptAnalysis; tree: ConfigTree; generation: number; settingsJson: string }>();
+  private readonly entries = new Map<string, { key: string; byFile: Map<string, ConfigDiagnostic[]>; kept: KeptAnalysis; tree: ConfigTree }>();
 
   private idOf(parsed: ParsedFile): number {
     let id = this.ids.get(parsed);
@@ -69,14 +69,14 @@ export class AnalysisCache {
     const kept = this.entries.get(identity);
     this.entries.delete(identity);
     // The same tree object as last time (the other open documents of a tree just analysed): its content key is the same.
-    const sameTree = kept?.tree === tree && kept.generation === generation && kept.settingsJson === settingsJson;
+    const sameTree = kept?.tree === tree && kept.kept.generation === generation && kept.kept.settingsKey === settingsJson;
     const key = sameTree ? kept.key : [generation, this.contentKey(tree), settingsJson].join('\0');
     const fresh = kept?.key !== key;
     const memos: KeptAnalysis = { blocks: kept?.kept.blocks ?? new BlockCheckMemo(), facts: kept?.kept.facts ?? new ServerFactsMemo(), generation, settingsKey: settingsJson };
     const byFile = kept && !fresh ? kept.byFile : groupByFile(sortAndDedupe(analyzeTree(tree, settings, memos)));
     if (fresh) this.lastReuse = { blocks: memos.blocks.replayedBlocks, facts: memos.facts.reused };
     if (this.entries.size >= KEPT_TREES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(identity, { key, byFile, kept: memos, tree, generation, settingsJson });
+    this.entries.set(identity, { key, byFile, kept: memos, tree });
     return { byFile, fresh };
   }
 }

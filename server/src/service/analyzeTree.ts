@@ -33,22 +33,20 @@ function isBroken(tree: ConfigTree, server: HttpServer): boolean {
   return !!parsed?.problems.some((p) => p.start >= server.directive.start && p.start <= server.directive.end);
 }
 
-/** The context the rules share: the server model, and per-server facts computed once. */
-export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, kept?: KeptAnalysis): RuleContext {
+/** The context the rules share: the server model, and per-server facts computed once (or taken from `memo`, already begun for this analysis). */
+export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSettings> = {}, memo?: ServerFactsMemo): RuleContext {
   const settings = completeSettings(partial);
   const model = buildServerModel(tree, (s) => isBroken(tree, s));
   const certificateCache = new Map<HttpServer, ServerCertificate[]>();
   const staplingCache = new Map<HttpServer, StaplingFacts>();
-  const read = settings.readCertificates;
-  const memo = kept?.facts.begin(tree, kept.generation, kept.settingsKey) ? kept.facts : undefined;
   const context: RuleContext = {
     model,
     settings,
     certificates(server) {
       let certs = certificateCache.get(server);
       if (!certs) {
-        const compute = (): ServerCertificate[] => serverCertificates(server, tree, read);
-        certs = memo ? memo.certificatesOf(server, tree, read, compute) : compute();
+        const compute = (): ServerCertificate[] => serverCertificates(server, tree, settings.readCertificates);
+        certs = memo ? memo.certificatesOf(server, compute) : compute();
         certificateCache.set(server, certs);
       }
       return certs;
@@ -57,8 +55,8 @@ export function createRuleContext(tree: ConfigTree, partial: Partial<AnalysisSet
       let facts = staplingCache.get(server);
       if (!facts) {
         const certificates = context.certificates(server);
-        const compute = (): StaplingFacts => staplingFacts(server, tree, certificates, read);
-        facts = memo ? memo.staplingOf(server, tree, read, compute) : compute();
+        const compute = (): StaplingFacts => staplingFacts(server, tree, certificates, settings.readCertificates);
+        facts = memo ? memo.staplingOf(server, compute) : compute();
         staplingCache.set(server, facts);
       }
       return facts;
@@ -72,14 +70,14 @@ export function runRules(tree: ConfigTree, partial: Partial<AnalysisSettings> = 
   const settings = completeSettings(partial);
   const enabled = RULES.filter((rule) => reporter.enabled(rule.id));
   if (enabled.length === 0) return reporter.diagnostics;
-  const context = createRuleContext(tree, settings, kept);
+  const memo = kept?.facts.begin(tree, kept.generation, kept.settingsKey, settings.readCertificates) ? kept.facts : undefined;
+  const context = createRuleContext(tree, settings, memo);
   if (context.model.servers.length === 0 && context.model.streamServers.length === 0) return reporter.diagnostics;
-  const memo = kept && !tree.localPath ? kept.facts : undefined;
   const findingsOf = (rule: Rule): RuleFinding[] => {
     const perServer = rule.perServer;
     if (!perServer || !memo) return rule.check(context);
     return serversOf(context.model, perServer.servers).flatMap((server) =>
-      memo.findingsOf(rule.id, server, tree, settings.readCertificates, () => perServer.check(server, context)));
+      memo.findingsOf(rule.id, server, () => perServer.check(server, context)));
   };
   for (const rule of enabled) {
     for (const f of findingsOf(rule)) {

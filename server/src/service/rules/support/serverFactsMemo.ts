@@ -25,8 +25,8 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
  * identity, which an unchanged file keeps (see placedOf). All settings rather than a list of the
  * ones read: a fact that starts reading another directive cannot be left out by mistake.
  */
-function settingsInputs(server: HttpServer, tree: ConfigTree, readCertificates: boolean): unknown[] {
-  const inputs: unknown[] = [tree.prefix, readCertificates];
+function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
+  const inputs: unknown[] = [prefix, readCertificates];
   for (const map of [server.own, server.inherited]) {
     for (const [name, placed] of map) inputs.push(name, ...placed);
     inputs.push('');
@@ -46,6 +46,9 @@ export class ServerFactsMemo {
   private generation: number | undefined;
   private settingsKey: string | undefined;
   private settingsEpoch = 0;
+  /** The current analysis's conf prefix and whether it reads certificates (inputs of every server). */
+  private prefix = '';
+  private readCertificates = false;
   /** By server block: what the last analysis that saw it kept. */
   private entries = new WeakMap<Directive, ServerEntry>();
   /** By server of the current analysis (a block included twice is two servers). */
@@ -57,8 +60,10 @@ export class ServerFactsMemo {
    * Starts an analysis of `tree` whose file reads are `generation`, with settings summed up by
    * `settingsKey`; false when nothing may be kept for it.
    */
-  begin(tree: ConfigTree, generation: number | undefined, settingsKey: string): boolean {
+  begin(tree: ConfigTree, generation: number, settingsKey: string, readCertificates: boolean): boolean {
     this.reused = 0;
+    this.prefix = tree.prefix;
+    this.readCertificates = readCertificates;
     if (generation !== this.generation) {
       this.generation = generation;
       this.entries = new WeakMap();
@@ -68,26 +73,26 @@ export class ServerFactsMemo {
       this.settingsEpoch++;
     }
     // A tree read through a host with its own path mapping (an nginx -T dump) is not kept: the mapping is a new function per load.
-    return generation !== undefined && !tree.localPath;
+    return !tree.localPath;
   }
 
-  certificatesOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => ServerCertificate[]): ServerCertificate[] {
-    const entry = this.entryOf(server, tree, readCertificates);
+  certificatesOf(server: HttpServer, compute: () => ServerCertificate[]): ServerCertificate[] {
+    const entry = this.entryOf(server);
     if (entry.certificates) this.reused++;
     else entry.certificates = compute();
     return entry.certificates;
   }
 
-  staplingOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => StaplingFacts): StaplingFacts {
-    const entry = this.entryOf(server, tree, readCertificates);
+  staplingOf(server: HttpServer, compute: () => StaplingFacts): StaplingFacts {
+    const entry = this.entryOf(server);
     if (entry.stapling) this.reused++;
     else entry.stapling = compute();
     return entry.stapling;
   }
 
   /** A per-server rule's findings for `server`. */
-  findingsOf(rule: string, server: HttpServer, tree: ConfigTree, readCertificates: boolean, compute: () => RuleFinding[]): RuleFinding[] {
-    const entry = this.entryOf(server, tree, readCertificates);
+  findingsOf(rule: string, server: HttpServer, compute: () => RuleFinding[]): RuleFinding[] {
+    const entry = this.entryOf(server);
     let findings = entry.findings.get(rule);
     if (findings) this.reused++;
     else entry.findings.set(rule, (findings = compute()));
@@ -99,10 +104,10 @@ export class ServerFactsMemo {
    * its settings, whether it speaks TLS, which other servers' `listen ... ssl` on its sockets
    * decide (see buildServerModel), and whether it is an http or a stream server.
    */
-  private entryOf(server: HttpServer, tree: ConfigTree, readCertificates: boolean): ServerEntry {
+  private entryOf(server: HttpServer): ServerEntry {
     let entry = this.current.get(server);
     if (entry) return entry;
-    const inputs = [server.tls, server.protocol, ...settingsInputs(server, tree, readCertificates)];
+    const inputs = [server.tls, server.protocol, ...settingsInputs(server, this.prefix, this.readCertificates)];
     const kept = this.entries.get(server.directive);
     entry = kept && sameInputs(kept.inputs, inputs) ? kept : { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
     if (entry.settingsEpoch !== this.settingsEpoch) {
