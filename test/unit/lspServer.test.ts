@@ -225,3 +225,30 @@ test('an edit re-analyses only the open documents that read the edited file, the
     client.stop();
   }
 });
+
+test('a file with more findings than nginxTls.diagnostics.maxPerFile gets the most severe and a note of how many more', async () => {
+  const text = 'events {}\nhttp {\n  server {\n    listen 80 default_server;\n    server_name a.test;\n    bogus_1 on;\n    bogus_2 on;\n    bogus_3 on;\n    bogus_4 on;\n  }\n  server {\n    listen 80 default_server;\n    server_name b.test;\n    bogus_5 on;\n  }\n}\n';
+  const file = path.join(fs.mkdtempSync(path.join(work, 'limit-')), 'nginx.conf');
+  const uri = pathToFileURL(file).toString();
+  const published = async (settings: object): Promise<{ code?: string; message: string; severity: number }[]> => {
+    const client = new RawClient();
+    try {
+      await client.start({ workspaceTrusted: false, settings });
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
+      return (await diagnosticsFor(client, uri)).params.diagnostics;
+    } finally {
+      client.stop();
+    }
+  };
+  // Within the default limit: all six, five unknown directives (warnings) and the second default server (an error).
+  const all = await published({});
+  assert.deepEqual(all.map((d) => d.code), ['unknown-directive', 'unknown-directive', 'unknown-directive', 'unknown-directive', 'duplicate-default-server', 'unknown-directive']);
+  // Exactly at the limit: unchanged.
+  assert.deepEqual(await published({ diagnostics: { maxPerFile: 6 } }), all);
+  // Over it: the error first, then the warnings in order, one slot for the note.
+  const limited = await published({ diagnostics: { maxPerFile: 3 } });
+  assert.deepEqual(limited.slice(0, 2).map((d) => [d.code, d.message.slice(0, 29)]), [['unknown-directive', 'unknown directive "bogus_1": '], ['duplicate-default-server', '"b.test" (nginx.conf) is a se']]);
+  assert.equal(limited.length, 3);
+  assert.match(limited[2].message, /^4 more findings in this file are not shown: the editor gets the 2 most severe/);
+  assert.equal(limited[2].code, undefined);
+});

@@ -30,6 +30,7 @@ import { DumpDocuments } from './dumpDocuments';
 import { toLspDiagnostics, toLspFix } from './toLspDiagnostic';
 import { guardConnection, logUncaughtErrors } from './validateParams';
 import { IdleCollection } from './idleCollection';
+import { limitPublication, mostSevere, serviceRank } from './diagnosticLimit';
 
 const rawConnection = createConnection(ProposedFeatures.all);
 const connection = guardConnection(rawConnection, (m) => rawConnection.console.warn(m));
@@ -37,7 +38,10 @@ logUncaughtErrors((m) => rawConnection.console.error(m));
 const documents = new TextDocuments(TextDocument);
 const cache = new ParseCache();
 const analysisCache = new AnalysisCache();
+/** The analysis diagnostics converted for each document: the most severe, as many as a publication can show. */
 const published = new Map<string, Diagnostic[]>();
+/** How many analysis findings each document has, converted or not. */
+const findingCounts = new Map<string, number>();
 /** The service diagnostics behind `published`, for "fix all". */
 const analysed = new Map<string, ConfigDiagnostic[]>();
 const analysedVersions = new Map<string, number>();
@@ -164,8 +168,9 @@ function analyzeNow(uri: string): boolean {
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return false;
     dependencies.set(uri, read);
-    const diagnostics = toLspDiagnostics(result.diagnostics, result.tree, doc.version, docsLink);
+    const diagnostics = toLspDiagnostics(mostSevere(result.diagnostics, settings.maxPerFile, serviceRank), result.tree, doc.version, docsLink);
     published.set(uri, diagnostics);
+    findingCounts.set(uri, result.diagnostics.length);
     analysed.set(uri, result.diagnostics);
     analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
@@ -175,7 +180,7 @@ function analyzeNow(uri: string): boolean {
       const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
       const { blocks, facts } = analysisCache.lastReuse;
       const kept = blocks + facts > 0 ? ` (kept from the last analysis: ${blocks} block bodies, ${facts} server facts and rule results)` : '';
-      connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms${kept}`);
+      connection.console.info(`analysed ${file}${tree} (${result.tree.files.size} files): ${result.diagnostics.length} diagnostics, ${(performance.now() - started).toFixed(0)} ms${kept}`);
     }
     return result.fresh;
   } catch (err) {
@@ -204,9 +209,10 @@ function samePublication(a: readonly Diagnostic[], b: readonly Diagnostic[]): bo
  */
 function publish(uri: string): void {
   const doc = documents.get(uri);
-  const diagnostics = doc
-    ? [...(published.get(uri) ?? []), ...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)]
-    : [...probeDiagnostics.current(uri, undefined), ...nginxTests.current(uri)];
+  const analysis = doc ? published.get(uri) ?? [] : [];
+  const others = [...probeDiagnostics.current(uri, doc), ...nginxTests.current(uri)];
+  const total = (doc ? findingCounts.get(uri) ?? analysis.length : 0) + others.length;
+  const diagnostics = limitPublication([...analysis, ...others], total, settings.maxPerFile);
   const sent = sentDiagnostics.get(uri);
   if (sent && samePublication(sent, diagnostics)) return;
   sentDiagnostics.set(uri, diagnostics);
@@ -366,6 +372,7 @@ documents.onDidClose((e) => {
   timers.delete(e.document.uri);
   generations.delete(e.document.uri);
   published.delete(e.document.uri);
+  findingCounts.delete(e.document.uri);
   analysed.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
   trees.delete(e.document.uri);

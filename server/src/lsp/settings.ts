@@ -1,5 +1,6 @@
 import { DEFAULT_ANALYSIS_SETTINGS, type AnalysisSettings, type Severity } from '../service';
 import type { ProbeSettings } from './probeHandler';
+import { DEFAULT_MAX_PER_FILE } from './diagnosticLimit';
 
 /**
  * The `nginxTls.*` settings the server uses: the analysis settings as the service takes them
@@ -8,6 +9,8 @@ import type { ProbeSettings } from './probeHandler';
 export interface ServerSettings extends Omit<AnalysisSettings, 'now' | 'readCertificates' | 'localHostNames'> {
   mainConfig: string;
   debounceMs: number;
+  /** Diagnostics published per file at most (0: no limit); see diagnosticLimit.ts. */
+  maxPerFile: number;
   /** The nginx whose `-V` gives the version when nginxVersion is empty ('' = `nginx` on PATH). */
   nginxBinary: string;
   /** `onSave`: the real nginx -t runs after each save (trusted workspaces only). */
@@ -22,6 +25,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   ...DEFAULT_ANALYSIS_SETTINGS,
   mainConfig: '',
   debounceMs: 200,
+  maxPerFile: DEFAULT_MAX_PER_FILE,
   nginxBinary: '',
   nginxTest: 'off',
   nginxTestCommand: [],
@@ -55,6 +59,7 @@ export function toServerSettings(raw: unknown): ServerSettings {
     mainConfig: typeof r.mainConfig === 'string' ? r.mainConfig : DEFAULT_SETTINGS.mainConfig,
     maxFileSize: num(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
     debounceMs: num(diagnostics.debounceMs, DEFAULT_SETTINGS.debounceMs),
+    maxPerFile: Math.floor(num(diagnostics.maxPerFile, DEFAULT_SETTINGS.maxPerFile)),
     nginxVersion: version,
     nginxBinary: typeof r.nginxBinary === 'string' ? r.nginxBinary.trim() : '',
     nginxTest: r.nginxTest === 'onSave' ? 'onSave' : 'off',
