@@ -17,6 +17,27 @@ function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
+/** Line starts of a text without `\r`: indexOf runs natively, several times faster than a loop over the characters. */
+function lineStartsLf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Line starts where `\r\n`, `\r` and `\n` each end a line. */
+function lineStartsWithCr(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF) starts.push(i + 1);
+    else if (c === CR) {
+      if (text.charCodeAt(i + 1) === LF) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
 /**
  * Converts offsets of one text to positions and back, counting lines as every LSP client does:
  * `\r\n`, `\n` and a lone `\r` each end a line.
@@ -25,16 +46,7 @@ export class LineIndex {
   private readonly lineStarts: number[];
 
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === LF) starts.push(i + 1);
-      else if (c === CR) {
-        if (text.charCodeAt(i + 1) === LF) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = starts;
+    this.lineStarts = text.includes('\r') ? lineStartsWithCr(text) : lineStartsLf(text);
   }
 
   /** Whether this is the index of `text`. */

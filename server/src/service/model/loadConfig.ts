@@ -60,8 +60,21 @@ function syntaxDiagnostics(parsed: ParsedFile): ConfigDiagnostic[] {
   }));
 }
 
-/** Every `include` directive of a parsed file, in order, at any depth. */
+const includesOfFile = new WeakMap<ParsedFile, Directive[]>();
+
+/** Every `include` directive of a parsed file, in order, at any depth (kept per parse). */
 function includeDirectives(parsed: ParsedFile): Directive[] {
+  let out = includesOfFile.get(parsed);
+  if (!out) {
+    // nginx's escapes in words give only quotes, backslashes and white space: a file whose text does not
+    // spell "include" has no include directive, and a large one is not walked on every analysis.
+    out = parsed.text.includes('include') ? findIncludeDirectives(parsed) : [];
+    includesOfFile.set(parsed, out);
+  }
+  return out;
+}
+
+function findIncludeDirectives(parsed: ParsedFile): Directive[] {
   const out: Directive[] = [];
   const visit = (list: readonly Directive[]): void => {
     for (const d of list) {
@@ -279,6 +292,7 @@ function stronglyConnectedComponents(nodes: readonly string[], next: (node: stri
  * many times over, e.g. each including the next twice): walks stop following includes there.
  */
 function reportExpansion(tree: ConfigTree): void {
+  if (tree.includes.size === 0) return;
   const size = new Map<string, number>();
   const sizeOf = (file: string, depth: number): number => {
     const known = size.get(file);
