@@ -381,3 +381,43 @@ test('per-server rule results are kept only while the server speaks TLS as befor
     // The steps did change what b and the stream server get, so the comparison tested the keys.
     assert.ok(seen.some((codes) => codes.includes('stapling-missing')) && seen.some((codes) => !codes.includes('stapling-missing')), JSON.stringify(seen));
   }));
+
+test('lines added above an include in nginx.conf, the nginx version changed: kept per-server facts and findings equal from scratch', () =>
+  inPkiWorkspace('anchor', async (dir, pki) => {
+    fs.mkdirSync(path.join(dir, 'sites'));
+    fs.mkdirSync(path.join(dir, 'snippets'));
+    const main = path.join(dir, 'nginx.conf');
+    const a = path.join(dir, 'sites', 'a.conf');
+    const b = path.join(dir, 'sites', 'b.conf');
+    const snippet = path.join(dir, 'snippets', 'stapling.conf');
+    // The sites and the snippet never change: only the lines above the includes in nginx.conf, and the settings, do.
+    fs.writeFileSync(snippet, 'ssl_stapling on;\nssl_stapling_verify on;\n');
+    fs.writeFileSync(a, `server {\n    listen 443 ssl default_server;\n    server_name a.test;\n    ssl_certificate ${pki.leaves['no-ocsp'].chain};\n    ssl_certificate_key k.pem;\n}\n`);
+    // b's own ssl_stapling_verify, without the issuer anywhere: the finding goes on b's own line, not on its server keyword.
+    fs.writeFileSync(b, `server {\n    listen 443 ssl;\n    server_name b.test;\n    ssl_certificate ${pki.leaves.ocsp.crt};\n    ssl_certificate_key k.pem;\n    ssl_stapling on;\n    ssl_stapling_verify on;\n}\n`);
+    const mainText = (above: number): string => `events {}\nhttp {\n    resolver 127.0.0.53;\n${'    # a comment line\n'.repeat(above)}    include snippets/stapling.conf;\n    include sites/*.conf;\n}\n`;
+    let text = mainText(0);
+    fs.writeFileSync(main, text);
+    let version = 0;
+    const host = createNodeHost({ overlay: (f) => (f === main ? { text, version } : undefined) });
+    const cache = new ParseCache();
+    const analysisCache = new AnalysisCache();
+    const codes = new Set<string>();
+    // A new nginx version keeps the servers' facts and computes their findings again.
+    for (const [above, nginxVersion] of [[0, '1.26.0'], [1, '1.26.0'], [1, '1.24.0'], [3, '1.24.0'], [0, '1.26.0'], [0, '1.24.0']] as const) {
+      if (mainText(above) !== text) {
+        text = mainText(above);
+        version++;
+      }
+      const settings = { now: NOW, readCertificates: true, nginxVersion };
+      for (const file of [main, a, b, snippet]) {
+        const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: main, settings });
+        clearCertificateCache();
+        const scratch = analyzeFile(file, { host, mainConfig: main, settings });
+        assertSame(incremental.diagnostics, scratch.diagnostics, `${path.basename(file)}, ${above} lines above the include, nginx ${nginxVersion}`);
+        incremental.diagnostics.forEach((d) => codes.add(d.code));
+      }
+    }
+    // The per-server findings were there to compare.
+    for (const code of ['stapling-without-ocsp-url', 'stapling-verify-without-trust']) assert.ok(codes.has(code), [...codes].join(' '));
+  }));

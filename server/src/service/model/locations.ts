@@ -1,6 +1,6 @@
 import type { Directive, Token } from '../parser/ast';
 import type { RelatedLocation, Span } from '../diagnostics';
-import type { HttpServer, Placed } from './serverModel';
+import { ownsPlaced, type HttpServer, type Placed } from './serverModel';
 
 /** A directive from its name to its last argument (the `;` excluded). */
 export function directiveSpan(d: Directive): Span {
@@ -38,11 +38,11 @@ export function pathSpan(p: Placed): Span {
  * every server, and each server's finding belongs to that server).
  */
 export function serverPathSpan(server: HttpServer, p: Placed): Span {
-  return server.own.get(p.directive.name)?.includes(p) ? pathSpan(p) : tokenSpan(server.directive, server.directive.nameToken);
+  return ownsPlaced(server, p) ? pathSpan(p) : tokenSpan(server.directive, server.directive.nameToken);
 }
 
 /** The related location for serverPathSpan: the directive itself when the spot is elsewhere. */
 export function serverPathRelated(server: HttpServer, p: Placed, message: string): RelatedLocation[] {
-  const own = server.own.get(p.directive.name)?.includes(p);
+  const own = ownsPlaced(server, p);
   return own && p.anchor === p.directive ? [] : [{ ...directiveSpan(p.directive), message }];
 }

@@ -13,6 +13,19 @@ export interface Placed {
   anchor: Directive;
 }
 
+/**
+ * Whether two Placed say the same. Successive analyses make new ones for the same directives, and
+ * facts kept from an earlier analysis (ServerFactsMemo) hold that analysis's: never compare them by identity.
+ */
+export function samePlace(a: Placed, b: Placed): boolean {
+  return a.directive === b.directive && a.anchor === b.anchor;
+}
+
+/** Whether `p` is one of the server's own settings (not inherited from `http {}`). */
+export function ownsPlaced(server: HttpServer, p: Placed): boolean {
+  return server.own.get(p.directive.name)?.some((q) => samePlace(q, p)) ?? false;
+}
+
 /** One `listen` of a server, normalised to the address nginx groups servers by. */
 export interface Listen {
   /** The `listen` directive; the `server` block itself for the implicit `listen *:80`. */
@@ -136,27 +149,6 @@ export function parseListen(directive: Directive): Listen {
   return { directive, socket: `${prefix}${normaliseHost(host)}:${port}`, ssl, defaultServer, port };
 }
 
-const placedAlone = new WeakMap<Directive, Placed>();
-const placedVia = new WeakMap<Directive, WeakMap<Directive, Placed>>();
-
-/**
- * One Placed object per directive and anchor: the models of successive analyses share the ones
- * of unchanged files (the parses are the same objects), so facts kept by Placed identity from an
- * earlier analysis stay valid (see ServerFactsMemo). A Placed is never changed once made.
- */
-function placedOf(directive: Directive, anchor: Directive): Placed {
-  if (anchor === directive) {
-    let placed = placedAlone.get(directive);
-    if (!placed) placedAlone.set(directive, (placed = { directive, anchor }));
-    return placed;
-  }
-  let byAnchor = placedVia.get(directive);
-  if (!byAnchor) placedVia.set(directive, (byAnchor = new WeakMap()));
-  let placed = byAnchor.get(anchor);
-  if (!placed) byAnchor.set(anchor, (placed = { directive, anchor }));
-  return placed;
-}
-
 function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
   const list = map.get(name);
   if (list) list.push(placed);
@@ -186,14 +178,14 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
         serverEntry.set(d, { server, includeDepth: includedVia.length });
         return true;
       }
-      push(protocol === 'http' ? http : stream, d.name, placedOf(d, d));
+      push(protocol === 'http' ? http : stream, d.name, { directive: d, anchor: d });
       return d.name === 'include';
     }
     const parent = ancestors[ancestors.length - 1];
     const entry = parent ? serverEntry.get(parent) : undefined;
     if (entry && parentName === 'server') {
       const anchor = includedVia.length > entry.includeDepth ? includedVia[entry.includeDepth] : d;
-      push(entry.server.own, d.name, placedOf(d, anchor));
+      push(entry.server.own, d.name, { directive: d, anchor });
       if (d.name === 'listen') entry.server.listens.push(parseListen(d));
       if (d.name === 'server_name') for (const token of d.args) entry.server.names.push({ value: token.value, token });
       return d.name === 'include';

@@ -1,7 +1,7 @@
 import type { Rule, RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
 import { anchorSpan, relatedIfIncluded, serverPathRelated, serverPathSpan, tokenSpan } from '../model/locations';
-import { describeServer, type HttpServer } from '../model/serverModel';
+import { describeServer, ownsPlaced, type HttpServer } from '../model/serverModel';
 import { fetchedStaples } from './support/fetchedStaples';
 
 /**
@@ -24,7 +24,7 @@ export const staplingResponderInvalid: Rule = {
       const logged = `[warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder "${responder.url}"`;
       const tail = `nginx's OCSP client speaks plain http:// only, so it logs ${logged} and staples nothing for ${who}: clients that check revocation must ask the CA themselves`;
       if (facts.responder) {
-        const own = server.own.get('ssl_stapling_responder')?.includes(facts.responder) ?? false;
+        const own = ownsPlaced(server, facts.responder);
         findings.push({
           ...(own ? anchorSpan(facts.responder) : tokenSpan(server.directive, server.directive.nameToken)),
           message: `ssl_stapling_responder "${responder.url}" cannot be used for ${cert.label}: ${tail}`,

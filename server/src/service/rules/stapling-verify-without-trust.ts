@@ -2,7 +2,7 @@ import { serverRule, type RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
 import { trustedCertificateFix } from './support/staplingFix';
 import { anchorSpan, directiveSpan, relatedIfIncluded, tokenSpan } from '../model/locations';
-import { servesCertificates } from '../model/serverModel';
+import { ownsPlaced, servesCertificates } from '../model/serverModel';
 
 /**
  * `ssl_stapling_verify on` while nginx cannot find a certificate's issuer: neither in the
@@ -23,7 +23,7 @@ export const staplingVerifyWithoutTrust = serverRule({
       const lacking = facts.certificates.filter((c) => c.kind === 'ok' && !c.leaf.mustStaple && !['none', 'invalid'].includes(responderFor(facts, c).kind) && facts.issuerOf(c) === 'missing');
       const unreadable = facts.trusted ? undefined : facts.certificates.find((c) => c.kind === 'unknown' && c.reason === 'unreadable');
       if (lacking.length === 0 && unreadable && !facts.certificates.some((c) => c.kind === 'ok')) {
-        const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
+        const own = ownsPlaced(server, facts.verify);
         findings.push({
           ...(own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken)),
           severity: 'information',
@@ -36,7 +36,7 @@ export const staplingVerifyWithoutTrust = serverRule({
       if (lacking.length === 0) return findings;
       const paths = lacking.map((c) => `"${c.shown}"`).join(', ');
       const trust = facts.trusted ? `the ssl_trusted_certificate "${facts.trusted.directive.args[0]?.value ?? ''}" does not hold it either` : 'no ssl_trusted_certificate is set';
-      const own = server.own.get('ssl_stapling_verify')?.includes(facts.verify) ?? false;
+      const own = ownsPlaced(server, facts.verify);
       const spot = own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken);
       const fix = trustedCertificateFix(server, facts, context);
       findings.push({

@@ -2,7 +2,7 @@ import { serverRule, type RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { anchorSpan, relatedIfIncluded } from '../model/locations';
 import { removeDirective, replaceArguments } from '../fixes/directiveEdits';
-import { servesCertificates, type HttpServer, type Placed } from '../model/serverModel';
+import { samePlace, servesCertificates, type HttpServer, type Placed } from '../model/serverModel';
 import type { RuleContext } from './rule';
 
 function ownInFile(server: HttpServer, name: string): Placed[] {
@@ -15,7 +15,7 @@ function ownInFile(server: HttpServer, name: string): Placed[] {
  */
 function removeNoOpStapling(server: HttpServer, stapling: Placed, context: RuleContext): Fix | undefined {
   const own = ownInFile(server, 'ssl_stapling');
-  if (!own.includes(stapling)) return undefined;
+  if (!own.some((p) => samePlace(p, stapling))) return undefined;
   const inherited = server.inherited.get('ssl_stapling');
   if (inherited?.length && inherited[inherited.length - 1].directive.args[0]?.value.toLowerCase() === 'on') {
     const edit = replaceArguments(stapling.directive, 'off');

@@ -21,14 +21,19 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 /**
  * Everything a server's facts can depend on in its config: the conf prefix, whether certificates
- * are read, and every setting of the server and of its `http {}` (or `stream {}`), by Placed
- * identity, which an unchanged file keeps (see placedOf). All settings rather than a list of the
- * ones read: a fact that starts reading another directive cannot be left out by mistake.
+ * are read, and every setting of the server and of its `http {}` (or `stream {}`), by the identity
+ * of its directive and anchor, which an unchanged file keeps (the parse is the same object). All
+ * settings rather than a list of the ones read: a fact that starts reading another directive cannot
+ * be left out by mistake. Kept facts hold the Placed objects of the analysis that made them: they
+ * are compared by samePlace, never by identity.
  */
 function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
   const inputs: unknown[] = [prefix, readCertificates];
   for (const map of [server.own, server.inherited]) {
-    for (const [name, placed] of map) inputs.push(name, ...placed);
+    for (const [name, placed] of map) {
+      inputs.push(name);
+      for (const p of placed) inputs.push(p.directive, p.anchor);
+    }
     inputs.push('');
   }
   return inputs;

@@ -3,7 +3,7 @@ import { readStapleFile } from '../../certificates/readStapleFile';
 import { anchorSpan, directiveSpan, relatedIfIncluded, tokenSpan } from '../../model/locations';
 import { resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
 import type { ConfigTree } from '../../model/configTree';
-import { servesCertificates, type HttpServer, type Placed } from '../../model/serverModel';
+import { ownsPlaced, servesCertificates, type HttpServer, type Placed } from '../../model/serverModel';
 import type { RuleContext, RuleFinding } from '../rule';
 import type { AnalysisSettings } from '../../settings';
 import type { StaplingFacts } from './staplingFacts';
@@ -72,7 +72,7 @@ export function judgeStapleFile(file: string, shown: string, certificate: Server
 
 /** Where a staple-file finding goes: the server's own ssl_stapling_file, else its `server` keyword. */
 export function stapleFileSpot(server: HttpServer, file: Placed): Span & { related: RelatedLocation[] } {
-  const own = server.own.get('ssl_stapling_file')?.includes(file) ?? false;
+  const own = ownsPlaced(server, file);
   return own
     ? { ...anchorSpan(file), related: relatedIfIncluded(file, 'ssl_stapling_file is set here') }
     : { ...tokenSpan(server.directive, server.directive.nameToken), related: [{ ...directiveSpan(file.directive), message: 'ssl_stapling_file is set here' }] };
