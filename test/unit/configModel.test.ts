@@ -149,3 +149,21 @@ test('the context a lone file implies', () => {
   assert.deepEqual(ctx('ssl_protocols TLSv1.2;'), ['http']);
   assert.deepEqual(ctx('server { listen 53 udp; }', '/etc/nginx/stream.d/dns.conf'), ['stream']);
 });
+
+test('includes that expand past a million directives are reported once, and the near miss below it is not', (t) => {
+  // Each file includes the next twice: file k expands to 3·2^(n-k) - 2 directives, nginx.conf to about 3·2^n.
+  const chain = (n: number): Record<string, string> => {
+    const files: Record<string, string> = { 'nginx.conf': 'events {}\nhttp {\n  include f0.conf;\n}\n', [`f${n}.conf`]: 'marker last;\n' };
+    for (let k = 0; k < n; k++) files[`f${k}.conf`] = `include f${k + 1}.conf;\ninclude f${k + 1}.conf;\n`;
+    return files;
+  };
+  for (const [n, reported] of [[18, false], [19, true]] as const) {
+    const dir = tree(chain(n));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const loaded = loadConfig(path.join(dir, 'nginx.conf'), { host: createNodeHost() });
+    const limit = loaded.diagnostics.filter((d) => /expand to more than 1,000,000 directives/.test(d.message));
+    assert.equal(limit.length, reported ? 1 : 0, `${n} levels: ${JSON.stringify(limit)}`);
+    assert.equal(loaded.expansionLimited ?? false, reported);
+    assert.equal(loaded.files.size, n + 2);
+  }
+});

@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AnalysisCache, analyzeFile, filesReadFor, TreeCache, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { AnalysisCache, analyzeFile, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions } from './codeActions';
@@ -70,7 +70,23 @@ const idleCollection = new IdleCollection(1000);
 const queued = new Set<string>();
 const treeCache = new TreeCache();
 /** The files each open document's last analysis read (its tree and the candidate main configs): an edit elsewhere leaves it alone. */
-const dependencies = new Map<string, Set<string>>();
+const dependencies = new Map<string, FilesRead>();
+
+/**
+ * The files an analysis read: the document's own and those of the trees it loaded, by their sets
+ * of paths (shared with the trees, not copied per document; the trees themselves are not kept).
+ */
+class FilesRead {
+  private readonly trees: Pick<ConfigTree, 'mainFile' | 'includedPaths'>[] = [];
+  constructor(private readonly file: string) {}
+  add(tree: ConfigTree): void {
+    if (!this.trees.some((t) => t.includedPaths === tree.includedPaths)) this.trees.push({ mainFile: tree.mainFile, includedPaths: tree.includedPaths });
+  }
+  has(file: string): boolean {
+    return file === this.file || this.trees.some((t) => treeReadFile(t, file));
+  }
+}
+
 /** What was last sent for each document, without the document version, to skip publications that change nothing. */
 const sentDiagnostics = new Map<string, Diagnostic[]>();
 const generations = new Map<string, number>();
@@ -79,13 +95,23 @@ let pullSettings = false;
 // Fails closed: certificates are read only when the client says the workspace is trusted.
 let workspaceTrusted = false;
 
-function filePathOf(uri: string): string | undefined {
+function toFilePath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
   } catch {
     return undefined;
   }
+}
+
+/** The file paths of the open documents' URIs (200 open sites parsed a URL each, per edit). */
+const openFilePaths = new Map<string, string | undefined>();
+
+function filePathOf(uri: string): string | undefined {
+  if (openFilePaths.has(uri)) return openFilePaths.get(uri);
+  const file = toFilePath(uri);
+  if (documents.get(uri)) openFilePaths.set(uri, file);
+  return file;
 }
 
 /** The URIs of the open documents by file path (kept on open and close: a URL per file read costs). */
@@ -156,13 +182,13 @@ function analyzeNow(uri: string): boolean {
   }
   try {
     const started = performance.now();
-    const read = new Set<string>([file]);
+    const read = new FilesRead(file);
     const result = analyzeFile(file, {
       host: hostWithOpenDocuments(),
       cache,
       analysisCache,
       trees: treeCache,
-      onTree: (tree) => filesReadFor(tree).forEach((f) => read.add(f)),
+      onTree: (tree) => read.add(tree),
       mainConfig: settings.mainConfig || undefined,
       settings: { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
     });
@@ -380,6 +406,7 @@ documents.onDidClose((e) => {
   sentDiagnostics.delete(e.document.uri);
   queued.delete(e.document.uri);
   const file = filePathOf(e.document.uri);
+  openFilePaths.delete(e.document.uri);
   if (file) {
     cache.delete(file);
     openUris.delete(file);

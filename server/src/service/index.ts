@@ -25,7 +25,7 @@ export { createDumpHost } from './model/dumpHost';
 export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
 export { NGINX_TEST_CODE, parseNginxTestOutput, readNginxTestOutput, setsPidFile, type NginxTestMessage, type NginxTestOutcome } from './nginxTestOutput';
 export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
-export { filesReadFor, loadConfigFor, TreeCache } from './model/locateMainConfig';
+export { loadConfigFor, TreeCache, treeReadFile } from './model/locateMainConfig';
 export { ParseCache } from './model/parseCache';
 export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';
 

@@ -74,6 +74,25 @@ function includeDirectives(parsed: ParsedFile): Directive[] {
   return out;
 }
 
+const directiveCounts = new WeakMap<ParsedFile, number>();
+
+/** How many directives a parsed file holds, at any depth (kept per parse: a tree of 200 sites is counted again on every edit). */
+function directiveCount(parsed: ParsedFile): number {
+  let count = directiveCounts.get(parsed);
+  if (count === undefined) {
+    let n = 0;
+    const visit = (list: readonly Directive[]): void => {
+      for (const d of list) {
+        n++;
+        if (d.block && !d.luaBody) visit(d.block.children);
+      }
+    };
+    visit(parsed.directives);
+    directiveCounts.set(parsed, (count = n));
+  }
+  return count;
+}
+
 function findIncludeDirectives(parsed: ParsedFile): Directive[] {
   const out: Directive[] = [];
   const visit = (list: readonly Directive[]): void => {
@@ -300,18 +319,13 @@ function reportExpansion(tree: ConfigTree): void {
     const parsed = tree.files.get(file);
     if (!parsed) return 0;
     size.set(file, 0);
-    let total = 0;
-    const visit = (list: readonly Directive[]): void => {
-      for (const d of list) {
-        total++;
-        if (d.block && !d.luaBody) visit(d.block.children);
-        for (const t of tree.includes.get(d) ?? []) {
-          if (total > MAX_EXPANDED_DIRECTIVES) return;
-          total += tree.cyclicFiles?.has(t) || depth > MAX_INCLUDE_DEPTH ? 0 : sizeOf(t, depth + 1);
-        }
+    let total = directiveCount(parsed);
+    for (const include of includeDirectives(parsed)) {
+      for (const t of tree.includes.get(include) ?? []) {
+        if (total > MAX_EXPANDED_DIRECTIVES) break;
+        total += tree.cyclicFiles?.has(t) || depth > MAX_INCLUDE_DEPTH ? 0 : sizeOf(t, depth + 1);
       }
-    };
-    visit(parsed.directives);
+    }
     size.set(file, total);
     return total;
   };

@@ -42,9 +42,9 @@ export class TreeCache {
   }
 }
 
-/** The files a tree's loading read: its main file and every file an include named or matched. */
-export function filesReadFor(tree: ConfigTree): string[] {
-  return [tree.mainFile, ...tree.includedPaths];
+/** Whether loading `tree` read `file` (its main config or a file it included). */
+export function treeReadFile(tree: Pick<ConfigTree, 'mainFile' | 'includedPaths'>, file: string): boolean {
+  return tree.mainFile === file || tree.includedPaths.has(file);
 }
 
 /**
