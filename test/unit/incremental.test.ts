@@ -18,6 +18,7 @@ import { TreeCache } from '../../server/src/service/model/locateMainConfig';
 import { sortAndDedupe, type ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { forgetFileReads, snapshotFileReads } from '../../server/src/service/fileSnapshot';
 import { corpusSkip, CORPUS_DIR, corpusFiles } from '../support/corpus';
+import { edit, random } from '../support/editScripts';
 import { createTestPki, type TestPki } from '../support/pki';
 import { fullCollection } from '../../server/src/lsp/idleCollection';
 import { clearCertificateCache } from '../../server/src/service/certificates';
@@ -25,54 +26,6 @@ import { clearCertificateCache } from '../../server/src/service/certificates';
 const skip = corpusSkip();
 const NOW = new Date('2026-06-01T00:00:00Z');
 const LARGE = 'nginxinc__nginx-go-crossplane/testdata/configs/large-config/nginx.conf';
-
-/** A small deterministic generator (mulberry32), so that a failing script can be replayed. */
-function random(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** One edit of an editing session: characters that change the structure, whole lines, includes, pastes, undo. */
-function edit(text: string, history: string[], pick: (n: number) => number): string {
-  const at = pick(text.length + 1);
-  const starts = lineStarts(text);
-  const line = starts[pick(starts.length)];
-  const nextLine = (from: number): number => {
-    const nl = text.indexOf('\n', from);
-    return nl < 0 ? text.length : nl + 1;
-  };
-  switch (pick(12)) {
-    case 0: return text.slice(0, at) + ';' + text.slice(at);
-    case 1: return text.slice(0, at) + '{' + text.slice(at);
-    case 2: return text.slice(0, at) + '}' + text.slice(at);
-    case 3: return text.slice(0, at) + (pick(2) ? '"' : "'") + text.slice(at);
-    case 4: return text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + pick(3)));
-    case 5: return text.slice(0, line) + ['    ssl_stapling on;\n', '    resolver 127.0.0.53;\n', '    listen 443 ssl;\n', '    bench_unknown_directive on;\n', '    ssl_session_tickets off;\n'][pick(5)] + text.slice(line);
-    case 6: return text.slice(0, line) + text.slice(nextLine(line));
-    case 7: return text.slice(0, line) + ['include mime.types;\n', 'include /nonexistent-dir/*.conf;\n', 'include conf.d/*.conf;\n'][pick(3)] + text.slice(line);
-    case 8: {
-      // A paste of up to 1,000 lines of the file itself, as a copy of a block elsewhere.
-      const from = starts[pick(starts.length)];
-      const to = starts[Math.min(starts.length - 1, starts.indexOf(from) + 1 + pick(1000))] ?? text.length;
-      return text.slice(0, line) + text.slice(from, to) + text.slice(line);
-    }
-    case 9: return text.slice(0, line) + '    server {\n        listen 443 ssl;\n        server_name pasted.example;\n    }\n' + text.slice(line);
-    case 10: return history.length > 1 ? history[history.length - 2 - pick(Math.min(3, history.length - 1))] : text;
-    default: return text.slice(0, at) + ' ' + text.slice(at);
-  }
-}
 
 function comparable(diagnostics: ConfigDiagnostic[]): string[] {
   return diagnostics.map((d) => JSON.stringify(d));
@@ -258,6 +211,28 @@ test('what the editor keeps between analyses does not keep earlier versions of a
     const grownMb = twentyVersions(1);
     // With kept keys and messages that are views of the text, 20 versions keep 20 × 1.3 MB (measured: 26 MB).
     assert.ok(grownMb < 6, `the heap grew by ${grownMb.toFixed(1)} MB over 20 versions`);
+
+    // Each keystroke in another server block: each is re-read alone (see reparse) and the others kept,
+    // so tokens that were views of 20 versions' texts would keep all 20 alive.
+    const servers = Array.from({ length: 40 }, (_, i) => `    server {\n        listen ${8000 + i};\n        root /srv/a-path-long-enough-to-be-a-view/site_${i}_0;\n    }\n`);
+    const blockEdits = (round: number): number => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let k = 0; k < 20; k++) {
+        version++;
+        const i = (round * 20 + k) % servers.length;
+        servers[i] = servers[i].replace(/_\d+;/, `_${round * 20 + k + 1};`);
+        text = `events {}\nhttp {\n${servers.join('')}}\n${filler}`;
+        analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), settings: { now: NOW, readCertificates: true } });
+      }
+      gc();
+      return (process.memoryUsage().heapUsed - before) / 1e6;
+    };
+    const blocksBefore = cache.counts.block;
+    blockEdits(0);
+    const blockGrownMb = blockEdits(1);
+    assert.ok(cache.counts.block - blocksBefore >= 39, `edits re-read as one block: ${cache.counts.block - blocksBefore}`);
+    assert.ok(blockGrownMb < 6, `the heap grew by ${blockGrownMb.toFixed(1)} MB over 20 versions edited in 20 blocks`);
   } finally {
     snapshotFileReads(false);
     fs.rmSync(dir, { recursive: true, force: true });

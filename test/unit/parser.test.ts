@@ -67,13 +67,15 @@ test('if conditions keep nginx token boundaries', () => {
   assert.deepEqual(words('if ($a = "b") { return 403; }'), [['if', '($a', '=', 'b', ')'], ['return', '403']]);
 });
 
-test('nesting and parents', () => {
+test('nesting', () => {
   const parsed = parseConfig('http { server { location / { } } }', '/t.conf');
   const http = parsed.directives[0];
   const server = http.block!.children[0];
   const location = server.block!.children[0];
-  assert.equal(location.parent, server);
-  assert.equal(server.parent, http);
+  assert.equal(http.name, 'http');
+  assert.equal(server.name, 'server');
+  assert.equal(location.name, 'location');
+  assert.deepEqual(location.block!.children, []);
   assert.equal(http.block!.close, parsed.text.length - 1);
   assert.equal(http.end, parsed.text.length);
 });

@@ -45,10 +45,9 @@ function sslFix(tree: ConfigTree, d: Directive, parent: Directive | undefined): 
 }
 
 /** `listen ... http2` → the parameter removed from the server's listens, `http2 on;` added once. */
-function http2Fix(tree: ConfigTree, listen: Directive): Fix[] {
-  const server = listen.parent;
+function http2Fix(tree: ConfigTree, listen: Directive, server: Directive): Fix[] {
   const listens = listensOf(server).filter((l) => l.file === listen.file && hasParameter(l, 'http2'));
-  if (!server || !listens.includes(listen)) return [];
+  if (!listens.includes(listen)) return [];
   const text = tree.files.get(listen.file)?.text ?? '';
   const edits: TextEdit[] = listens.map((l) => {
     const token = l.args.slice(1).find((a) => a.value === 'http2') as Directive['args'][number];
@@ -79,7 +78,7 @@ export function checkRemoved(tree: ConfigTree, d: Directive, parent: Directive |
       fixes: d.name === 'ssl' ? sslFix(tree, d, parent) : [],
     }];
   }
-  if (d.name !== 'listen' || parent?.name !== 'server') return [];
+  if (d.name !== 'listen' || !parent || parent.name !== 'server') return [];
   const out: RemovedFinding[] = [];
   for (const arg of d.args.slice(1)) {
     const deprecated = LISTEN_PARAMETER_DEPRECATED[arg.value];
@@ -89,7 +88,7 @@ export function checkRemoved(tree: ConfigTree, d: Directive, parent: Directive |
       end: arg.end,
       severity: 'warning',
       message: `"listen ... ${arg.value}" is deprecated since nginx ${deprecated.deprecatedIn}: nginx ${nginxVersion} warns the "listen ... ${arg.value}" directive is deprecated, use the "${arg.value}" directive instead ("${deprecated.instead};" in the server)`,
-      fixes: arg.value === 'http2' ? http2Fix(tree, d) : [],
+      fixes: arg.value === 'http2' ? http2Fix(tree, d, parent) : [],
     });
   }
   return out;

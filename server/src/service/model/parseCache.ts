@@ -1,15 +1,27 @@
 import type { ParsedFile } from '../parser/ast';
 import { parseConfig } from '../parser/parseConfig';
+import { reparse } from '../parser/reparse';
 
-/** Parses each file once per version, so that re-analysis only re-parses what changed. */
+/**
+ * Parses each file once per version, so that re-analysis only re-parses what changed: a new
+ * version of a file parsed before re-reads only the block around the change when it can (see
+ * reparse), and the directives outside that block stay the same objects.
+ */
 export class ParseCache {
   private readonly entries = new Map<string, { version: string; parsed: ParsedFile }>();
+  /** How many new versions were parsed by re-reading one block, and how many whole. */
+  readonly counts = { block: 0, whole: 0 };
 
   /** The parse of `text`, reused while `version` is unchanged. */
   parse(file: string, text: string, version: string): ParsedFile {
     const hit = this.entries.get(file);
     if (hit && hit.version === version && version !== '') return hit.parsed;
-    const parsed = parseConfig(text, file);
+    let parsed = hit ? reparse(hit.parsed, text) : undefined;
+    if (parsed) this.counts.block++;
+    else {
+      parsed = parseConfig(text, file);
+      this.counts.whole++;
+    }
     this.entries.set(file, { version, parsed });
     return parsed;
   }

@@ -38,7 +38,6 @@ export interface Directive extends Span {
   block: Block | undefined;
   /** Body of a `*_by_lua_block`, kept verbatim (its content is Lua, not nginx). */
   luaBody: Span | undefined;
-  parent: Directive | undefined;
   file: string;
 }
 

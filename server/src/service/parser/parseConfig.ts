@@ -38,6 +38,10 @@ export const MAX_NESTING_DEPTH = 256;
 
 const LUA_BLOCK_SUFFIX = '_by_lua_block';
 
+/** How the problems begin that make a parse depend on the text after them (see reparse). */
+export const TOO_DEEP = `blocks nested deeper than ${MAX_NESTING_DEPTH} levels`;
+export const UNTERMINATED_STRING = 'unterminated string';
+
 function isSpace(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === CR;
 }
@@ -70,22 +74,57 @@ interface OpenBlock {
   list: Directive[];
 }
 
+/** The body of one block, read on its own (see parseBlockBody). */
+export interface ParsedBody {
+  children: Directive[];
+  comments: Comment[];
+  problems: SyntaxProblem[];
+  /** Offset of the `}` that closes the block. */
+  close: number;
+}
+
+/** Where a scan starts: the start of the file, or just inside a block opened `depth` levels deep. */
+interface ScanStart {
+  at: number;
+  depth: number;
+}
+
 /**
  * Parses nginx configuration text the way nginx's ngx_conf_read_token reads it, keeping offsets
  * of every token, all comments, and every syntax error (recovering after each one).
  */
 export function parseConfig(text: string, path: string): ParsedFile {
+  const scanned = scan(text, path, undefined);
+  return { path, text, directives: scanned.directives, comments: scanned.comments, problems: scanned.problems };
+}
+
+/**
+ * Reads the body of a block whose `{` is just before `at`, nested `depth` levels deep, up to the
+ * `}` that closes it: what a whole-file parse finds there, since nginx's reading of a body depends
+ * only on its text and depth. Undefined when the file ends first or nesting runs too deep.
+ */
+export function parseBlockBody(text: string, path: string, at: number, depth: number): ParsedBody | undefined {
+  const scanned = scan(text, path, { at, depth });
+  if (scanned.close === undefined || scanned.stopped) return undefined;
+  return { children: scanned.directives, comments: scanned.comments, problems: scanned.problems, close: scanned.close };
+}
+
+function scan(text: string, path: string, from: ScanStart | undefined): { directives: Directive[]; comments: Comment[]; problems: SyntaxProblem[]; close: number | undefined; stopped: boolean } {
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const problems: SyntaxProblem[] = [];
   const len = text.length;
   const stack: OpenBlock[] = [];
+  const outerDepth = from?.depth ?? 0;
   let list = directives;
   // The statement being read: its name token, then its arguments.
   let nameWord: Token | undefined;
   let argWords: Token[] = [];
-  let i = 0;
-  if (text.charCodeAt(0) === BYTE_ORDER_MARK) {
+  let i = from?.at ?? 0;
+  // A body scan ends at the `}` of its block; a nesting too deep stops any scan.
+  let close: number | undefined;
+  let stopped = false;
+  if (!from && text.charCodeAt(0) === BYTE_ORDER_MARK) {
     problems.push({
       start: 0,
       end: 1,
@@ -99,8 +138,6 @@ export function parseConfig(text: string, path: string): ParsedFile {
     problems.push(related ? { start, end, message, related } : { start, end, message });
   };
 
-  const currentParent = (): Directive | undefined => (stack.length ? stack[stack.length - 1].directive : undefined);
-
   const makeDirective = (end: number): Directive => {
     const nameToken = nameWord as Token;
     const d: Directive = {
@@ -112,7 +149,6 @@ export function parseConfig(text: string, path: string): ParsedFile {
       semicolon: undefined,
       block: undefined,
       luaBody: undefined,
-      parent: currentParent(),
       file: path,
     };
     nameWord = undefined;
@@ -162,10 +198,11 @@ export function parseConfig(text: string, path: string): ParsedFile {
     }
 
     if (c === LBRACE) {
-      if (stack.length >= MAX_NESTING_DEPTH) {
-        problem(i, i + 1, `blocks nested deeper than ${MAX_NESTING_DEPTH} levels: the rest of the file is not analysed`);
+      if (outerDepth + stack.length >= MAX_NESTING_DEPTH) {
+        problem(i, i + 1, `${TOO_DEEP}: the rest of the file is not analysed`);
         nameWord = undefined;
         argWords = [];
+        stopped = true;
         break;
       }
       let directive: Directive | undefined;
@@ -204,6 +241,10 @@ export function parseConfig(text: string, path: string): ParsedFile {
         finishStatement(undefined, lastWordEnd());
       }
       const top = stack.pop();
+      if (!top && from) {
+        close = i;
+        break;
+      }
       if (!top) {
         problem(i, i + 1, 'unexpected "}"');
       } else {
@@ -228,7 +269,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
       if (j >= len) {
         let lineEnd = text.indexOf('\n', start);
         if (lineEnd < 0) lineEnd = len;
-        problem(start, lineEnd, `unterminated string: the ${c === DQUOTE ? 'double' : 'single'} quote opened here is never closed`);
+        problem(start, lineEnd, `${UNTERMINATED_STRING}: the ${c === DQUOTE ? 'double' : 'single'} quote opened here is never closed`);
         addWord({ start, end: lineEnd, value: unescape(text.slice(start + 1, lineEnd)), raw: text.slice(start, lineEnd), quote: c === DQUOTE ? '"' : "'" });
         finishStatement(undefined, lineEnd);
         i = lineEnd;
@@ -266,6 +307,7 @@ export function parseConfig(text: string, path: string): ParsedFile {
     i = j;
   }
 
+  if (from) return { directives, comments, problems, close, stopped };
   if (nameWord) {
     problem(len, len, `unexpected end of file, expecting ";" or "}" after "${statementText()}"`);
     finishStatement(undefined, lastWordEnd());
@@ -281,5 +323,5 @@ export function parseConfig(text: string, path: string): ParsedFile {
     if (open.directive) open.directive.end = len;
   }
 
-  return { path, text, directives, comments, problems };
+  return { directives, comments, problems, close, stopped };
 }
