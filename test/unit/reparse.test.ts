@@ -37,7 +37,7 @@ test('the change between two texts: common prefix and suffix, across the compari
   assert.deepEqual(changeBetween(long, long), { start: 10_000, oldEnd: 10_000, delta: 0 });
 });
 
-test('an edit inside a block re-reads that block: the directives before it are the same objects, those after it moved', () => {
+test('an edit inside a block re-reads the statements around it: the directives before it are the same objects, those after it moved', () => {
   const text = 'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            root /a;\n        }\n    }\n    server {\n        listen 81;\n    }\n}\n';
   const before = parseConfig(text, FILE);
   const after = text.replace('root /a;', 'root /a;\n            index i.html;');
@@ -50,6 +50,8 @@ test('an edit inside a block re-reads that block: the directives before it are t
   assert.equal(first.block!.children[0], before.directives[1].block!.children[0].block!.children[0]);
   assert.notEqual(second, before.directives[1].block!.children[1]);
   assert.equal(second.start, before.directives[1].block!.children[1].start + (after.length - text.length));
+  // Only the statements around the change are read again: the location's root, before it, is kept too.
+  assert.equal(first.block!.children[1].block!.children[0], before.directives[1].block!.children[0].block!.children[1].block!.children[0]);
   assert.equal(reparse(before, text), before);
 });
 
@@ -73,6 +75,18 @@ test('edits that change the structure around a block are read as a whole parse r
   for (const [name, after] of cases) check(before, after, name);
   // At least the plain edits inside the location take the short way.
   assert.ok(check(before, text.replace('"ok"', '"fine"'), 'a string changed').block);
+});
+
+test('a file that ends inside a block (the head of a longer file): an edit in a closed block inside it is re-read alone', () => {
+  const text = 'http {\n    server {\n        listen 80;\n    }\n    server {\n        listen 81;\n    }\n    gzip on\n';
+  const before = parseConfig(text, FILE);
+  assert.equal(before.directives[0].block!.close, undefined);
+  const { parsed, block } = check(before, text.replace('listen 81;', 'listen 82;'), 'in the second server');
+  assert.ok(block);
+  assert.equal(parsed.directives[0].block!.children[0], before.directives[0].block!.children[0]);
+  // In the block that is never closed, outside the closed ones: the whole text.
+  assert.equal(check(before, text.replace('gzip on', 'gzip off'), 'in the unclosed block').block, false);
+  assert.equal(check(before, text + '}\n', 'the block closed at last').block, false);
 });
 
 test('a Lua block: an edit in its body re-reads the block around it, as nginx-opaque text', () => {

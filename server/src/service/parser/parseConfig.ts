@@ -74,19 +74,26 @@ interface OpenBlock {
   list: Directive[];
 }
 
-/** The body of one block, read on its own (see parseBlockBody). */
+/** Part of the body of one block, read on its own (see parseBlockBody). */
 export interface ParsedBody {
   children: Directive[];
   comments: Comment[];
   problems: SyntaxProblem[];
-  /** Offset of the `}` that closes the block. */
-  close: number;
+  /** Where the reading ended: at the `}` that closes the block, or after a statement at one of the offsets it could stop at. */
+  end: { close: number } | { after: number };
 }
 
-/** Where a scan starts: the start of the file, or just inside a block opened `depth` levels deep. */
+/** Offsets, from `from` on, where a body's reading may stop once a statement of the body ends there. */
+export interface StopAfter {
+  from: number;
+  at: ReadonlySet<number>;
+}
+
+/** Where a scan starts: the start of the file, or at a statement's start in a block opened `depth` levels deep. */
 interface ScanStart {
   at: number;
   depth: number;
+  stop: StopAfter | undefined;
 }
 
 /**
@@ -99,17 +106,20 @@ export function parseConfig(text: string, path: string): ParsedFile {
 }
 
 /**
- * Reads the body of a block whose `{` is just before `at`, nested `depth` levels deep, up to the
- * `}` that closes it: what a whole-file parse finds there, since nginx's reading of a body depends
- * only on its text and depth. Undefined when the file ends first or nesting runs too deep.
+ * Reads the body of a block nested `depth` levels deep from `at` (just after its `{`, or where one
+ * of its statements starts) up to the `}` that closes it, or up to the end of a statement at one of
+ * `stop`'s offsets: what a whole-file parse finds there, since nginx's reading from a statement's
+ * start depends only on the text from there and the depth. Undefined when the file ends first or
+ * nesting runs too deep.
  */
-export function parseBlockBody(text: string, path: string, at: number, depth: number): ParsedBody | undefined {
-  const scanned = scan(text, path, { at, depth });
-  if (scanned.close === undefined || scanned.stopped) return undefined;
-  return { children: scanned.directives, comments: scanned.comments, problems: scanned.problems, close: scanned.close };
+export function parseBlockBody(text: string, path: string, at: number, depth: number, stop?: StopAfter): ParsedBody | undefined {
+  const scanned = scan(text, path, { at, depth, stop });
+  if (scanned.stopped) return undefined;
+  const end = scanned.close !== undefined ? { close: scanned.close } : scanned.after !== undefined ? { after: scanned.after } : undefined;
+  return end && { children: scanned.directives, comments: scanned.comments, problems: scanned.problems, end };
 }
 
-function scan(text: string, path: string, from: ScanStart | undefined): { directives: Directive[]; comments: Comment[]; problems: SyntaxProblem[]; close: number | undefined; stopped: boolean } {
+function scan(text: string, path: string, from: ScanStart | undefined): { directives: Directive[]; comments: Comment[]; problems: SyntaxProblem[]; close: number | undefined; after: number | undefined; stopped: boolean } {
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const problems: SyntaxProblem[] = [];
@@ -121,9 +131,11 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
   let nameWord: Token | undefined;
   let argWords: Token[] = [];
   let i = from?.at ?? 0;
-  // A body scan ends at the `}` of its block; a nesting too deep stops any scan.
+  // A body scan ends at the `}` of its block, or after a statement at one of its stop offsets; a nesting too deep stops any scan.
   let close: number | undefined;
+  let after: number | undefined;
   let stopped = false;
+  const stopsAt = (offset: number): boolean => from?.stop !== undefined && stack.length === 0 && offset >= from.stop.from && from.stop.at.has(offset);
   if (!from && text.charCodeAt(0) === BYTE_ORDER_MARK) {
     problems.push({
       start: 0,
@@ -192,7 +204,13 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
 
     if (c === SEMICOLON) {
       if (!nameWord) problem(i, i + 1, 'unexpected ";"');
-      else finishStatement(i, i + 1);
+      else {
+        finishStatement(i, i + 1);
+        if (stopsAt(i + 1)) {
+          after = i + 1;
+          break;
+        }
+      }
       i++;
       continue;
     }
@@ -223,6 +241,10 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
           ]);
         }
         i = directive.block.end;
+        if (lua.closed && stopsAt(i)) {
+          after = i;
+          break;
+        }
         continue;
       }
       const block: Block = { start: i, end: i + 1, open: i, close: undefined, children: [] };
@@ -252,6 +274,10 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
         top.block.end = i + 1;
         if (top.directive) top.directive.end = i + 1;
         list = top.list;
+        if (top.directive && stopsAt(i + 1)) {
+          after = i + 1;
+          break;
+        }
       }
       i++;
       continue;
@@ -307,7 +333,7 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
     i = j;
   }
 
-  if (from) return { directives, comments, problems, close, stopped };
+  if (from) return { directives, comments, problems, close, after, stopped };
   if (nameWord) {
     problem(len, len, `unexpected end of file, expecting ";" or "}" after "${statementText()}"`);
     finishStatement(undefined, lastWordEnd());
@@ -323,5 +349,5 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
     if (open.directive) open.directive.end = len;
   }
 
-  return { directives, comments, problems, close, stopped };
+  return { directives, comments, problems, close, after, stopped };
 }

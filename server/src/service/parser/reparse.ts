@@ -27,15 +27,16 @@ export function changeBetween(before: string, after: string): TextChange {
 
 /**
  * The directives from the top level down to the innermost block whose `{` and `}` both lie
- * outside the change (the body holds all of it); empty when no block does. Lua bodies are
- * nginx-opaque text: a change in one re-reads the block around it.
+ * outside the change (the body holds all of it); empty when no block does, or when that block is
+ * one the file ends in (never closed: its body runs to the end). Lua bodies are nginx-opaque
+ * text: a change in one re-reads the block around it.
  */
 function enclosingBlocks(directives: readonly Directive[], change: TextChange): Directive[] {
   const path: Directive[] = [];
   let list = directives;
   for (;;) {
-    const holder = list.find((d) => d.block && !d.luaBody && d.block.open < change.start && d.block.close !== undefined && d.block.close >= change.oldEnd);
-    if (!holder) return path;
+    const holder = list.find((d) => d.block && !d.luaBody && d.block.open < change.start && (d.block.close === undefined || d.block.close >= change.oldEnd));
+    if (!holder) return path.length > 0 && path[path.length - 1].block?.close === undefined ? [] : path;
     path.push(holder);
     list = (holder.block as Block).children;
   }
@@ -83,8 +84,8 @@ function withChildren(d: Directive, children: Directive[], move: (o: number) => 
 }
 
 /**
- * `list` with the directive `path[level]` rebuilt around the change: the directives before it
- * are the same objects, those after it moved.
+ * `list` with the directive `path[level]` rebuilt around the change (the innermost one's children
+ * are `body`): the directives before it are the same objects, those after it moved.
  */
 function rebuilt(list: readonly Directive[], path: readonly Directive[], level: number, body: Directive[], move: (o: number) => number): Directive[] {
   const target = path[level];
@@ -95,6 +96,46 @@ function rebuilt(list: readonly Directive[], path: readonly Directive[], level: 
     }
     return d.start > target.start ? movedDirective(d, move) : d;
   });
+}
+
+/** Where a statement of a body ends with the parser between statements (after its `;` or `}`; not one cut short by a syntax error). */
+function cleanEnd(d: Directive): number | undefined {
+  if (d.luaBody) return d.block?.close === undefined ? undefined : d.end;
+  if (d.block) return d.block.close === undefined ? undefined : d.block.close + 1;
+  return d.semicolon === undefined ? undefined : d.semicolon + 1;
+}
+
+/**
+ * The statements of the innermost block to read again: from the end of the last one before the
+ * change (or the block's start), up to the end of a statement after the change where the old
+ * reading was between statements too; from there on the reading is the old one, moved.
+ */
+function readAgain(text: string, path: string, holder: Directive, depth: number, change: TextChange, move: (o: number) => number): { from: number; body: ParsedBody; keptBefore: Directive[]; keptAfter: Directive[]; oldStop: number } | undefined {
+  const block = holder.block as Block;
+  const children = block.children;
+  let first = 0;
+  let from = block.open + 1;
+  for (let k = 0; k < children.length; k++) {
+    const end = cleanEnd(children[k]);
+    if (children[k].end > change.start) break;
+    if (end !== undefined && end <= change.start) {
+      first = k + 1;
+      from = end;
+    }
+  }
+  const stops = new Map<number, number>();
+  for (let k = first; k < children.length; k++) {
+    const end = cleanEnd(children[k]);
+    if (end !== undefined && end >= change.oldEnd) stops.set(move(end), k + 1);
+  }
+  const body = parseBlockBody(text, path, from, depth, { from: move(change.oldEnd), at: new Set(stops.keys()) });
+  if (!body) return undefined;
+  if ('close' in body.end) {
+    if (body.end.close !== move(block.close as number)) return undefined;
+    return { from, body, keptBefore: children.slice(0, first), keptAfter: [], oldStop: (block.close as number) + 1 };
+  }
+  const next = stops.get(body.end.after) as number;
+  return { from, body, keptBefore: children.slice(0, first), keptAfter: children.slice(next), oldStop: body.end.after - change.delta };
 }
 
 /**
@@ -127,12 +168,12 @@ function movedProblem(p: SyntaxProblem, move: (o: number) => number): SyntaxProb
   return out;
 }
 
-/** Items before the block's body, the body's own, and those after it (moved). */
-function spliced<T extends { start: number }>(old: readonly T[], open: number, close: number, body: T[], move: (item: T) => T): T[] {
+/** Items before the part read again, those it found, and those after it (moved). */
+function spliced<T extends { start: number }>(old: readonly T[], from: number, oldStop: number, found: T[], move: (item: T) => T): T[] {
   const out: T[] = [];
-  for (const item of old) if (item.start <= open) out.push(item);
-  out.push(...body);
-  for (const item of old) if (item.start > close) out.push(move(item));
+  for (const item of old) if (item.start < from) out.push(item);
+  out.push(...found);
+  for (const item of old) if (item.start >= oldStop) out.push(move(item));
   return out;
 }
 
@@ -146,29 +187,30 @@ function readsAlone(old: ParsedFile, change: TextChange): boolean {
 }
 
 /**
- * The parse of `text`, a new version of `old.text`, made by reading again only the smallest block
- * whose braces enclose the change, and equal to what parseConfig(text) gives (a unit test compares
- * them over edit scripts on the corpus). Undefined when that cannot be done: no such block, or
- * the re-read body does not end at its old `}` (a brace, quote or comment changed the structure
- * around it), or the old parse depends on the text after the change (see readsAlone).
+ * The parse of `text`, a new version of `old.text`, made by reading again only the statements
+ * around the change in the smallest block whose braces enclose it, and equal to what
+ * parseConfig(text) gives (a unit test compares them over edit scripts on the corpus). Undefined
+ * when that cannot be done: no such block, the reading does not end at the block's old `}` or at
+ * an old statement end (a brace, quote or comment changed the structure around it), or the old
+ * parse depends on the text after the change (see readsAlone).
  */
 export function reparse(old: ParsedFile, text: string): ParsedFile | undefined {
   if (old.text === text) return old;
   const change = changeBetween(old.text, text);
   const path = enclosingBlocks(old.directives, change);
   if (path.length === 0 || !readsAlone(old, change)) return undefined;
-  const block = path[path.length - 1].block as Block;
-  const close = block.close as number;
   const move = mover(change);
-  const body = parseBlockBody(text, old.path, block.open + 1, path.length);
-  if (!body || body.close !== move(close)) return undefined;
+  const again = readAgain(text, old.path, path[path.length - 1], path.length, change, move);
+  if (!again) return undefined;
+  const { from, body, keptBefore, keptAfter, oldStop } = again;
   ownStrings(body);
+  const children = [...keptBefore, ...body.children, ...keptAfter.map((d) => movedDirective(d, move))];
   const movedComment = (c: Comment): Comment => ({ start: move(c.start), end: move(c.end), text: c.text });
   return {
     path: old.path,
     text,
-    directives: rebuilt(old.directives, path, 0, body.children, move),
-    comments: spliced(old.comments, block.open, close, body.comments, movedComment),
-    problems: spliced(old.problems, block.open, close, body.problems, (p) => movedProblem(p, move)),
+    directives: rebuilt(old.directives, path, 0, children, move),
+    comments: spliced(old.comments, from, oldStop, body.comments, movedComment),
+    problems: spliced(old.problems, from, oldStop, body.problems, (p) => movedProblem(p, move)),
   };
 }
