@@ -396,3 +396,40 @@ test('lines added above an include in nginx.conf, the nginx version changed: kep
     // The per-server findings were there to compare.
     for (const code of ['stapling-without-ocsp-url', 'stapling-verify-without-trust']) assert.ok(codes.has(code), [...codes].join(' '));
   }));
+
+test('structure errors (a block ended by ";", a block inside a value list) after edits equal from scratch', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-structure-'));
+  const file = path.join(dir, 'nginx.conf');
+  // The same body under "types" and under "map" gives two different messages; a body of a server
+  // block with a "location" ended by ";" gives one in both places.
+  const texts = [
+    'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+    'events {}\nhttp {\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+    'events {}\nhttp {\n    # a line above moves everything\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+    'events {}\nhttp {\n    map $a $b {\n        a;\n    }\n    server {\n        location / { }\n    }\n}\n',
+    'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+  ];
+  let text = texts[0];
+  let version = 0;
+  const host = createNodeHost({ overlay: (f) => (f === file ? { text, version } : undefined) });
+  const cache = new ParseCache();
+  const analysisCache = new AnalysisCache();
+  const messages: string[] = [];
+  try {
+    fs.writeFileSync(file, text);
+    for (const next of texts) {
+      text = next;
+      version++;
+      const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), settings: { now: NOW, readCertificates: false } });
+      const scratch = analyzeFile(file, { host, settings: { now: NOW, readCertificates: false } });
+      assertSame(incremental.diagnostics, scratch.diagnostics, JSON.stringify(next));
+      messages.push(...incremental.diagnostics.filter((d) => d.code === 'syntax-error').map((d) => d.message));
+    }
+    // Both kinds were found, in both blocks.
+    for (const m of ['a "types" block holds values', 'a "map" block holds values', 'directive "location" has no opening "{"']) {
+      assert.ok(messages.some((x) => x.includes(m)), `${m} in ${JSON.stringify(messages)}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -39,7 +39,8 @@ function keep(store: Store, kept: Kept): void {
 function moved(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
   const edits = (fix: Fix): Fix => ({ title: fix.title, edits: fix.edits.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) });
   const related = (r: RelatedLocation): RelatedLocation => ({ ...r, start: r.start + delta, end: r.end + delta });
-  return { ...d, start: d.start + delta, end: d.end + delta, fixes: d.fixes.map(edits), related: d.related.map(related) };
+  // Most findings have neither: their empty arrays are shared (findings are never changed once reported).
+  return { ...d, start: d.start + delta, end: d.end + delta, fixes: d.fixes.length ? d.fixes.map(edits) : d.fixes, related: d.related.length ? d.related.map(related) : d.related };
 }
 
 /** `d` moved by `delta`; the kept object itself when it does not move (findings are never changed once reported). */
