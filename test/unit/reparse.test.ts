@@ -142,3 +142,25 @@ test('edit scripts over corpus files: every re-read parse equals the whole parse
   // The comparison means something only if many edits were indeed re-read as one block.
   assert.ok(blocks > steps / 4, `${blocks} of ${steps} edits re-read one block`);
 });
+
+test('CRLF text: lone \\r and \\n, line ends split, comments typed before a "}": every re-read parse equals the whole parse', () => {
+  const base = 'http {\r\n    server {\r\n        listen 80;\r\n        location / {\r\n            root /a; # c\r\n        }\r\n    }\r\n}\r\n';
+  let blocks = 0;
+  let steps = 0;
+  for (let seed = 0; seed < 100; seed++) {
+    let text = base;
+    let parsed = parseConfig(text, FILE);
+    const history = [text];
+    const pick = random(seed);
+    for (let step = 0; step < 20; step++) {
+      const at = pick(text.length + 1);
+      text = pick(3) === 0 ? edit(text, history, pick) : text.slice(0, at) + ['\r', '\n', '\r\n', 'x', ' ', '#', '}', '"'][pick(8)] + text.slice(at);
+      history.push(text);
+      const result = check(parsed, text, `seed ${seed}, step ${step}: ${JSON.stringify(text)}`);
+      parsed = result.parsed;
+      steps++;
+      if (result.block) blocks++;
+    }
+  }
+  assert.ok(blocks > steps / 4, `${blocks} of ${steps} edits re-read one block`);
+});
