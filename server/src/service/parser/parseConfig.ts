@@ -83,10 +83,14 @@ export interface ParsedBody {
   end: { close: number } | { after: number };
 }
 
-/** Offsets, from `from` on, where a body's reading may stop once a statement of the body ends there. */
+/**
+ * Offsets, from `from` on, where a body's reading may stop once a statement of the body ends there;
+ * `last`: the reading gives up past it (no stop and no `}` it could still end at lies beyond).
+ */
 export interface StopAfter {
   from: number;
   at: ReadonlySet<number>;
+  last: number;
 }
 
 /** Where a scan starts: the start of the file, or at a statement's start in a block opened `depth` levels deep. */
@@ -109,8 +113,9 @@ export function parseConfig(text: string, path: string): ParsedFile {
  * Reads the body of a block nested `depth` levels deep from `at` (just after its `{`, or where one
  * of its statements starts) up to the `}` that closes it, or up to the end of a statement at one of
  * `stop`'s offsets: what a whole-file parse finds there, since nginx's reading from a statement's
- * start depends only on the text from there and the depth. Undefined when the file ends first or
- * nesting runs too deep.
+ * start depends only on the text from there and the depth (the directives' nesting is the blocks'
+ * own: a block opened without a name keeps none of what it holds). Undefined when the file ends
+ * first, the reading passes `stop.last`, or nesting runs too deep.
  */
 export function parseBlockBody(text: string, path: string, at: number, depth: number, stop?: StopAfter): ParsedBody | undefined {
   const scanned = scan(text, path, { at, depth, stop });
@@ -146,6 +151,8 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
     i = 1;
   }
 
+  // Problems are pushed in the order of their start (the byte-order mark at 0, the rest where the
+  // scan is, the end of the file last): reparse splices the list by start.
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']): void => {
     problems.push(related ? { start, end, message, related } : { start, end, message });
   };
@@ -190,6 +197,10 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
   };
 
   while (i < len) {
+    if (from?.stop && i > from.stop.last) {
+      stopped = true;
+      break;
+    }
     const c = text.charCodeAt(i);
     if (isSpace(c)) { i++; continue; }
 

@@ -128,7 +128,8 @@ function readAgain(text: string, path: string, holder: Directive, depth: number,
     const end = cleanEnd(children[k]);
     if (end !== undefined && end >= change.oldEnd) stops.set(move(end), k + 1);
   }
-  const body = parseBlockBody(text, path, from, depth, { from: move(change.oldEnd), at: new Set(stops.keys()) });
+  // Every stop, and the `}` the reading must otherwise end at, lies at or before the block's moved `}`.
+  const body = parseBlockBody(text, path, from, depth, { from: move(change.oldEnd), at: new Set(stops.keys()), last: move(block.close as number) });
   if (!body) return undefined;
   if ('close' in body.end) {
     if (body.end.close !== move(block.close as number)) return undefined;
