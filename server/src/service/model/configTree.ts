@@ -80,10 +80,6 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
 /** The most directives one walk visits before it stops following includes (kept equal to loadConfig's MAX_EXPANDED_DIRECTIVES). */
 const MAX_WALKED_DIRECTIVES = 1_000_000;
 
-/** The context names a directive with these ancestors lives in, e.g. ['http', 'server']. */
-export function contextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName[] {
-  return [...tree.rootContext, ...ancestors.map((a) => a.name)];
-}
 
 /** The name of the innermost context a directive with these ancestors lives in (`undefined` at main level). */
 export function parentContextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName | undefined {

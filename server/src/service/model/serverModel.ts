@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { ownCopy } from '../textScan';
 import type { Directive, Token } from '../parser/ast';
-import { contextOf, walkConfig, type ConfigTree } from './configTree';
+import { parentContextOf, walkConfig, type ConfigTree } from './configTree';
 
 /** A directive as it applies to one block, and where to point at it from that block. */
 export interface Placed {
@@ -167,10 +167,11 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
   const streamServers: HttpServer[] = [];
   const serverEntry = new Map<Directive, { server: HttpServer; includeDepth: number }>();
   walkConfig(tree, (d, ancestors, includedVia) => {
-    const context = contextOf(tree, ancestors);
-    const parentName = context[context.length - 1];
-    if (d.name === 'http' && d.block && context.length === 0) httpBlock ??= d;
-    if (parentName === 'http' || (parentName === 'stream' && context.length === 1)) {
+    // The context's depth and innermost name, without making the context (an array per directive).
+    const depth = tree.rootContext.length + ancestors.length;
+    const parentName = parentContextOf(tree, ancestors);
+    if (d.name === 'http' && d.block && depth === 0) httpBlock ??= d;
+    if (parentName === 'http' || (parentName === 'stream' && depth === 1)) {
       const protocol = parentName;
       if (d.name === 'server' && d.block) {
         const server: HttpServer = { directive: d, protocol, listens: [], names: [], own: new Map(), inherited: protocol === 'http' ? http : stream, tls: false };

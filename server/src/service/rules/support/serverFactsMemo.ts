@@ -20,15 +20,15 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /**
- * Everything a server's facts can depend on in its config: the conf prefix, whether certificates
- * are read, and every setting of the server and of its `http {}` (or `stream {}`), by the identity
+ * Everything a server's facts can depend on in its config: whether it speaks TLS, http or stream,
+ * the conf prefix, whether certificates are read, and every setting of the server and of its `http {}` (or `stream {}`), by the identity
  * of its directive and anchor, which an unchanged file keeps (the parse is the same object). All
  * settings rather than a list of the ones read: a fact that starts reading another directive cannot
  * be left out by mistake. Kept facts hold the Placed objects of the analysis that made them: they
  * are compared by samePlace, never by identity.
  */
 function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
-  const inputs: unknown[] = [prefix, readCertificates];
+  const inputs: unknown[] = [server.tls, server.protocol, prefix, readCertificates];
   for (const map of [server.own, server.inherited]) {
     for (const [name, placed] of map) {
       inputs.push(name);
@@ -56,8 +56,8 @@ export class ServerFactsMemo {
   private readCertificates = false;
   /** By server block: what the last analysis that saw it kept. */
   private entries = new WeakMap<Directive, ServerEntry>();
-  /** By server of the current analysis (a block included twice is two servers). */
-  private readonly current = new WeakMap<HttpServer, ServerEntry>();
+  /** By server of the current analysis (a block included twice is two servers); a Map, emptied by begin: faster than a WeakMap. */
+  private readonly current = new Map<HttpServer, ServerEntry>();
   /** How many facts and per-server rule results the last analysis took from an earlier one (for tests and logs). */
   reused = 0;
 
@@ -67,6 +67,7 @@ export class ServerFactsMemo {
    */
   begin(tree: ConfigTree, generation: number, settingsKey: string, readCertificates: boolean): boolean {
     this.reused = 0;
+    this.current.clear();
     this.prefix = tree.prefix;
     this.readCertificates = readCertificates;
     if (generation !== this.generation) {
@@ -112,14 +113,17 @@ export class ServerFactsMemo {
   private entryOf(server: HttpServer): ServerEntry {
     let entry = this.current.get(server);
     if (entry) return entry;
-    const inputs = [server.tls, server.protocol, ...settingsInputs(server, this.prefix, this.readCertificates)];
+    const inputs = settingsInputs(server, this.prefix, this.readCertificates);
     const kept = this.entries.get(server.directive);
-    entry = kept && sameInputs(kept.inputs, inputs) ? kept : { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
+    if (kept && sameInputs(kept.inputs, inputs)) entry = kept;
+    else {
+      entry = { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
+      this.entries.set(server.directive, entry);
+    }
     if (entry.settingsEpoch !== this.settingsEpoch) {
       entry.findings = new Map();
       entry.settingsEpoch = this.settingsEpoch;
     }
-    this.entries.set(server.directive, entry);
     this.current.set(server, entry);
     return entry;
   }
