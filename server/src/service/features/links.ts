@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Directive } from '../parser/ast';
 import type { ConfigHost } from '../model/configHost';
-import { walkConfig, type ConfigTree } from '../model/configTree';
+import { forEachDirective, walkConfig, type ConfigTree } from '../model/configTree';
 import { expandGlob, isGlobPattern } from '../model/expandGlob';
 import { locateDirective } from './locate';
 
@@ -55,21 +55,15 @@ export function documentLinks(tree: ConfigTree, file: string, host?: ConfigHost)
   const parsed = tree.files.get(file);
   if (!parsed) return [];
   const out: DocumentLink[] = [];
-  const visit = (list: readonly Directive[]): void => {
-    for (const d of list) {
-      if (PATH_DIRECTIVES.has(d.name) && d.args.length >= 1) {
-        const targets = resolvePathArgument(tree, d, host);
-        if (targets.length) {
-          const arg = d.args[0];
-          const rel = (t: string): string => path.relative(tree.prefix, t) || t;
-          const tooltip = targets.length === 1 ? `Open ${rel(targets[0])}` : `${targets.length} files: ${targets.map(rel).join(', ')}`;
-          out.push({ start: arg.start, end: arg.end, target: targets[0], targets, tooltip });
-        }
-      }
-      if (d.block && !d.luaBody) visit(d.block.children);
-    }
-  };
-  visit(parsed.directives);
+  forEachDirective(parsed.directives, (d) => {
+    if (!PATH_DIRECTIVES.has(d.name) || d.args.length === 0) return;
+    const targets = resolvePathArgument(tree, d, host);
+    if (targets.length === 0) return;
+    const arg = d.args[0];
+    const rel = (t: string): string => path.relative(tree.prefix, t) || t;
+    const tooltip = targets.length === 1 ? `Open ${rel(targets[0])}` : `${targets.length} files: ${targets.map(rel).join(', ')}`;
+    out.push({ start: arg.start, end: arg.end, target: targets[0], targets, tooltip });
+  });
   return out;
 }
 

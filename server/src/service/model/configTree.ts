@@ -33,6 +33,14 @@ export interface ConfigTree {
  */
 export type DirectiveVisitor = (directive: Directive, ancestors: readonly Directive[], includedVia: readonly Directive[]) => boolean | void;
 
+/** Every directive of one file's list, in order, at any depth: blocks entered (not Lua bodies), includes not followed. */
+export function forEachDirective(list: readonly Directive[], visit: (d: Directive) => void): void {
+  for (const d of list) {
+    visit(d);
+    if (d.block && !d.luaBody) forEachDirective(d.block.children, visit);
+  }
+}
+
 /**
  * Visits every directive of the tree in order, descending into blocks and into included files.
  * Bounded: a file of an include cycle is expanded once per walk, and includes stop being followed
@@ -79,7 +87,6 @@ export function walkConfig(tree: ConfigTree, visit: DirectiveVisitor): void {
 
 /** The most directives one walk visits before it stops following includes (kept equal to loadConfig's MAX_EXPANDED_DIRECTIVES). */
 const MAX_WALKED_DIRECTIVES = 1_000_000;
-
 
 /** The name of the innermost context a directive with these ancestors lives in (`undefined` at main level). */
 export function parentContextOf(tree: ConfigTree, ancestors: readonly Directive[]): ContextName | undefined {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Directive, ParsedFile } from '../parser/ast';
 import type { ConfigDiagnostic, Severity } from '../diagnostics';
 import type { ConfigHost, ReadResult } from './configHost';
-import type { ConfigTree, ContextName } from './configTree';
+import { forEachDirective, type ConfigTree, type ContextName } from './configTree';
 import { expandGlob, isGlobPattern } from './expandGlob';
 import { ParseCache } from './parseCache';
 
@@ -81,13 +81,7 @@ function directiveCount(parsed: ParsedFile): number {
   let count = directiveCounts.get(parsed);
   if (count === undefined) {
     let n = 0;
-    const visit = (list: readonly Directive[]): void => {
-      for (const d of list) {
-        n++;
-        if (d.block && !d.luaBody) visit(d.block.children);
-      }
-    };
-    visit(parsed.directives);
+    forEachDirective(parsed.directives, () => n++);
     directiveCounts.set(parsed, (count = n));
   }
   return count;
@@ -95,13 +89,9 @@ function directiveCount(parsed: ParsedFile): number {
 
 function findIncludeDirectives(parsed: ParsedFile): Directive[] {
   const out: Directive[] = [];
-  const visit = (list: readonly Directive[]): void => {
-    for (const d of list) {
-      if (d.name === 'include') out.push(d);
-      if (d.block && !d.luaBody) visit(d.block.children);
-    }
-  };
-  visit(parsed.directives);
+  forEachDirective(parsed.directives, (d) => {
+    if (d.name === 'include') out.push(d);
+  });
   return out;
 }
 
