@@ -196,8 +196,9 @@ function scan(text: string, path: string, from: ScanStart | undefined): { direct
     addWord({ start, end, value: unescape(inner), raw: quote ? text.slice(start, end) : inner, quote });
   };
 
+  const last = from?.stop?.last ?? len;
   while (i < len) {
-    if (from?.stop && i > from.stop.last) {
+    if (i > last) {
       stopped = true;
       break;
     }

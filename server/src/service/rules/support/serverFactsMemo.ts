@@ -20,12 +20,13 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
 }
 
 /**
- * Everything a server's facts can depend on in its config: whether it speaks TLS, http or stream,
- * the conf prefix, whether certificates are read, and every setting of the server and of its `http {}` (or `stream {}`), by the identity
- * of its directive and anchor, which an unchanged file keeps (the parse is the same object). All
- * settings rather than a list of the ones read: a fact that starts reading another directive cannot
- * be left out by mistake. Kept facts hold the Placed objects of the analysis that made them: they
- * are compared by samePlace, never by identity.
+ * Everything a server's facts can depend on in its config: whether it speaks TLS (which other
+ * servers' `listen ... ssl` on its sockets decide, see buildServerModel), http or stream, the conf
+ * prefix, whether certificates are read, and every setting of the server and of its `http {}` (or
+ * `stream {}`), by the identity of its directive and anchor, which an unchanged file keeps (the
+ * parse is the same object). All settings rather than a list of the ones read: a fact that starts
+ * reading another directive cannot be left out by mistake. Kept facts hold the Placed objects of
+ * the analysis that made them: they are compared by samePlace, never by identity.
  */
 function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
   const inputs: unknown[] = [server.tls, server.protocol, prefix, readCertificates];
@@ -105,11 +106,7 @@ export class ServerFactsMemo {
     return findings;
   }
 
-  /**
-   * The server's entry: the kept one when its inputs are the very same, else a new one. Besides
-   * its settings, whether it speaks TLS, which other servers' `listen ... ssl` on its sockets
-   * decide (see buildServerModel), and whether it is an http or a stream server.
-   */
+  /** The server's entry: the kept one when its inputs (see settingsInputs) are the very same, else a new one. */
   private entryOf(server: HttpServer): ServerEntry {
     let entry = this.current.get(server);
     if (entry) return entry;
