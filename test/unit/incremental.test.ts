@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeTree } from '../../server/src/service/analyzeTree';
-import { AnalysisCache, analyzeFile } from '../../server/src/service/analyzeFile';
+import { AnalysisCache, analyzeFile, type FileAnalysis } from '../../server/src/service/analyzeFile';
+import type { AnalysisSettings } from '../../server/src/service/settings';
 import { BlockCheckMemo } from '../../server/src/service/checks/blockCheckMemo';
 import { ServerFactsMemo } from '../../server/src/service/rules/support/serverFactsMemo';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
@@ -86,6 +87,37 @@ test('edit scripts over the 35k-line config: incremental equals from scratch', {
 });
 
 /**
+ * The editor's caches over a tree in which one file is being edited (its text an overlay, as an
+ * open document's; one parse cache and one analysis cache across steps): `compare` analyses a file
+ * with them and from scratch, and asserts the two agree.
+ */
+function editorSession(edited: string, mainConfig: string | undefined, text: string) {
+  let version = 1;
+  const host = createNodeHost({ overlay: (f) => (f === edited ? { text, version } : undefined) });
+  const cache = new ParseCache();
+  const analysisCache = new AnalysisCache();
+  return {
+    analysisCache,
+    get text(): string {
+      return text;
+    },
+    /** A new version of the edited file. */
+    type(next: string): void {
+      text = next;
+      version++;
+    },
+    compare(file: string, settings: Partial<AnalysisSettings>, where: string): FileAnalysis {
+      const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig, settings });
+      // From scratch means certificates parsed anew too (the issuer checks are kept per parsed certificate).
+      clearCertificateCache();
+      const scratch = analyzeFile(file, { host, mainConfig, settings });
+      assertSame(incremental.diagnostics, scratch.diagnostics, where);
+      return incremental;
+    },
+  };
+}
+
+/**
  * Edits one file of a tree of sites step by step, as the editor sees it (the disk reads kept, one
  * parse cache and one analysis cache across steps), and compares the diagnostics of `compared`
  * with an analysis from scratch after every step. Returns the codes seen.
@@ -101,30 +133,20 @@ function replaySites(options: {
   /** Called before each step's analyses, e.g. to change files on disk as the watcher would report. */
   beforeStep?: (step: number, pick: (n: number) => number) => void;
 }): { codes: Set<string>; reusedFacts: number } {
-  let text = fs.readFileSync(options.edited, 'utf8');
-  let version = 0;
-  const history = [text];
-  const host = createNodeHost({ overlay: (f) => (f === options.edited ? { text, version } : undefined) });
-  const cache = new ParseCache();
-  const analysisCache = new AnalysisCache();
+  const session = editorSession(options.edited, options.main, fs.readFileSync(options.edited, 'utf8'));
+  const history = [session.text];
   const pick = random(options.seed);
   const settings = { now: NOW, readCertificates: options.readCertificates };
   const codes = new Set<string>();
   let reusedFacts = 0;
   for (let step = 0; step <= options.steps; step++) {
-    if (step > 0) {
-      text = (options.next ?? edit)(text, history, pick);
-      history.push(text);
-    }
+    const text = step > 0 ? (options.next ?? edit)(session.text, history, pick) : session.text;
+    if (step > 0) history.push(text);
     options.beforeStep?.(step, pick);
-    version++;
+    session.type(text);
     for (const file of [options.edited, ...options.compared]) {
-      const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: options.main, settings });
-      if (incremental.fresh) reusedFacts += analysisCache.lastReuse.facts;
-      // From scratch means certificates parsed anew too (the issuer checks are kept per parsed certificate).
-      clearCertificateCache();
-      const scratch = analyzeFile(file, { host, mainConfig: options.main, settings });
-      assertSame(incremental.diagnostics, scratch.diagnostics, `step ${step}, ${path.basename(file)}`);
+      const incremental = session.compare(file, settings, `step ${step}, ${path.basename(file)}`);
+      if (incremental.fresh) reusedFacts += session.analysisCache.lastReuse.facts;
       incremental.diagnostics.forEach((d) => codes.add(d.code));
     }
   }
@@ -326,13 +348,9 @@ test('per-server rule results are kept only while the server speaks TLS as befor
     const firstText = (ssl: boolean): string => `server {\n    listen 443${ssl ? ' ssl' : ''} default_server;\n    server_name a.test;\n}\n`;
     // b's own listen has no `ssl`: it speaks TLS only while a's listen on the same socket has it.
     fs.writeFileSync(second, `server {\n    listen 443;\n    server_name b.test;\n    ssl_certificate ${pki.leaves.ocsp.chain};\n    ssl_certificate_key k.pem;\n}\n`);
-    let text = firstText(true);
     // On disk too, for the glob; the editor's text (the overlay) is what gets read.
-    fs.writeFileSync(first, text);
-    let version = 0;
-    const host = createNodeHost({ overlay: (f) => (f === first ? { text, version } : undefined) });
-    const cache = new ParseCache();
-    const analysisCache = new AnalysisCache();
+    fs.writeFileSync(first, firstText(true));
+    const session = editorSession(first, main, firstText(true));
     const steps: { ssl: boolean; nginxVersion: string }[] = [
       { ssl: true, nginxVersion: '1.26.0' },
       { ssl: false, nginxVersion: '1.26.0' },
@@ -342,14 +360,10 @@ test('per-server rule results are kept only while the server speaks TLS as befor
     ];
     const seen: string[][] = [];
     for (const step of steps) {
-      text = firstText(step.ssl);
-      version++;
+      session.type(firstText(step.ssl));
       const settings = { now: NOW, readCertificates: true, nginxVersion: step.nginxVersion };
       for (const file of [second, main]) {
-        const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: main, settings });
-        clearCertificateCache();
-        const scratch = analyzeFile(file, { host, mainConfig: main, settings });
-        assertSame(incremental.diagnostics, scratch.diagnostics, `${path.basename(file)}, a's listen ${step.ssl ? 'with' : 'without'} ssl, nginx ${step.nginxVersion}`);
+        const incremental = session.compare(file, settings, `${path.basename(file)}, a's listen ${step.ssl ? 'with' : 'without'} ssl, nginx ${step.nginxVersion}`);
         seen.push(incremental.diagnostics.map((d) => d.code));
       }
     }
@@ -371,25 +385,15 @@ test('lines added above an include in nginx.conf, the nginx version changed: kep
     // b's own ssl_stapling_verify, without the issuer anywhere: the finding goes on b's own line, not on its server keyword.
     fs.writeFileSync(b, `server {\n    listen 443 ssl;\n    server_name b.test;\n    ssl_certificate ${pki.leaves.ocsp.crt};\n    ssl_certificate_key k.pem;\n    ssl_stapling on;\n    ssl_stapling_verify on;\n}\n`);
     const mainText = (above: number): string => `events {}\nhttp {\n    resolver 127.0.0.53;\n${'    # a comment line\n'.repeat(above)}    include snippets/stapling.conf;\n    include sites/*.conf;\n}\n`;
-    let text = mainText(0);
-    fs.writeFileSync(main, text);
-    let version = 0;
-    const host = createNodeHost({ overlay: (f) => (f === main ? { text, version } : undefined) });
-    const cache = new ParseCache();
-    const analysisCache = new AnalysisCache();
+    fs.writeFileSync(main, mainText(0));
+    const session = editorSession(main, main, mainText(0));
     const codes = new Set<string>();
     // A new nginx version keeps the servers' facts and computes their findings again.
     for (const [above, nginxVersion] of [[0, '1.26.0'], [1, '1.26.0'], [1, '1.24.0'], [3, '1.24.0'], [0, '1.26.0'], [0, '1.24.0']] as const) {
-      if (mainText(above) !== text) {
-        text = mainText(above);
-        version++;
-      }
+      if (mainText(above) !== session.text) session.type(mainText(above));
       const settings = { now: NOW, readCertificates: true, nginxVersion };
       for (const file of [main, a, b, snippet]) {
-        const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), mainConfig: main, settings });
-        clearCertificateCache();
-        const scratch = analyzeFile(file, { host, mainConfig: main, settings });
-        assertSame(incremental.diagnostics, scratch.diagnostics, `${path.basename(file)}, ${above} lines above the include, nginx ${nginxVersion}`);
+        const incremental = session.compare(file, settings, `${path.basename(file)}, ${above} lines above the include, nginx ${nginxVersion}`);
         incremental.diagnostics.forEach((d) => codes.add(d.code));
       }
     }
@@ -409,20 +413,13 @@ test('structure errors (a block ended by ";", a block inside a value list) after
     'events {}\nhttp {\n    map $a $b {\n        a;\n    }\n    server {\n        location / { }\n    }\n}\n',
     'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
   ];
-  let text = texts[0];
-  let version = 0;
-  const host = createNodeHost({ overlay: (f) => (f === file ? { text, version } : undefined) });
-  const cache = new ParseCache();
-  const analysisCache = new AnalysisCache();
+  const session = editorSession(file, undefined, texts[0]);
   const messages: string[] = [];
   try {
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, texts[0]);
     for (const next of texts) {
-      text = next;
-      version++;
-      const incremental = analyzeFile(file, { host, cache, analysisCache, trees: new TreeCache(), settings: { now: NOW, readCertificates: false } });
-      const scratch = analyzeFile(file, { host, settings: { now: NOW, readCertificates: false } });
-      assertSame(incremental.diagnostics, scratch.diagnostics, JSON.stringify(next));
+      session.type(next);
+      const incremental = session.compare(file, { now: NOW, readCertificates: false }, JSON.stringify(next));
       messages.push(...incremental.diagnostics.filter((d) => d.code === 'syntax-error').map((d) => d.message));
     }
     // Both kinds were found, in both blocks.
