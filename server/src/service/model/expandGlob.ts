@@ -121,7 +121,8 @@ export function expandGlob(pattern: string, host: ConfigHost): string[] {
         for (const entry of entries) {
           if (!dotOk && entry.name.startsWith('.')) continue;
           if (!last && !entry.isDirectory) continue;
-          if (matchSegment(tokens, entry.name)) next.push(path.join(dir, entry.name));
+          // A directory entry's name has no slash and is never "." or "..": joining is appending (path.join normalised it again, per entry).
+          if (matchSegment(tokens, entry.name)) next.push(dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`);
         }
       }
     }

@@ -29,12 +29,12 @@ export function ownsPlaced(server: HttpServer, p: Placed): boolean {
 /** One `listen` of a server, normalised to the address nginx groups servers by. */
 export interface Listen {
   /** The `listen` directive; the `server` block itself for the implicit `listen *:80`. */
-  directive: Directive;
+  readonly directive: Directive;
   /** e.g. `0.0.0.0:443`, `[::]:443`, `127.0.0.1:8443`, `unix:/run/x.sock`, `udp 0.0.0.0:443`. */
-  socket: string;
-  ssl: boolean;
-  defaultServer: boolean;
-  port: number | undefined;
+  readonly socket: string;
+  readonly ssl: boolean;
+  readonly defaultServer: boolean;
+  readonly port: number | undefined;
 }
 
 /**
@@ -122,7 +122,17 @@ function normaliseHost(host: string): string {
  * socket (verified: nginx -t reports "a duplicate default server for 0.0.0.0:443" when two of
  * them are both default_server); `[::]:443` and specific addresses are separate ones.
  */
+/** Listens already read, by directive: an unchanged file keeps its directives, and a tree of 200 sites reads 200 of them on every edit. */
+const listens = new WeakMap<Directive, Listen>();
+
+/** What a `listen` directive says (see readListen), read once per directive object. */
 export function parseListen(directive: Directive): Listen {
+  let listen = listens.get(directive);
+  if (!listen) listens.set(directive, (listen = readListen(directive)));
+  return listen;
+}
+
+function readListen(directive: Directive): Listen {
   const [first, ...params] = directive.args.map((a) => a.value);
   const flags = new Set(params.map((p) => p.toLowerCase()));
   const ssl = flags.has('ssl');

@@ -15,10 +15,6 @@ interface ServerEntry {
   settingsEpoch: number;
 }
 
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 /**
  * Everything a server's facts can depend on in its config: whether it speaks TLS (which other
  * servers' `listen ... ssl` on its sockets decide, see buildServerModel), http or stream, the conf
@@ -28,16 +24,28 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
  * reading another directive cannot be left out by mistake. Kept facts hold the Placed objects of
  * the analysis that made them: they are compared by samePlace, never by identity.
  */
-function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
-  const inputs: unknown[] = [server.tls, server.protocol, prefix, readCertificates];
+function visitInputs(server: HttpServer, prefix: string, readCertificates: boolean, visit: (input: unknown) => boolean): boolean {
+  if (!visit(server.tls) || !visit(server.protocol) || !visit(prefix) || !visit(readCertificates)) return false;
   for (const map of [server.own, server.inherited]) {
     for (const [name, placed] of map) {
-      inputs.push(name);
-      for (const p of placed) inputs.push(p.directive, p.anchor);
+      if (!visit(name)) return false;
+      for (const p of placed) if (!visit(p.directive) || !visit(p.anchor)) return false;
     }
-    inputs.push('');
+    if (!visit('')) return false;
   }
+  return true;
+}
+
+function settingsInputs(server: HttpServer, prefix: string, readCertificates: boolean): unknown[] {
+  const inputs: unknown[] = [];
+  visitInputs(server, prefix, readCertificates, (input) => inputs.push(input) > 0);
   return inputs;
+}
+
+/** Whether `kept` are the server's inputs, compared in place: no array per server on every analysis. */
+function sameInputs(kept: readonly unknown[], server: HttpServer, prefix: string, readCertificates: boolean): boolean {
+  let i = 0;
+  return visitInputs(server, prefix, readCertificates, (input) => kept[i++] === input) && i === kept.length;
 }
 
 /**
@@ -110,11 +118,10 @@ export class ServerFactsMemo {
   private entryOf(server: HttpServer): ServerEntry {
     let entry = this.current.get(server);
     if (entry) return entry;
-    const inputs = settingsInputs(server, this.prefix, this.readCertificates);
     const kept = this.entries.get(server.directive);
-    if (kept && sameInputs(kept.inputs, inputs)) entry = kept;
+    if (kept && sameInputs(kept.inputs, server, this.prefix, this.readCertificates)) entry = kept;
     else {
-      entry = { inputs, findings: new Map(), settingsEpoch: this.settingsEpoch };
+      entry = { inputs: settingsInputs(server, this.prefix, this.readCertificates), findings: new Map(), settingsEpoch: this.settingsEpoch };
       this.entries.set(server.directive, entry);
     }
     if (entry.settingsEpoch !== this.settingsEpoch) {
