@@ -59,7 +59,15 @@ export interface SessionValue {
 interface Memo {
   values: Map<HttpServer, Map<string, SessionValue>>;
   membership: Map<HttpServer, ListenSocket[]> | undefined;
+  /** socketsByDefaultServer's answers: several rules ask it of every server. */
+  byDefaultServer: Map<HttpServer, DefaultServerGroup[]>;
   shared: Map<ListenSocket, Map<string, string | null>>;
+}
+
+/** Sockets of a server that share one default server (not the server itself). */
+export interface DefaultServerGroup {
+  defaultServer: HttpServer;
+  sockets: ListenSocket[];
 }
 
 const memos = new WeakMap<object, Memo>();
@@ -67,7 +75,7 @@ const memos = new WeakMap<object, Memo>();
 function memoOf(context: RuleContext): Memo {
   let memo = memos.get(context.model);
   if (!memo) {
-    memo = { values: new Map(), membership: undefined, shared: new Map() };
+    memo = { values: new Map(), membership: undefined, byDefaultServer: new Map(), shared: new Map() };
     memos.set(context.model, memo);
   }
   return memo;
@@ -204,8 +212,10 @@ function adoptDefaultServerFix(server: HttpServer, target: HttpServer, names: st
  * The TLS sockets where a server is not the default server, grouped by that default server (a
  * plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl).
  */
-export function socketsByDefaultServer(context: RuleContext, server: HttpServer): { defaultServer: HttpServer; sockets: ListenSocket[] }[] {
+export function socketsByDefaultServer(context: RuleContext, server: HttpServer): DefaultServerGroup[] {
   const memo = memoOf(context);
+  const known = memo.byDefaultServer.get(server);
+  if (known) return known;
   if (!memo.membership) {
     const membership = new Map<HttpServer, ListenSocket[]>();
     for (const socket of context.model.sockets) {
@@ -226,5 +236,7 @@ export function socketsByDefaultServer(context: RuleContext, server: HttpServer)
     if (list) list.push(socket);
     else groups.set(socket.defaultServer, [socket]);
   }
-  return [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
+  const answer = [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
+  memo.byDefaultServer.set(server, answer);
+  return answer;
 }
