@@ -203,6 +203,64 @@ test('a body kept from an earlier analysis is replayed only in the same context 
   assert.deepEqual(replayed, [0, 1, 0, 0, 2]);
 });
 
+test('a body found again by its block in an unchanged parse: only in the same parse and the same context', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-blocks-'));
+  try {
+    // The snippet's `if` is checked in a location first, where proxy_pass is allowed, then in the
+    // server, where it is not: a body found by its block alone would replay the first visit's findings.
+    const main = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(main, 'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            include snippet.conf;\n        }\n        include snippet.conf;\n    }\n}\n');
+    fs.writeFileSync(path.join(dir, 'snippet.conf'), 'if ($host) {\n    proxy_pass http://127.0.0.1:8080;\n}\n');
+    // Both analyses after the first go through the blocks' kept keys (the parses were seen before).
+    const codes = replayUnchanged(main, 3);
+    assert.ok(codes.includes('directive-not-allowed-here'), codes.join(', '));
+
+    // An edit after a block's `}` on its line keeps the block object (reparse.ts) but changes its
+    // key's text: in the new parse the key is cut again, and the body found under it.
+    const file = path.join(dir, 'tail.conf');
+    // http's body includes a file, so it is never kept: the walk enters the server each time.
+    fs.writeFileSync(path.join(dir, 'empty.conf'), '');
+    const line = (comment: string): string => `events {}\nhttp {\n    include empty.conf;\n    server { listen 80; listen 80; } # ${comment}\n}\n`;
+    let text = line('one');
+    let version = 1;
+    const host = createNodeHost({ overlay: (f) => (f === file ? { text, version } : undefined) });
+    const cache = new ParseCache();
+    const memo = new BlockCheckMemo();
+    const settings = { now: NOW, readCertificates: false };
+    const kept = { blocks: memo, facts: new ServerFactsMemo(), generation: 0, settingsKey: JSON.stringify(settings) };
+    const replayed: number[] = [];
+    for (const comment of ['one', 'one', 'two', 'two']) {
+      if (comment !== 'one' && !text.includes(comment)) {
+        text = line(comment);
+        version++;
+      }
+      const incremental = sortAndDedupe(analyzeTree(loadConfig(file, { host, cache }), settings, kept));
+      replayed.push(memo.replayedBlocks);
+      assertSame(incremental, sortAndDedupe(analyzeTree(loadConfig(file, { host }), settings)), `# ${comment}`);
+    }
+    // `events {}` and the server's body: recorded; both found again; events found, the server's
+    // body recorded again for the new text; both found again.
+    assert.deepEqual(replayed, [0, 2, 1, 2]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Analyses an unchanged tree `times` times through one parse cache and memo, comparing each with an analysis from scratch; the codes of the last. */
+function replayUnchanged(main: string, times: number): string[] {
+  const host = createNodeHost({});
+  const cache = new ParseCache();
+  const settings = { now: NOW, readCertificates: false };
+  const kept = { blocks: new BlockCheckMemo(), facts: new ServerFactsMemo(), generation: 0, settingsKey: JSON.stringify(settings) };
+  let codes: string[] = [];
+  for (let i = 0; i < times; i++) {
+    const incremental = sortAndDedupe(analyzeTree(loadConfig(main, { host, cache }), settings, kept));
+    assertSame(incremental, sortAndDedupe(analyzeTree(loadConfig(main, { host }), settings)), `analysis ${i + 1}`);
+    codes = incremental.map((d) => d.code);
+  }
+  return codes;
+}
+
 test('what the editor keeps between analyses does not keep earlier versions of a file alive', () => {
   const gc = fullCollection();
   assert.ok(gc, 'V8\'s full collection is available');

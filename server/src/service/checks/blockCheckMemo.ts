@@ -1,5 +1,5 @@
 import type { ConfigDiagnostic, Fix, RelatedLocation } from '../diagnostics';
-import type { Directive } from '../parser/ast';
+import type { Directive, ParsedFile } from '../parser/ast';
 import { ownCopy } from '../textScan';
 
 /**
@@ -48,6 +48,18 @@ function at(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
   return delta === 0 ? d : moved(d, delta);
 }
 
+/** A block's key as last made, in a parse known by its number (holding the parse would keep that version of its file alive). */
+interface LastKey {
+  parse: number;
+  bodyKind: number;
+  settingsKey: string;
+  scope: string;
+  text: string;
+  base: number;
+}
+
+let nextParse = 1;
+
 /** The largest body whose findings are kept, in characters. */
 const MAX_KEPT_BODY = 64 * 1024;
 
@@ -73,6 +85,18 @@ export class BlockCheckMemo {
   private used: Store = new Map();
   private readonly open: Recording[] = [];
   private settingsKey = '';
+  /** Numbers of the parses seen, and the analysis that first saw each. */
+  private readonly parses = new WeakMap<ParsedFile, { parse: number; analysis: number }>();
+  private analysis = 0;
+  private lastParse: { parsed: ParsedFile; parse: number; seenBefore: boolean } | undefined;
+  /**
+   * The keys made for the blocks of parses seen in earlier analyses, with the very strings they
+   * are kept under: in an unchanged file (the same parse, so the same text and the same blocks)
+   * a body is found again without cutting and hashing its text (in a tree of 200 sites, most of
+   * what finding the kept bodies cost). A parse seen for the first time, which is the edited
+   * file's, does not use or fill them.
+   */
+  private readonly lastKeys = new WeakMap<Directive, LastKey>();
   /** How many bodies the latest analysis replayed instead of checking them. */
   replayedBlocks = 0;
 
@@ -82,12 +106,23 @@ export class BlockCheckMemo {
     this.used = new Map();
     this.open.length = 0;
     this.replayedBlocks = 0;
+    this.analysis++;
   }
 
   /** Ends the analysis: keeps what it recorded and replayed, forgets the rest. */
   end(): void {
     this.closeUpTo(0);
     this.kept = this.used;
+    this.lastParse = undefined;
+  }
+
+  /** The parse's number, and whether an earlier analysis saw it. */
+  private parseOf(parsed: ParsedFile): { parse: number; seenBefore: boolean } {
+    if (this.lastParse?.parsed === parsed) return this.lastParse;
+    let known = this.parses.get(parsed);
+    if (!known) this.parses.set(parsed, (known = { parse: nextParse++, analysis: this.analysis }));
+    this.lastParse = { parsed, parse: known.parse, seenBefore: known.analysis < this.analysis };
+    return this.lastParse;
   }
 
   private keyOf(block: Directive, text: string, bodyKind: number): { scope: string; text: string; base: number } | undefined {
@@ -103,12 +138,19 @@ export class BlockCheckMemo {
    * to `report` (moved to where the block is now) and true says to skip the body; otherwise the
    * findings reported from now until the walk leaves the body are recorded.
    */
-  enter(block: Directive, text: string, bodyKind: number, report: (d: ConfigDiagnostic) => void): boolean {
-    const k = this.keyOf(block, text, bodyKind);
+  enter(block: Directive, parsed: ParsedFile, bodyKind: number, report: (d: ConfigDiagnostic) => void): boolean {
+    const { parse, seenBefore } = this.parseOf(parsed);
+    const last = seenBefore ? this.lastKeys.get(block) : undefined;
+    const same = last !== undefined && last.parse === parse && last.bodyKind === bodyKind && last.settingsKey === this.settingsKey;
+    const k = same ? last : this.keyOf(block, parsed.text, bodyKind);
     if (!k) return false;
     const found = find(this.used, k.scope, k.text) ?? find(this.kept, k.scope, k.text);
+    const remember = (scope: string, text: string): void => {
+      if (seenBefore && !same) this.lastKeys.set(block, { parse, bodyKind, settingsKey: this.settingsKey, scope, text, base: k.base });
+    };
     if (found) {
       keep(this.used, found);
+      remember(found.scope, found.text);
       this.replayedBlocks++;
       for (const d of found.reports) {
         for (const r of this.open) r.reports.push(at(d, k.base - r.base));
@@ -117,7 +159,9 @@ export class BlockCheckMemo {
       return true;
     }
     // Copies: a key cut from the file's text would keep that whole version of the file alive.
-    this.open.push({ scope: ownCopy(k.scope), text: ownCopy(k.text), block, base: k.base, reports: [], valid: true });
+    const recording = { scope: ownCopy(k.scope), text: ownCopy(k.text), block, base: k.base, reports: [], valid: true };
+    remember(recording.scope, recording.text);
+    this.open.push(recording);
     return false;
   }
 

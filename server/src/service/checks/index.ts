@@ -162,7 +162,8 @@ export function runDirectiveChecks(
     if (d.block) {
       if (d.block.close === undefined) return skipBody();
       const bodyKind = allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name);
-      if (bodyKind !== ContextKind.Unchecked && blocks?.enter(d, text, bodyKind, replay)) return false;
+      const parsed = bodyKind !== ContextKind.Unchecked ? tree.files.get(d.file) : undefined;
+      if (parsed && blocks?.enter(d, parsed, bodyKind, replay)) return false;
       visits.set(d, {});
       bodyKinds.set(d, bodyKind);
     }
