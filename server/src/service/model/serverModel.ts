@@ -165,6 +165,37 @@ function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
   else map.set(name, [placed]);
 }
 
+/** What a server block says itself: its settings, listens and names. */
+interface ServerBody {
+  own: Map<string, Placed[]>;
+  listens: Listen[];
+  names: { value: string; token: Token }[];
+}
+
+/** Bodies already read, by block: a parsed block is never changed (an edit makes new objects, see reparse.ts). */
+const serverBodies = new WeakMap<Directive, ServerBody>();
+
+/**
+ * A server block's own settings, listens and names, read from
+ * its children once per block object; undefined when it includes a file, whose settings then come
+ * through the walk (their anchors are the include). Shared by the models of every analysis that
+ * sees the block: never changed.
+ */
+function serverBody(server: Directive): ServerBody | undefined {
+  const known = serverBodies.get(server);
+  if (known) return known;
+  const children = server.block?.children ?? [];
+  if (children.some((d) => d.name === 'include')) return undefined;
+  const body: ServerBody = { own: new Map(), listens: [], names: [] };
+  for (const d of children) {
+    push(body.own, d.name, { directive: d, anchor: d });
+    if (d.name === 'listen') body.listens.push(parseListen(d));
+    if (d.name === 'server_name') for (const token of d.args) body.names.push({ value: token.value, token });
+  }
+  serverBodies.set(server, body);
+  return body;
+}
+
 /**
  * Collects the http servers of a tree with their own and inherited settings (across includes)
  * and groups them by listen socket, finding each socket's default server as nginx does.
@@ -184,8 +215,14 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
     if (parentName === 'http' || (parentName === 'stream' && depth === 1)) {
       const protocol = parentName;
       if (d.name === 'server' && d.block) {
-        const server: HttpServer = { directive: d, protocol, listens: [], names: [], own: new Map(), inherited: protocol === 'http' ? http : stream, tls: false };
+        const inherited = protocol === 'http' ? http : stream;
+        // Past the expansion limit the walk's budget decides what is read: the body is walked then.
+        const body = tree.expansionLimited ? undefined : serverBody(d);
+        const server: HttpServer = body
+          ? { directive: d, protocol, listens: body.listens, names: body.names, own: body.own, inherited, tls: false }
+          : { directive: d, protocol, listens: [], names: [], own: new Map(), inherited, tls: false };
         (protocol === 'http' ? servers : streamServers).push(server);
+        if (body) return false;
         serverEntry.set(d, { server, includeDepth: includedVia.length });
         return true;
       }
@@ -203,7 +240,8 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
     }
     return true;
   });
-  for (const s of servers) if (s.listens.length === 0) s.listens.push(implicitListen(s.directive));
+  // A new array: a block's listens may be shared with other analyses (see serverBody).
+  for (const s of servers) if (s.listens.length === 0) s.listens = [implicitListen(s.directive)];
   const kept = servers.filter((s) => !exclude(s));
   const sockets = groupSockets(kept);
   // ngx_http_add_addresses ORs `ssl` over every listen of an address:port, so a server whose own

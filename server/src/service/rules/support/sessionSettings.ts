@@ -58,9 +58,8 @@ export interface SessionValue {
 /** Per-model memos, so that rules over thousands of servers on one socket stay linear. */
 interface Memo {
   values: Map<HttpServer, Map<string, SessionValue>>;
-  membership: Map<HttpServer, ListenSocket[]> | undefined;
-  /** socketsByDefaultServer's answers: several rules ask it of every server. */
-  byDefaultServer: Map<HttpServer, DefaultServerGroup[]>;
+  /** socketsByDefaultServer's answers for every server, made in one pass when first asked. */
+  byDefaultServer: Map<HttpServer, DefaultServerGroup[]> | undefined;
   shared: Map<ListenSocket, Map<string, string | null>>;
 }
 
@@ -75,7 +74,7 @@ const memos = new WeakMap<object, Memo>();
 function memoOf(context: RuleContext): Memo {
   let memo = memos.get(context.model);
   if (!memo) {
-    memo = { values: new Map(), membership: undefined, byDefaultServer: new Map(), shared: new Map() };
+    memo = { values: new Map(), byDefaultServer: undefined, shared: new Map() };
     memos.set(context.model, memo);
   }
   return memo;
@@ -212,31 +211,23 @@ function adoptDefaultServerFix(server: HttpServer, target: HttpServer, names: st
  * The TLS sockets where a server is not the default server, grouped by that default server (a
  * plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl).
  */
-export function socketsByDefaultServer(context: RuleContext, server: HttpServer): DefaultServerGroup[] {
+export function socketsByDefaultServer(context: RuleContext, server: HttpServer): readonly DefaultServerGroup[] {
   const memo = memoOf(context);
-  const known = memo.byDefaultServer.get(server);
-  if (known) return known;
-  if (!memo.membership) {
-    const membership = new Map<HttpServer, ListenSocket[]>();
+  if (!memo.byDefaultServer) {
+    const byDefaultServer = new Map<HttpServer, DefaultServerGroup[]>();
     for (const socket of context.model.sockets) {
       // A plain-HTTP address never matters to TLS settings, even when its servers also listen with ssl.
       if (!socket.tls) continue;
       for (const member of new Set(socket.servers)) {
         if (member === socket.defaultServer) continue;
-        const list = membership.get(member);
-        if (list) list.push(socket);
-        else membership.set(member, [socket]);
+        let groups = byDefaultServer.get(member);
+        if (!groups) byDefaultServer.set(member, (groups = []));
+        const group = groups.find((g) => g.defaultServer === socket.defaultServer);
+        if (group) group.sockets.push(socket);
+        else groups.push({ defaultServer: socket.defaultServer, sockets: [socket] });
       }
     }
-    memo.membership = membership;
+    memo.byDefaultServer = byDefaultServer;
   }
-  const groups = new Map<HttpServer, ListenSocket[]>();
-  for (const socket of memo.membership.get(server) ?? []) {
-    const list = groups.get(socket.defaultServer);
-    if (list) list.push(socket);
-    else groups.set(socket.defaultServer, [socket]);
-  }
-  const answer = [...groups].map(([defaultServer, sockets]) => ({ defaultServer, sockets }));
-  memo.byDefaultServer.set(server, answer);
-  return answer;
+  return memo.byDefaultServer.get(server) ?? [];
 }
