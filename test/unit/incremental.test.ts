@@ -459,6 +459,29 @@ test('lines added above an include in nginx.conf, the nginx version changed: kep
     for (const code of ['stapling-without-ocsp-url', 'stapling-verify-without-trust']) assert.ok(codes.has(code), [...codes].join(' '));
   }));
 
+test('structure errors in a file included from a block at the top of another: found in every analysis', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-structure-include-'));
+  try {
+    // http's body is read through an include, so it is walked every time; the server at the top
+    // of site.conf has no include, so its body's findings are kept with the block.
+    const main = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(main, 'events {}\nhttp {\n    include site.conf;\n}\n');
+    fs.writeFileSync(path.join(dir, 'site.conf'), 'server {\n    listen 80;\n    location;\n    map $a $b {\n        a { }\n    }\n}\n');
+    assert.equal(replayUnchanged(main, 3).filter((code) => code === 'syntax-error').length, 2);
+    const host = createNodeHost({});
+    const cache = new ParseCache();
+    for (let i = 0; i < 3; i++) {
+      const found = analyzeTree(loadConfig(main, { host, cache }), { now: NOW, readCertificates: false }).filter((d) => d.code === 'syntax-error');
+      assert.deepEqual(found.map((d) => [path.basename(d.file), d.message.split(':')[0]]), [
+        ['site.conf', 'directive "location" has no opening "{"'],
+        ['site.conf', 'unexpected "{"'],
+      ], `analysis ${i + 1}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('structure errors (a block ended by ";", a block inside a value list) after edits equal from scratch', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-structure-'));
   const file = path.join(dir, 'nginx.conf');

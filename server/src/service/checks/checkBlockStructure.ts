@@ -1,4 +1,5 @@
 import type { ConfigDiagnostic } from '../diagnostics';
+import type { Directive } from '../parser/ast';
 import { parentContextOf, walkConfig, type ConfigTree } from '../model/configTree';
 
 /** Directives nginx only accepts with a `{ ... }` block (in the contexts where they are blocks). */
@@ -17,24 +18,61 @@ function syntaxError(file: string, start: number, end: number, message: string):
   return { file, start, end, severity: 'error', code: 'syntax-error', message, fixes: [], related: [] };
 }
 
+/** What the structure check finds at one directive under `parent`; whether the walk goes on into its body. */
+function checkDirective(d: Directive, parent: string | undefined, out: ConfigDiagnostic[]): boolean {
+  if (parent !== undefined && VALUE_LIST_BLOCKS.has(parent)) {
+    if (d.block) {
+      out.push(syntaxError(d.file, d.block.open, d.block.open + 1, `unexpected "{": a "${parent}" block holds values, not nested blocks`));
+    }
+    return false;
+  }
+  if (d.semicolon !== undefined && d.nameToken.quote === '' && BLOCK_DIRECTIVES.has(d.name) && !(d.name === 'server' && parent === 'upstream')) {
+    out.push(syntaxError(d.file, d.semicolon, d.semicolon + 1, `directive "${d.name}" has no opening "{"`));
+  }
+  return true;
+}
+
+/** The findings inside blocks that include no file, or null where one does, by block object. */
+const bodyFindings = new WeakMap<Directive, readonly ConfigDiagnostic[] | null>();
+
+/**
+ * What the check finds in a block's body, kept per block: a parsed block is never changed (an
+ * edit makes new objects, see reparse.ts), and without includes its body is all it reads, under
+ * its own name. Null when the body includes a file: the walk goes through it then.
+ */
+function findingsInBody(block: Directive): readonly ConfigDiagnostic[] | null {
+  const known = bodyFindings.get(block);
+  if (known !== undefined) return known;
+  const out: ConfigDiagnostic[] = [];
+  const visit = (list: readonly Directive[], parent: string): boolean => {
+    for (const d of list) {
+      if (d.name === 'include') return false;
+      if (checkDirective(d, parent, out) && d.block && !d.luaBody && !visit(d.block.children, d.name)) return false;
+    }
+    return true;
+  };
+  const found = block.block && visit(block.block.children, block.name) ? out : null;
+  bodyFindings.set(block, found);
+  return found;
+}
+
 /**
  * The structural errors nginx reports while reading the file, which need the context: a block
- * directive ended by `;`, and a nested block inside a value-list block such as `map`.
+ * directive ended by `;`, and a nested block inside a value-list block such as `map`. The bodies
+ * of blocks at the top of their files are checked once per block object (see findingsInBody):
+ * in a tree of 200 sites, an edit checks the site it is in.
  */
 export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   walkConfig(tree, (d, ancestors) => {
-    const parent = parentContextOf(tree, ancestors);
-    if (parent !== undefined && VALUE_LIST_BLOCKS.has(parent)) {
-      if (d.block) {
-        out.push(syntaxError(d.file, d.block.open, d.block.open + 1, `unexpected "{": a "${parent}" block holds values, not nested blocks`));
-      }
-      return false;
-    }
-    if (d.semicolon !== undefined && d.nameToken.quote === '' && BLOCK_DIRECTIVES.has(d.name) && !(d.name === 'server' && parent === 'upstream')) {
-      out.push(syntaxError(d.file, d.semicolon, d.semicolon + 1, `directive "${d.name}" has no opening "{"`));
-    }
-    return true;
+    if (!checkDirective(d, parentContextOf(tree, ancestors), out)) return false;
+    const atTopOfFile = ancestors.length === 0 || ancestors[ancestors.length - 1].file !== d.file;
+    // Past the expansion limit the walk's budget decides what is read: every body is walked then.
+    if (!d.block || d.luaBody || !atTopOfFile || tree.expansionLimited) return true;
+    const body = findingsInBody(d);
+    if (!body) return true;
+    for (const f of body) out.push(f);
+    return false;
   });
   return out;
 }
