@@ -204,8 +204,7 @@ test('a body kept from an earlier analysis is replayed only in the same context 
 });
 
 test('a body found again by its block in an unchanged parse: only in the same parse and the same context', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-incremental-blocks-'));
-  try {
+  inTempDir('nginx-tls-incremental-blocks-', (dir) => {
     // The snippet's `if` is checked in a location first, where proxy_pass is allowed, then in the
     // server, where it is not: a body found by its block alone would replay the first visit's findings.
     const main = path.join(dir, 'nginx.conf');
@@ -241,10 +240,18 @@ test('a body found again by its block in an unchanged parse: only in the same pa
     // `events {}` and the server's body: recorded; both found again; events found, the server's
     // body recorded again for the new text; both found again.
     assert.deepEqual(replayed, [0, 2, 1, 2]);
+  });
+});
+
+/** Runs `body` in a new temporary directory, removed afterwards. */
+function inTempDir(prefix: string, body: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    body(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
 /** Analyses an unchanged tree `times` times through one parse cache and memo, comparing each with an analysis from scratch; the codes of the last. */
 function replayUnchanged(main: string, times: number): string[] {
@@ -460,8 +467,7 @@ test('lines added above an include in nginx.conf, the nginx version changed: kep
   }));
 
 test('structure errors in a file included from a block at the top of another: found in every analysis', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-structure-include-'));
-  try {
+  inTempDir('nginx-tls-structure-include-', (dir) => {
     // http's body is read through an include, so it is walked every time; the server at the top
     // of site.conf has no include, so its body's findings are kept with the block.
     const main = path.join(dir, 'nginx.conf');
@@ -477,9 +483,7 @@ test('structure errors in a file included from a block at the top of another: fo
         ['site.conf', 'unexpected "{"'],
       ], `analysis ${i + 1}`);
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('structure errors (a block ended by ";", a block inside a value list) after edits equal from scratch', () => {
