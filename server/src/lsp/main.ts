@@ -45,6 +45,8 @@ const findingCounts = new Map<string, number>();
 /** The service diagnostics behind `published`, for "fix all". */
 const analysed = new Map<string, ConfigDiagnostic[]>();
 const analysedVersions = new Map<string, number>();
+/** The settings each document's publication was made under (replaced, never changed, when they change). */
+const analysedSettings = new Map<string, ServerSettings>();
 const trees = new Map<string, ConfigTree>();
 const probeDiagnostics = new ProbeDiagnostics();
 const dumpDocuments = new DumpDocuments(() => settings.maxFileSize);
@@ -170,6 +172,18 @@ function localSettingsFor(file: string): Partial<AnalysisSettings> {
   return { localHostNames: localResolution.localHostNames, ...(useMachine ? { resolvers: localResolution.resolvers } : {}) };
 }
 
+/**
+ * Whether a document's analysis gave the very diagnostic objects of its last one, for the same
+ * version and settings: then its publication is the same and is neither made nor compared again.
+ * The other 200 open sites of a tree edited in one site get their kept findings back (the same
+ * objects: kept ones are never changed, see ServerFactsMemo and BlockCheckMemo), and an object
+ * kept from before means the text before it did not change, so neither did its position.
+ */
+function sameAnalysis(uri: string, version: number, diagnostics: readonly ConfigDiagnostic[]): boolean {
+  const last = analysed.get(uri);
+  return last !== undefined && analysedVersions.get(uri) === version && analysedSettings.get(uri) === settings && last.length === diagnostics.length && last.every((d, i) => d === diagnostics[i]);
+}
+
 /** Analyses a document now; true when its tree was analysed afresh (not shared with a document analysed before). */
 function analyzeNow(uri: string): boolean {
   const doc = documents.get(uri);
@@ -194,13 +208,16 @@ function analyzeNow(uri: string): boolean {
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return false;
     dependencies.set(uri, read);
-    const diagnostics = toLspDiagnostics(mostSevere(result.diagnostics, settings.maxPerFile, serviceRank), result.tree, doc.version, docsLink);
-    published.set(uri, diagnostics);
-    findingCounts.set(uri, result.diagnostics.length);
-    analysed.set(uri, result.diagnostics);
-    analysedVersions.set(uri, doc.version);
     trees.set(uri, result.tree);
-    publish(uri);
+    if (!sameAnalysis(uri, doc.version, result.diagnostics)) {
+      const diagnostics = toLspDiagnostics(mostSevere(result.diagnostics, settings.maxPerFile, serviceRank), result.tree, doc.version, docsLink);
+      published.set(uri, diagnostics);
+      findingCounts.set(uri, result.diagnostics.length);
+      analysed.set(uri, result.diagnostics);
+      analysedVersions.set(uri, doc.version);
+      analysedSettings.set(uri, settings);
+      publish(uri);
+    }
     idleCollection.touch();
     if (result.fresh) {
       const tree = result.tree.mainFile === file ? '' : ` in the tree of ${result.tree.mainFile}`;
@@ -401,6 +418,7 @@ documents.onDidClose((e) => {
   findingCounts.delete(e.document.uri);
   analysed.delete(e.document.uri);
   analysedVersions.delete(e.document.uri);
+  analysedSettings.delete(e.document.uri);
   trees.delete(e.document.uri);
   dependencies.delete(e.document.uri);
   sentDiagnostics.delete(e.document.uri);
