@@ -95,9 +95,37 @@ export function matchGlobSegment(segment: string, name: string): boolean {
   return matchSegment(compileSegment(segment), name);
 }
 
+/** The names of a directory listing that match a glob segment, by listing (kept while the listing is, see fileSnapshot.ts), directory and segment. */
+const matchesByListing = new WeakMap<object, Map<string, readonly string[]>>();
+
+/** The paths in `dir` whose names match `segment` (directories only unless it is the last), sorted bytewise; remembered per listing. */
+function matchesIn(dir: string, entries: readonly { name: string; isDirectory: boolean }[], segment: string, last: boolean): readonly string[] {
+  let byKey = matchesByListing.get(entries);
+  if (!byKey) matchesByListing.set(entries, (byKey = new Map()));
+  const key = `${last ? 'f' : 'd'}${dir}\0${segment}`;
+  const known = byKey.get(key);
+  if (known) return known;
+  const tokens = compileSegment(segment);
+  const dotOk = segment.startsWith('.');
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!dotOk && entry.name.startsWith('.')) continue;
+    if (!last && !entry.isDirectory) continue;
+    // A directory entry's name has no slash and is never "." or "..": joining is appending (path.join normalised it again, per entry).
+    if (matchSegment(tokens, entry.name)) found.push(dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`);
+  }
+  found.sort(bytewise);
+  byKey.set(key, found);
+  return found;
+}
+
+const bytewise = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * Expands an absolute glob like POSIX glob(3) with no flags, as nginx's `include` does: each
  * segment matched separately, a leading dot only matched explicitly, results sorted bytewise.
+ * An include of `sites/*.conf` in a tree of 200 sites matches the directory's listing once
+ * while the listing is kept, not on every edit.
  */
 export function expandGlob(pattern: string, host: ConfigHost): string[] {
   const root = path.parse(pattern).root || '/';
@@ -106,28 +134,19 @@ export function expandGlob(pattern: string, host: ConfigHost): string[] {
   for (let s = 0; s < segments.length; s++) {
     const segment = segments[s];
     const last = s === segments.length - 1;
+    const glob = isGlobPattern(segment);
     const next: string[] = [];
-    if (!isGlobPattern(segment)) {
-      for (const dir of current) {
+    for (const dir of current) {
+      if (!glob) {
         const candidate = path.join(dir, segment);
         if (last ? host.exists(candidate) : host.listDirectory(candidate) !== undefined) next.push(candidate);
+        continue;
       }
-    } else {
-      const tokens = compileSegment(segment);
-      const dotOk = segment.startsWith('.');
-      for (const dir of current) {
-        const entries = host.listDirectory(dir);
-        if (!entries) continue;
-        for (const entry of entries) {
-          if (!dotOk && entry.name.startsWith('.')) continue;
-          if (!last && !entry.isDirectory) continue;
-          // A directory entry's name has no slash and is never "." or "..": joining is appending (path.join normalised it again, per entry).
-          if (matchSegment(tokens, entry.name)) next.push(dir.endsWith('/') ? dir + entry.name : `${dir}/${entry.name}`);
-        }
-      }
+      const entries = host.listDirectory(dir);
+      if (entries) for (const match of matchesIn(dir, entries, segment, last)) next.push(match);
     }
     current = next;
     if (current.length === 0) break;
   }
-  return current.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return current.sort(bytewise);
 }
