@@ -1,6 +1,6 @@
 // The language server as an editor sees it, and the CLI against `nginx -t`: one table.
 // Run: npm run bench   (bundled by scripts/run-bench.mjs; spawns dist/server.js and dist/cli.js)
-// Options: --memory-edits N (default 10000), --only NAME (300|35k|sites|memory|cli), --server FILE (another build of the server),
+// Options: --memory-edits N (default 10000), --only NAME (300|floor|35k|sites|memory|cli), --server FILE (another build of the server),
 // --server-args 'ARGS' (node options for the server, e.g. --cpu-prof)
 //
 // LSP rows: an independent stdio client (bench/lspClient.ts) initialises the server with
@@ -16,6 +16,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LspClient } from './lspClient';
 import { findNginx } from '../test/support/nginxBinary';
 import { neutraliseForNginx } from './nginxCompare';
@@ -115,8 +117,27 @@ async function openAll(client: LspClient, files: { file: string; text: string }[
   await Promise.all(waits);
 }
 
-async function lspRow(name: string, files: { file: string; text: string }[], edited: number, note: string): Promise<Row> {
-  const client = new LspClient(SERVER, SERVER_ARGS);
+/**
+ * Started with --stdio, this bundle is the floor's server instead: the server's LSP library and
+ * document sync, and for each change a publication (a diagnostic per inserted line, so that it
+ * changes as the real server's does), with no analysis. What it takes is what any language
+ * server written in Node takes here before it does any work.
+ */
+function runFloorServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
+  documents.onDidChangeContent(({ document }) => {
+    const inserted = document.getText().split(INSERTED).length - 1;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics: Array.from({ length: inserted }, () => ({ range, message: 'inserted' })) });
+  });
+  documents.listen(connection);
+  connection.listen();
+}
+
+async function lspRow(name: string, files: { file: string; text: string }[], edited: number, note: string, server = SERVER): Promise<Row> {
+  const client = new LspClient(server, server === SERVER ? SERVER_ARGS : []);
   await client.initialize({ diagnostics: { debounceMs: 0 } });
   await openAll(client, files);
   const { file, text } = files[edited];
@@ -272,6 +293,12 @@ async function main(): Promise<void> {
       fs.writeFileSync(file, head);
       lines.push(row(await lspRow('LSP edit → publish, 300 lines (head of nginx-with-10k-lines.conf)', [{ file, text: head }], 0, '')));
     }
+    if (!only || only === 'floor') {
+      const head = fs.readFileSync(TEN_K, 'utf8').split('\n').slice(0, 300).join('\n');
+      const file = path.join(tmp, 'floor-300.conf');
+      fs.writeFileSync(file, head);
+      lines.push(row(await lspRow('LSP round trip with no analysis (a server that only publishes), same 300 lines', [{ file, text: head }], 0, 'the floor under every LSP row', process.argv[1])));
+    }
     if (!only || only === '35k') {
       lines.push(row(await lspRow('LSP edit → publish, 35,179 lines (large-config/nginx.conf)', [{ file: LARGE, text: fs.readFileSync(LARGE, 'utf8') }], 0, '')));
     }
@@ -294,7 +321,11 @@ async function main(): Promise<void> {
   for (const l of lines) console.log(l);
 }
 
-void main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv.includes('--stdio')) {
+  runFloorServer();
+} else {
+  void main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
