@@ -329,16 +329,19 @@ function drainQueue(): void {
   draining = true;
   const updated: string[] = [];
   let ms = 0;
-  const step = (): void => {
-    const next = queued.values().next();
-    if (next.done) {
-      draining = false;
-      if (updated.length > 0) {
-        const names = updated.slice(0, LOGGED_NAMES).join(', ') + (updated.length > LOGGED_NAMES ? ` and ${updated.length - LOGGED_NAMES} more` : '');
-        connection.console.info(`updated ${updated.length} other open document${updated.length === 1 ? '' : 's'} from trees analysed before (${names}): ${ms.toFixed(0)} ms`);
-      }
-      return;
+  const stop = (): void => {
+    draining = false;
+    if (updated.length > 0) {
+      const names = updated.slice(0, LOGGED_NAMES).join(', ') + (updated.length > LOGGED_NAMES ? ` and ${updated.length - LOGGED_NAMES} more` : '');
+      connection.console.info(`updated ${updated.length} other open document${updated.length === 1 ? '' : 's'} from trees analysed before (${names}): ${ms.toFixed(0)} ms`);
     }
+  };
+  const step = (): void => {
+    // A document edited meanwhile goes first (its analysis, when done, drains the rest): the
+    // others then share its tree instead of one of them analysing it while the edit waits.
+    if (timers.size > 0) return stop();
+    const next = queued.values().next();
+    if (next.done) return stop();
     queued.delete(next.value);
     const started = performance.now();
     if (!analyzeNow(next.value)) updated.push(path.basename(filePathOf(next.value) ?? next.value));
@@ -455,6 +458,8 @@ connection.onCodeAction((params) => {
     timers.delete(uri);
     queued.delete(uri);
     analyzeNow(uri);
+    // The queue may have stopped for this document's analysis (see drainQueue).
+    drainQueue();
   }
   const tree = trees.get(uri);
   const fixAll = (): LspFix[] => {
