@@ -203,19 +203,19 @@ test('a body kept from an earlier analysis is replayed only in the same context 
   assert.deepEqual(replayed, [0, 1, 0, 0, 2]);
 });
 
-test('a body found again by its block: in the same context, and in another parse only while the rest of its last line is the same', () => {
+test('a body found again by its block in an unchanged parse: only in the same parse and the same context', () => {
   inTempDir('nginx-tls-incremental-blocks-', (dir) => {
     // The snippet's `if` is checked in a location first, where proxy_pass is allowed, then in the
     // server, where it is not: a body found by its block alone would replay the first visit's findings.
     const main = path.join(dir, 'nginx.conf');
     fs.writeFileSync(main, 'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            include snippet.conf;\n        }\n        include snippet.conf;\n    }\n}\n');
     fs.writeFileSync(path.join(dir, 'snippet.conf'), 'if ($host) {\n    proxy_pass http://127.0.0.1:8080;\n}\n');
-    // The analyses after the first find the bodies through the keys kept for their blocks.
+    // Both analyses after the first go through the blocks' kept keys (the parses were seen before).
     const codes = replayUnchanged(main, 3);
     assert.ok(codes.includes('directive-not-allowed-here'), codes.join(', '));
 
     // An edit after a block's `}` on its line keeps the block object (reparse.ts) but changes its
-    // key's text: the key kept for the block is not used; it is cut again, and the body found under it.
+    // key's text: in the new parse the key is cut again, and the body found under it.
     const file = path.join(dir, 'tail.conf');
     // http's body includes a file, so it is never kept: the walk enters the server each time.
     fs.writeFileSync(path.join(dir, 'empty.conf'), '');

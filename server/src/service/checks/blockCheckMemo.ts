@@ -51,8 +51,6 @@ function at(d: ConfigDiagnostic, delta: number): ConfigDiagnostic {
 /** A block's key as last made, in a parse known by its number (holding the parse would keep that version of its file alive). */
 interface LastKey {
   parse: number;
-  /** The rest of the block's last line after its `}`: the one part of the key an edit after the block can change. */
-  tail: string;
   bodyKind: number;
   settingsKey: string;
   scope: string;
@@ -74,12 +72,6 @@ function lineEndAfter(text: string, offset: number): number {
   return nl < 0 ? text.length : nl;
 }
 
-/** The rest of a block's last line from its `}` (empty when the block is not closed: it is then never kept). */
-function lineTail(text: string, block: Directive): string {
-  const close = block.block?.close;
-  return close === undefined ? '' : text.slice(close, lineEndAfter(text, close));
-}
-
 /**
  * The directive checks' findings inside block bodies, kept between analyses of a tree, so that a
  * keystroke re-checks the blocks it touched and replays the others. A body's findings are a
@@ -93,16 +85,16 @@ export class BlockCheckMemo {
   private used: Store = new Map();
   private readonly open: Recording[] = [];
   private settingsKey = '';
-  /** Numbers of the parses seen. */
-  private readonly parses = new WeakMap<ParsedFile, number>();
-  private lastParse: { parsed: ParsedFile; parse: number } | undefined;
+  /** Numbers of the parses seen, and the analysis that first saw each. */
+  private readonly parses = new WeakMap<ParsedFile, { parse: number; analysis: number }>();
+  private analysis = 0;
+  private lastParse: { parsed: ParsedFile; parse: number; seenBefore: boolean } | undefined;
   /**
-   * The key made for each block last time, in the very strings it is kept under: a block found
-   * again is not cut from the text and hashed again (in a tree of 200 sites, most of what finding
-   * the kept bodies cost; in a 35k-line file, the blocks before the edit). A parsed block is never
-   * changed, and an edit makes new objects from the change on (see reparse.ts): in another parse
-   * the same block has the same text and the same start of its first line; only the rest of its
-   * last line can differ, and is compared.
+   * The keys made for the blocks of parses seen in earlier analyses, with the very strings they
+   * are kept under: in an unchanged file (the same parse, so the same text and the same blocks)
+   * a body is found again without cutting and hashing its text (in a tree of 200 sites, most of
+   * what finding the kept bodies cost). A parse seen for the first time, which is the edited
+   * file's, does not use or fill them.
    */
   private readonly lastKeys = new WeakMap<Directive, LastKey>();
   /** How many bodies the latest analysis replayed instead of checking them. */
@@ -114,6 +106,7 @@ export class BlockCheckMemo {
     this.used = new Map();
     this.open.length = 0;
     this.replayedBlocks = 0;
+    this.analysis++;
   }
 
   /** Ends the analysis: keeps what it recorded and replayed, forgets the rest. */
@@ -123,19 +116,13 @@ export class BlockCheckMemo {
     this.lastParse = undefined;
   }
 
-  /** The parse's number. */
-  private parseOf(parsed: ParsedFile): number {
-    if (this.lastParse?.parsed !== parsed) {
-      let parse = this.parses.get(parsed);
-      if (parse === undefined) this.parses.set(parsed, (parse = nextParse++));
-      this.lastParse = { parsed, parse };
-    }
-    return this.lastParse.parse;
-  }
-
-  /** Whether the rest of the block's last line is what it was when `last` was made (in another parse). */
-  private sameTail(block: Directive, text: string, last: LastKey): boolean {
-    return lineTail(text, block) === last.tail;
+  /** The parse's number, and whether an earlier analysis saw it. */
+  private parseOf(parsed: ParsedFile): { parse: number; seenBefore: boolean } {
+    if (this.lastParse?.parsed === parsed) return this.lastParse;
+    let known = this.parses.get(parsed);
+    if (!known) this.parses.set(parsed, (known = { parse: nextParse++, analysis: this.analysis }));
+    this.lastParse = { parsed, parse: known.parse, seenBefore: known.analysis < this.analysis };
+    return this.lastParse;
   }
 
   private keyOf(block: Directive, text: string, bodyKind: number): { scope: string; text: string; base: number } | undefined {
@@ -152,15 +139,14 @@ export class BlockCheckMemo {
    * findings reported from now until the walk leaves the body are recorded.
    */
   enter(block: Directive, parsed: ParsedFile, bodyKind: number, report: (d: ConfigDiagnostic) => void): boolean {
-    const parse = this.parseOf(parsed);
-    const last = this.lastKeys.get(block);
-    const same = last !== undefined && last.bodyKind === bodyKind && last.settingsKey === this.settingsKey && (last.parse === parse || this.sameTail(block, parsed.text, last));
+    const { parse, seenBefore } = this.parseOf(parsed);
+    const last = seenBefore ? this.lastKeys.get(block) : undefined;
+    const same = last !== undefined && last.parse === parse && last.bodyKind === bodyKind && last.settingsKey === this.settingsKey;
     const k = same ? last : this.keyOf(block, parsed.text, bodyKind);
     if (!k) return false;
     const found = find(this.used, k.scope, k.text) ?? find(this.kept, k.scope, k.text);
     const remember = (scope: string, text: string): void => {
-      if (same) last.parse = parse;
-      else this.lastKeys.set(block, { parse, tail: ownCopy(lineTail(parsed.text, block)), bodyKind, settingsKey: this.settingsKey, scope, text, base: k.base });
+      if (seenBefore && !same) this.lastKeys.set(block, { parse, bodyKind, settingsKey: this.settingsKey, scope, text, base: k.base });
     };
     if (found) {
       keep(this.used, found);

@@ -34,54 +34,41 @@ function checkDirective(d: Directive, parent: string | undefined, out: ConfigDia
 
 /** The findings inside blocks that include no file, or null where one does, by block object. */
 const bodyFindings = new WeakMap<Directive, readonly ConfigDiagnostic[] | null>();
-const NONE: readonly ConfigDiagnostic[] = Object.freeze([]);
 
 /**
- * What the check finds in a block's body, kept per block at every depth: a parsed block is never
- * changed (an edit makes new objects up from the change, and copies of what follows it, see
- * reparse.ts), and without includes its body is all it reads, under its own name. Null when the
- * body includes a file: the walk goes through it then.
+ * What the check finds in a block's body, kept per block: a parsed block is never changed (an
+ * edit makes new objects, see reparse.ts), and without includes its body is all it reads, under
+ * its own name. Null when the body includes a file: the walk goes through it then.
  */
 function findingsInBody(block: Directive): readonly ConfigDiagnostic[] | null {
   const known = bodyFindings.get(block);
   if (known !== undefined) return known;
-  let out: ConfigDiagnostic[] | undefined;
-  let found: readonly ConfigDiagnostic[] | null = NONE;
-  for (const d of block.block?.children ?? []) {
-    if (d.name === 'include') {
-      found = null;
-      break;
+  const out: ConfigDiagnostic[] = [];
+  const visit = (list: readonly Directive[], parent: string): boolean => {
+    for (const d of list) {
+      if (d.name === 'include') return false;
+      if (checkDirective(d, parent, out) && d.block && !d.luaBody && !visit(d.block.children, d.name)) return false;
     }
-    const mine: ConfigDiagnostic[] = [];
-    const descend = checkDirective(d, block.name, mine);
-    const inner = descend && d.block && !d.luaBody ? findingsInBody(d) : NONE;
-    if (inner === null) {
-      found = null;
-      break;
-    }
-    if (mine.length || inner.length) {
-      out ??= [];
-      for (const f of mine) out.push(f);
-      for (const f of inner) out.push(f);
-    }
-  }
-  if (found !== null && out) found = out;
+    return true;
+  };
+  const found = block.block && visit(block.block.children, block.name) ? out : null;
   bodyFindings.set(block, found);
   return found;
 }
 
 /**
  * The structural errors nginx reports while reading the file, which need the context: a block
- * directive ended by `;`, and a nested block inside a value-list block such as `map`. Bodies are
- * checked once per block object (see findingsInBody): an edit checks the blocks it changed and
- * copied, and the walk only goes through bodies that include files.
+ * directive ended by `;`, and a nested block inside a value-list block such as `map`. The bodies
+ * of blocks at the top of their files are checked once per block object (see findingsInBody):
+ * in a tree of 200 sites, an edit checks the site it is in.
  */
 export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
   walkConfig(tree, (d, ancestors) => {
     if (!checkDirective(d, parentContextOf(tree, ancestors), out)) return false;
+    const atTopOfFile = ancestors.length === 0 || ancestors[ancestors.length - 1].file !== d.file;
     // Past the expansion limit the walk's budget decides what is read: every body is walked then.
-    if (!d.block || d.luaBody || tree.expansionLimited) return true;
+    if (!d.block || d.luaBody || !atTopOfFile || tree.expansionLimited) return true;
     const body = findingsInBody(d);
     if (!body) return true;
     for (const f of body) out.push(f);
