@@ -487,20 +487,19 @@ test('structure errors in a file included from a block at the top of another: fo
 });
 
 test('structure errors (a block ended by ";", a block inside a value list) after edits equal from scratch', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-structure-'));
-  const file = path.join(dir, 'nginx.conf');
-  // The same body under "types" and under "map" gives two different messages; a body of a server
-  // block with a "location" ended by ";" gives one in both places.
-  const texts = [
-    'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
-    'events {}\nhttp {\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
-    'events {}\nhttp {\n    # a line above moves everything\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
-    'events {}\nhttp {\n    map $a $b {\n        a;\n    }\n    server {\n        location / { }\n    }\n}\n',
-    'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
-  ];
-  const session = editorSession(file, undefined, texts[0]);
-  const messages: string[] = [];
-  try {
+  inTempDir('nginx-tls-structure-', (dir) => {
+    const file = path.join(dir, 'nginx.conf');
+    // The same body under "types" and under "map" gives two different messages; a body of a server
+    // block with a "location" ended by ";" gives one in both places.
+    const texts = [
+      'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+      'events {}\nhttp {\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+      'events {}\nhttp {\n    # a line above moves everything\n    map $a $b {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+      'events {}\nhttp {\n    map $a $b {\n        a;\n    }\n    server {\n        location / { }\n    }\n}\n',
+      'events {}\nhttp {\n    types {\n        a { }\n    }\n    server {\n        location;\n    }\n}\n',
+    ];
+    const session = editorSession(file, undefined, texts[0]);
+    const messages: string[] = [];
     fs.writeFileSync(file, texts[0]);
     for (const next of texts) {
       session.type(next);
@@ -511,7 +510,5 @@ test('structure errors (a block ended by ";", a block inside a value list) after
     for (const m of ['a "types" block holds values', 'a "map" block holds values', 'directive "location" has no opening "{"']) {
       assert.ok(messages.some((x) => x.includes(m)), `${m} in ${JSON.stringify(messages)}`);
     }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });

@@ -117,11 +117,6 @@ function normaliseHost(host: string): string {
   return host.toLowerCase();
 }
 
-/**
- * The address nginx groups a `listen` by. `listen 443`, `*:443` and `0.0.0.0:443` are the same
- * socket (verified: nginx -t reports "a duplicate default server for 0.0.0.0:443" when two of
- * them are both default_server); `[::]:443` and specific addresses are separate ones.
- */
 /** Listens already read, by directive: an unchanged file keeps its directives, and a tree of 200 sites reads 200 of them on every edit. */
 const listens = new WeakMap<Directive, Listen>();
 
@@ -132,6 +127,11 @@ export function parseListen(directive: Directive): Listen {
   return listen;
 }
 
+/**
+ * The address nginx groups a `listen` by. `listen 443`, `*:443` and `0.0.0.0:443` are the same
+ * socket (verified: nginx -t reports "a duplicate default server for 0.0.0.0:443" when two of
+ * them are both default_server); `[::]:443` and specific addresses are separate ones.
+ */
 function readListen(directive: Directive): Listen {
   const [first, ...params] = directive.args.map((a) => a.value);
   const flags = new Set(params.map((p) => p.toLowerCase()));
@@ -166,20 +166,22 @@ function push(map: Map<string, Placed[]>, name: string, placed: Placed): void {
 }
 
 /** What a server block says itself: its settings, listens and names. */
-interface ServerBody {
-  own: Map<string, Placed[]>;
-  listens: Listen[];
-  names: { value: string; token: Token }[];
+type ServerBody = Pick<HttpServer, 'own' | 'listens' | 'names'>;
+
+/** One directive of a server's own, placed at `anchor` (itself, or the include it came through). */
+function addOwn(body: ServerBody, d: Directive, anchor: Directive): void {
+  push(body.own, d.name, { directive: d, anchor });
+  if (d.name === 'listen') body.listens.push(parseListen(d));
+  if (d.name === 'server_name') for (const token of d.args) body.names.push({ value: token.value, token });
 }
 
 /** Bodies already read, by block: a parsed block is never changed (an edit makes new objects, see reparse.ts). */
 const serverBodies = new WeakMap<Directive, ServerBody>();
 
 /**
- * A server block's own settings, listens and names, read from
- * its children once per block object; undefined when it includes a file, whose settings then come
- * through the walk (their anchors are the include). Shared by the models of every analysis that
- * sees the block: never changed.
+ * A server block's own settings, listens and names, read from its children once per block object;
+ * undefined when it includes a file, whose settings then come through the walk (their anchors are
+ * the include). Shared by the models of every analysis that sees the block: never changed.
  */
 function serverBody(server: Directive): ServerBody | undefined {
   const known = serverBodies.get(server);
@@ -187,11 +189,7 @@ function serverBody(server: Directive): ServerBody | undefined {
   const children = server.block?.children ?? [];
   if (children.some((d) => d.name === 'include')) return undefined;
   const body: ServerBody = { own: new Map(), listens: [], names: [] };
-  for (const d of children) {
-    push(body.own, d.name, { directive: d, anchor: d });
-    if (d.name === 'listen') body.listens.push(parseListen(d));
-    if (d.name === 'server_name') for (const token of d.args) body.names.push({ value: token.value, token });
-  }
+  for (const d of children) addOwn(body, d, d);
   serverBodies.set(server, body);
   return body;
 }
@@ -232,10 +230,7 @@ export function buildServerModel(tree: ConfigTree, exclude: (server: HttpServer)
     const parent = ancestors[ancestors.length - 1];
     const entry = parent ? serverEntry.get(parent) : undefined;
     if (entry && parentName === 'server') {
-      const anchor = includedVia.length > entry.includeDepth ? includedVia[entry.includeDepth] : d;
-      push(entry.server.own, d.name, { directive: d, anchor });
-      if (d.name === 'listen') entry.server.listens.push(parseListen(d));
-      if (d.name === 'server_name') for (const token of d.args) entry.server.names.push({ value: token.value, token });
+      addOwn(entry.server, d, includedVia.length > entry.includeDepth ? includedVia[entry.includeDepth] : d);
       return d.name === 'include';
     }
     return true;
