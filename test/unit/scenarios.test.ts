@@ -28,7 +28,7 @@ interface Scenario {
 const SCENARIO_LIST: Scenario[] = [
   {
     name: 'must-staple',
-    findings: [['must-staple-without-stapling', 'sites-enabled/shop.example.com', 14]],
+    findings: [['must-staple-without-stapling', 'sites-enabled/shop.example.com', 14], ['must-staple-cold-start', 'sites-enabled/shop.example.com', 14]],
     exitCode: 1,
     nginxWarnings: [],
   },

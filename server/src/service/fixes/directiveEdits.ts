@@ -49,6 +49,14 @@ const ANCHOR_PREFERENCE = [(n: string) => n.startsWith('ssl_'), (n: string) => n
  * Inserts directive lines into a block of the same file, after its last `ssl_*` directive (else
  * after `listen`/`server_name`, else at the top), with the indentation of the block's lines.
  */
+/** Characters that force quoting an argument in nginx's syntax. */
+const NEEDS_QUOTES = /[\s;{}#"'\\]/;
+
+/** An argument as the fixes write it: double-quoted (with escapes) only when nginx needs it. */
+export function quoteArgument(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/["\\]/g, '\\$&')}"` : text;
+}
+
 export function insertIntoBlock(tree: ConfigTree, block: Directive, lines: string[]): TextEdit | undefined {
   if (!block.block || block.block.close === undefined) return undefined;
   const text = fileText(tree, block.file);

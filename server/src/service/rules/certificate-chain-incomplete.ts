@@ -1,46 +1,18 @@
-import { fileExists } from '../fileSnapshot';
-import * as path from 'node:path';
 import type { Rule, RuleContext, RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import type { Directive } from '../parser/ast';
-import { findChainOrderProblem, readCertificateFile, type CertificateInfo } from '../certificates';
-import { replaceArguments } from '../fixes/directiveEdits';
+import { readCertificateFile, type CertificateInfo } from '../certificates';
+import { quoteArgument, replaceArguments } from '../fixes/directiveEdits';
 import { pathSpan, relatedIfIncluded } from '../model/locations';
 import { resolveConfigPath, type ServerCertificate } from '../model/serverCertificates';
 import { effectiveValue, servesCertificates, type HttpServer } from '../model/serverModel';
-import { pathBeside } from './support/issuerFile';
+import { findFullChainFile } from './support/issuerFile';
 import { holdsIssuerOf } from './support/staplingFacts';
 
 type ReadableCertificate = Extract<ServerCertificate, { kind: 'ok' }>;
 
 /** Files the config may name that hold CA certificates nginx never sends to clients. */
 const UNSENT_CA_FILES = ['ssl_trusted_certificate', 'ssl_client_certificate'] as const;
-
-/**
- * Names of files that hold the same certificate followed by its chain, beside the leaf-only one:
- * certbot's `fullchain.pem` next to `cert.pem`, and the usual `<name>.chain.crt`-style names.
- */
-function fullChainNames(file: string): string[] {
-  const ext = path.extname(file);
-  const stem = path.basename(file, ext);
-  const suffixed = ['.chain', '-chain', '_chain', '.fullchain', '-fullchain', '_fullchain', '.bundle', '-bundle', '_bundle'].map((s) => `${stem}${s}${ext}`);
-  return ['fullchain.pem', 'fullchain.crt', ...suffixed];
-}
-
-/** A file beside the certificate that starts with the same certificate and holds its issuer. */
-function findFullChainFile(cert: ReadableCertificate): string | undefined {
-  const written = cert.placed.directive.args[0]?.value;
-  if (written === undefined) return undefined;
-  for (const name of fullChainNames(cert.path)) {
-    const candidate = path.join(path.dirname(cert.path), name);
-    if (candidate === cert.path || !fileExists(candidate)) continue;
-    const file = readCertificateFile(candidate);
-    if (file.kind !== 'ok' || !file.issuerInChain || file.chain[0]?.sha256Fingerprint !== cert.leaf.sha256Fingerprint) continue;
-    if (findChainOrderProblem(file.chain)) continue;
-    return pathBeside(written, name);
-  }
-  return undefined;
-}
 
 /** The leaf's issuer in a CA file the server names (which nginx does not send), with that file. */
 function issuerInUnsentFiles(context: RuleContext, server: HttpServer, leaf: CertificateInfo): { issuer: CertificateInfo; directive: string; file: string } | undefined {
@@ -97,7 +69,8 @@ export const certificateChainIncomplete: Rule = {
         const where = unsent
           ? `its issuer "${unsent.issuer.subject}" is in ${unsent.directive} "${unsent.file}", but nginx never sends that file to clients`
           : `nginx sends only what the file holds, and its issuer "${leaf.issuer}" is not there (fine only if that is itself a root CA the clients trust)`;
-        const chainFile = findFullChainFile(cert);
+        const found = findFullChainFile(cert);
+        const chainFile = found && quoteArgument(found.written);
         const fix: Fix | undefined = chainFile === undefined ? undefined : fixTo(cert, chainFile);
         findings.push({
           ...pathSpan(cert.placed),

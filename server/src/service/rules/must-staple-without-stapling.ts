@@ -2,7 +2,7 @@ import { serverRule, type RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { responderFor } from './support/staplingFacts';
 import { describePathValue } from '../model/serverCertificates';
-import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
+import { enableStaplingFix, staleStapleFile, trustedCertificateFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, isOn, servesCertificates } from '../model/serverModel';
 import { compareVersions } from '../versions';
@@ -60,7 +60,8 @@ export const mustStapleWithoutStapling = serverRule({
           message = `${needs} but nginx cannot use ${source}: its OCSP client speaks plain http:// only, so it logs [warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder and staples nothing: Firefox refuses the site with ${FIREFOX_ERROR}`;
         } else if (!facts.on) {
           const state = facts.stapling ? 'ssl_stapling is off' : 'ssl_stapling is not enabled';
-          message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}`;
+          const stale = staleStapleFile(facts, context);
+          message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}${stale ? `. Mend the file before switching stapling on: ${stale}` : ''}`;
           fix = enableStaplingFix(server, facts, context);
         } else if (cert.leaf.ocspUrls.length === 0 && !facts.responder) {
           message = `${needs} but has no OCSP responder URL, so nginx ignores ssl_stapling for it ("ssl_stapling" ignored, no OCSP responder URL in the certificate): Firefox refuses the site with ${FIREFOX_ERROR}`;

@@ -18,8 +18,7 @@ export function fetchedStaples(context: RuleContext): FetchedStaple[] {
   return context.model.servers.flatMap((server) => fetchedStaplesOf(server, context));
 }
 
-/** fetchedStaples for one server. */
-export function fetchedStaplesOf(server: HttpServer, context: RuleContext): FetchedStaple[] {
+function fetchedStaplesOf(server: HttpServer, context: RuleContext): FetchedStaple[] {
   if (!servesCertificates(server)) return [];
   const facts = context.stapling(server);
   if (!facts.on || facts.file || facts.perHandshake) return [];

@@ -7,6 +7,8 @@ import { ownsPlaced, servesCertificates, type HttpServer, type Placed } from '..
 import type { RuleContext, RuleFinding } from '../rule';
 import type { AnalysisSettings } from '../../settings';
 import type { StaplingFacts } from './staplingFacts';
+import { findFullChainFile, issuerBeside } from './issuerFile';
+import { quoteArgument } from '../../fixes/directiveEdits';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -31,7 +33,9 @@ export function stapleWarningMs(settings: AnalysisSettings): number {
  * unchecked on every handshake, so whatever is wrong with it reaches the browser.
  */
 export function judgeStapleFile(file: string, shown: string, certificate: ServerCertificate & { kind: 'ok' }, facts: StaplingFacts, settings: AnalysisSettings): StapleVerdict {
-  const issuer = facts.issuerCertificateOf(certificate);
+  // nginx itself never checks the file; any copy of the issuer serves to judge it, and taking the
+  // one beside the certificate keeps the verdict the same before and after a fix brings it in.
+  const issuer = facts.issuerCertificateOf(certificate) ?? issuerBeside(certificate);
   const read = readStapleFile(file, certificate.leaf.der, issuer?.der);
   const where = `the ssl_stapling_file "${shown}"`;
   if (read.kind === 'error') {
@@ -83,9 +87,23 @@ export function stapleFileSpot(server: HttpServer, file: Placed): Span & { relat
  * empty when nginx does not read the file (stapling off, certificates loaded per handshake) or
  * certificates are not read (untrusted workspace).
  */
-export function stapleFileVerdicts(tree: ConfigTree, facts: StaplingFacts, settings: AnalysisSettings): { certificate: ServerCertificate & { kind: 'ok' }; verdict: StapleVerdict }[] {
+export function stapleFileVerdicts(tree: ConfigTree, facts: StaplingFacts, settings: AnalysisSettings): StapleFileVerdict[] {
+  return facts.on ? stapleFileVerdictsOnceOn(tree, facts, settings) : [];
+}
+
+/** A certificate of a server and what its `ssl_stapling_file` holds for it. */
+export interface StapleFileVerdict {
+  certificate: ServerCertificate & { kind: 'ok' };
+  verdict: StapleVerdict;
+}
+
+/**
+ * stapleFileVerdicts as they will be once `ssl_stapling` is on (nginx reads the file only then):
+ * what a fix that switches stapling on would make nginx serve.
+ */
+export function stapleFileVerdictsOnceOn(tree: ConfigTree, facts: StaplingFacts, settings: AnalysisSettings): StapleFileVerdict[] {
   const value = facts.file?.directive.args[0]?.value;
-  if (!facts.on || !facts.file || facts.perHandshake || !settings.readCertificates || value === undefined || value.includes('$')) return [];
+  if (!facts.file || facts.perHandshake || !settings.readCertificates || value === undefined || value.includes('$')) return [];
   const file = resolveConfigPath(tree, value);
   return facts.certificates.flatMap((certificate) =>
     certificate.kind === 'ok' ? [{ certificate, verdict: judgeStapleFile(file, value, certificate, facts, settings) }] : []);
@@ -107,19 +125,25 @@ export function stapleFileFindings(context: RuleContext, kind: 'invalid' | 'expi
 /** Where the fixes and the docs put a certificate's staple file: beside it, `<certificate>.ocsp.der`. */
 export const STAPLE_FILE_SUFFIX = '.ocsp.der';
 
-/** Characters that force quoting a path in nginx's syntax. */
-const NEEDS_QUOTES = /[\s;{}#"'\\]/;
-
 /**
  * The `ssl_stapling_file` line for a server's only certificate, when `<certificate>.ocsp.der`
  * already holds a good, current response for it (what `nginx-tls ocsp-fetch` writes); otherwise
  * undefined: pointing nginx at a missing file makes nginx -t fail ([emerg] BIO_new_file(...)
- * failed), and a bad file is served as it is.
+ * failed), and a bad file is served as it is. When the certificate file lacks the issuer, the
+ * response may also sit beside the full-chain file that certificate-chain-incomplete's fix
+ * switches to: looking there too gives the same line before and after that fix.
  */
 export function fetchedStapleFileLine(facts: StaplingFacts, settings: AnalysisSettings): string | undefined {
+  if (facts.file) return undefined;
   const [certificate, ...others] = facts.certificates;
   if (!certificate || others.length > 0 || certificate.kind !== 'ok' || certificate.inline || !settings.readCertificates) return undefined;
-  const written = `${certificate.placed.directive.args[0]?.value ?? ''}${STAPLE_FILE_SUFFIX}`;
-  if (judgeStapleFile(`${certificate.path}${STAPLE_FILE_SUFFIX}`, written, certificate, facts, settings).kind !== 'fine') return undefined;
-  return `ssl_stapling_file ${NEEDS_QUOTES.test(written) ? `"${written.replace(/["\\]/g, '\\$&')}"` : written};`;
+  const candidates = [{ path: certificate.path, written: certificate.placed.directive.args[0]?.value ?? '' }];
+  const fullChain = certificate.file.issuerInChain ? undefined : findFullChainFile(certificate);
+  if (fullChain) candidates.push({ path: fullChain.path, written: fullChain.written });
+  for (const candidate of candidates) {
+    const written = `${candidate.written}${STAPLE_FILE_SUFFIX}`;
+    if (judgeStapleFile(`${candidate.path}${STAPLE_FILE_SUFFIX}`, written, certificate, facts, settings).kind !== 'fine') continue;
+    return `ssl_stapling_file ${quoteArgument(written)};`;
+  }
+  return undefined;
 }

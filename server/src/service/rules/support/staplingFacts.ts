@@ -112,7 +112,7 @@ export function holdsIssuerOf(leaf: CertificateInfo, candidates: readonly Certif
 }
 
 /** The first of `candidates` that issued `leaf`, if any. */
-function issuerAmong(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): CertificateInfo | undefined {
+export function issuerAmong(leaf: CertificateInfo, candidates: readonly CertificateInfo[]): CertificateInfo | undefined {
   return candidates.find((c) => isIssuedBy(leaf, c));
 }
 

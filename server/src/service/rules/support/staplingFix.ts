@@ -1,9 +1,9 @@
 import type { Fix } from '../../diagnostics';
-import { insertIntoBlock, replaceArguments, insertAfter } from '../../fixes/directiveEdits';
+import { insertIntoBlock, replaceArguments, insertAfter, quoteArgument } from '../../fixes/directiveEdits';
 import type { RuleContext } from '../rule';
 import type { HttpServer } from '../../model/serverModel';
 import { findIssuerFile } from './issuerFile';
-import { fetchedStapleFileLine } from './stapleFile';
+import { fetchedStapleFileLine, stapleFileVerdictsOnceOn } from './stapleFile';
 import { responderFor, type StaplingFacts } from './staplingFacts';
 
 /** Lines that give a server a working resolver for OCSP (`nginxTls.quickFix.resolvers`). */
@@ -34,7 +34,7 @@ function trustedCertificateLine(facts: StaplingFacts): string | undefined {
   const files = new Set(lacking.map((c) => findIssuerFile(c)));
   if (files.size !== 1) return undefined;
   const [file] = files;
-  return file === undefined ? undefined : `ssl_trusted_certificate ${file};`;
+  return file === undefined ? undefined : `ssl_trusted_certificate ${quoteArgument(file)};`;
 }
 
 /** The fix that adds the missing `ssl_trusted_certificate` to the server block. */
@@ -46,18 +46,31 @@ export function trustedCertificateFix(server: HttpServer, facts: StaplingFacts, 
 }
 
 /**
+ * What is wrong with the server's `ssl_stapling_file` for one of its certificates, when nginx
+ * would serve it as it is once stapling is on (stapling-file-invalid, stapling-file-expiring).
+ */
+export function staleStapleFile(facts: StaplingFacts, context: RuleContext): string | undefined {
+  for (const { verdict } of stapleFileVerdictsOnceOn(context.model.tree, facts, context.settings)) {
+    if (verdict.kind === 'invalid' || verdict.kind === 'expiring') return verdict.message;
+  }
+  return undefined;
+}
+
+/**
  * The fix that makes stapling work for a server: the server's own `ssl_stapling off` is flipped,
  * otherwise `ssl_stapling on` is inserted into the server block, with a resolver when the
  * responder is a host name and none is in effect, and `ssl_trusted_certificate` when nginx would
  * not find an issuer. `ssl_stapling_verify` is left alone: with a CA that signs OCSP responses
  * with a delegated signer it fails unless the whole chain is trusted, and then nothing is stapled.
  * None when the setting comes from a file included into the block (a second one would be a
- * duplicate directive).
+ * duplicate directive), and when the server's `ssl_stapling_file` would be served bad: switching
+ * stapling on would then trade one refusal for another.
  */
 export function enableStaplingFix(server: HttpServer, facts: StaplingFacts, context: RuleContext): Fix | undefined {
   const tree = context.model.tree;
   const own = server.own.get('ssl_stapling');
   if (own?.some((p) => p.anchor !== p.directive)) return undefined;
+  if (staleStapleFile(facts, context)) return undefined;
   const extra: string[] = [];
   if (needsResolver(facts)) extra.push(...resolverLines(context, facts));
   const trusted = trustedCertificateLine(facts);
