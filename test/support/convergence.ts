@@ -1,7 +1,7 @@
 // The fix properties every rule must keep: "fix all" converges (a second run changes nothing) and
 // never adds a finding of warning or above anywhere in the tree. Checked in memory: the fixed
 // texts overlay the files on disk, nothing is written.
-import { analyzeTree, createNodeHost, loadConfig, planFixes, type AnalysisSettings, type ConfigDiagnostic } from '../../server/src/service';
+import { analyzeTree, createNodeHost, fixAll, loadConfig, type AnalysisSettings, type ConfigDiagnostic } from '../../server/src/service';
 
 /** What applying "fix all" twice to a tree did. */
 export interface FixTwice {
@@ -13,9 +13,11 @@ export interface FixTwice {
   changedAgain: string[];
   /** Warning-or-error findings (code in file) more numerous after the fixes than before. */
   added: string[];
+  /** Why the first "fix all" stopped before nothing was left to fix (see FixAllResult). */
+  unsettled: string | undefined;
 }
 
-function analyse(main: string, texts: Map<string, string>, settings: Partial<AnalysisSettings>, prefix?: string): ConfigDiagnostic[] {
+function analyse(main: string, texts: ReadonlyMap<string, string>, settings: Partial<AnalysisSettings>, prefix?: string): ConfigDiagnostic[] {
   const host = createNodeHost({ overlay: (file) => (texts.has(file) ? { text: texts.get(file) as string, version: 1 } : undefined) });
   return analyzeTree(loadConfig(main, { host, prefix }), settings);
 }
@@ -30,22 +32,23 @@ function serious(list: readonly ConfigDiagnostic[]): Map<string, number> {
   return counts;
 }
 
-/** Applies "fix all" to the tree of `main` twice (in memory) and reports what each round did. */
+/**
+ * Applies "fix all" (every round, as the CLI's --fix and the editor's fix-all do) to the tree of
+ * `main` twice, in memory, and reports what each did.
+ */
 export function fixTwice(main: string, settings: Partial<AnalysisSettings> = {}, prefix?: string): FixTwice {
-  const texts = new Map<string, string>();
   const host = createNodeHost();
-  const readText = (file: string): string | undefined => {
-    if (texts.has(file)) return texts.get(file);
+  const disk = (file: string): string | undefined => {
     const r = host.readFile(file);
     return r.kind === 'text' ? r.text : undefined;
   };
-  const before = analyse(main, texts, settings, prefix);
-  const first = planFixes(before, readText);
-  for (const [file, text] of first.files) texts.set(file, text);
-  const after = analyse(main, texts, settings, prefix);
-  const second = planFixes(after, readText);
-  const changedAgain = [...second.files].filter(([file, text]) => readText(file) !== text).map(([file]) => file);
+  const before = analyse(main, new Map(), settings, prefix);
+  const first = fixAll(before, disk, (texts) => analyse(main, texts, settings, prefix));
+  const afterFirst = (file: string): string | undefined => (first.files.has(file) ? first.files.get(file) : disk(file));
+  const after = analyse(main, first.files, settings, prefix);
+  const second = fixAll(after, afterFirst, (texts) => analyse(main, new Map([...first.files, ...texts]), settings, prefix));
+  const changedAgain = [...second.files].filter(([file, text]) => afterFirst(file) !== text).map(([file]) => file);
   const was = serious(before);
   const added = [...serious(after)].filter(([key, n]) => n > (was.get(key) ?? 0)).map(([key, n]) => `${key}: ${was.get(key) ?? 0} → ${n}`);
-  return { before, after, changed: [...first.files.keys()], changedAgain, added };
+  return { before, after, changed: [...first.files.keys()], changedAgain, added, unsettled: first.unsettled };
 }

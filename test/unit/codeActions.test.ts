@@ -14,7 +14,7 @@ function diagnostic(code: string, fixes: LspFix[]): Diagnostic {
 
 test('a fix shared by several findings is offered once, for all of them', () => {
   const diagnostics = [diagnostic('session-tickets-mismatch', [fix]), diagnostic('session-settings-from-default-server', [fix]), diagnostic('session-settings-from-default-server', [fix])];
-  const actions = provideCodeActions({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, only: ['quickfix'] } }, diagnostics, 1, () => []);
+  const actions = provideCodeActions({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, only: ['quickfix'] } }, diagnostics, 1, () => ({ edits: [], count: 0 }));
   assert.deepEqual(actions.map((a) => a.title), [fix.title]);
   assert.equal(actions[0].diagnostics?.length, 3);
 });
@@ -22,6 +22,6 @@ test('a fix shared by several findings is offered once, for all of them', () => 
 test('different fixes stay separate entries', () => {
   const other: LspFix = { ...fix, title: 'Another fix' };
   const diagnostics = [diagnostic('a', [fix]), diagnostic('b', [other])];
-  const actions = provideCodeActions({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, only: ['quickfix'] } }, diagnostics, 1, () => []);
+  const actions = provideCodeActions({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, only: ['quickfix'] } }, diagnostics, 1, () => ({ edits: [], count: 0 }));
   assert.deepEqual(actions.map((a) => a.title), [fix.title, 'Another fix']);
 });

@@ -252,3 +252,51 @@ test('a file with more findings than nginxTls.diagnostics.maxPerFile gets the mo
   assert.match(limited[2].message, /^4 more findings in this file are not shown: the editor gets the 2 most severe/);
   assert.equal(limited[2].code, undefined);
 });
+
+/** The text after applying LSP edits (ranges in the text as it was) to it. */
+function applyLspEdits(text: string, edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }): number => starts[p.line] + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+test('"fix all" gives the text of every round: fixes that become possible only after others are in it, and a second one offers nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(work, 'rounds-'));
+  const file = path.join(dir, 'nginx.conf');
+  const server = (name: string, listen: string, lines: string[]): string => `  server {\n    listen ${listen};\n    server_name ${name};\n    ssl_certificate certs/site.crt;\n    ssl_certificate_key certs/site.key;\n${lines.map((l) => `    ${l}\n`).join('')}  }\n`;
+  // "c" can only adopt the default server's session settings, and the default server has no
+  // ssl_session_ticket_key to adopt until "b"'s fix gives it one: a second round.
+  const text = `events {}\nhttp {\n${server('a.test', '443 ssl default_server', ['ssl_session_cache none;', 'ssl_session_timeout 1h;'])}${server('b.test', '443 ssl', ['ssl_session_timeout 1h;', 'ssl_session_ticket_key certs/ticket.key;'])}${server('c.test', '443 ssl', ['ssl_session_cache shared:B:1m;', 'ssl_session_ticket_key certs/ticket.key;'])}}\n`;
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).toString();
+  const client = new RawClient();
+  try {
+    await client.start({ workspaceTrusted: false, settings: { diagnostics: { debounceMs: 0 } } });
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version: 1, text } });
+    await diagnosticsFor(client, uri);
+    const everything = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
+    const fixAll = async (version: number): Promise<{ title: string; edit: { changes: Record<string, Parameters<typeof applyLspEdits>[1]> } }[]> => {
+      const answer = await client.request('textDocument/codeAction', { textDocument: { uri, version }, range: everything, context: { diagnostics: [], only: ['source.fixAll.nginxTls'] } });
+      return answer.result as { title: string; edit: { changes: Record<string, Parameters<typeof applyLspEdits>[1]> } }[];
+    };
+    const [action, ...more] = await fixAll(1);
+    assert.equal(more.length, 0);
+    assert.equal(action.title, 'Fix all nginx TLS problems (2)');
+    assert.deepEqual(Object.keys(action.edit.changes), [uri]);
+    const fixed = applyLspEdits(text, action.edit.changes[uri]);
+    const c = fixed.slice(fixed.indexOf('server_name c.test'));
+    assert.match(c, /ssl_session_cache none;/);
+    assert.match(c, /ssl_session_timeout 1h;/);
+    assert.match(fixed.slice(0, fixed.indexOf('server_name b.test')), /ssl_session_ticket_key certs\/ticket\.key;/);
+
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const published = await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uri && m.params?.version === 2);
+    assert.deepEqual(published.params.diagnostics.filter((d: { code: string }) => d.code === 'session-settings-from-default-server'), []);
+    assert.deepEqual(await fixAll(2), []);
+  } finally {
+    client.stop();
+  }
+});

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkPaths, createNodeHost, findDumpTruncation, planFixes, sortAndDedupe, type ConfigDiagnostic } from '../service';
+import { checkPaths, createNodeHost, findDumpTruncation, fixAll, sortAndDedupe, type ConfigDiagnostic } from '../service';
 import { DEPLOYED_OPTIONS, DEPLOYED_USAGE, DeployedInputError, resolveCheckTarget } from './deployedInput';
 import { recoverInterruptedWrites, writeFilesAtomically } from './atomicWrite';
 import { toSarif } from './sarif';
@@ -25,8 +25,9 @@ const USAGE = `Usage:
   nginx-tls check [--format text|json|sarif] [--nginx-V FILE] [--root DIR] --nginx-T FILE|-
       PATH: a main config (e.g. /etc/nginx/nginx.conf) or a directory
       (every nginx.conf / *.conf root in it).
-      --fix applies the quick-fixes, all files or none; only inside the
-      given PATHs (a main config's directory) unless --fix-outside.
+      --fix applies the quick-fixes, round after round until none is left,
+      all files or none; only inside the given PATHs (a main config's
+      directory) unless --fix-outside.
 ${DEPLOYED_USAGE}
 ${NGINX_TEST_USAGE}
 ${PROBE_USAGE.replace(/^Usage:\n/, '').replace(/\nExit status:[\s\S]*$/, '')}
@@ -160,9 +161,16 @@ async function runCheck(argv: string[]): Promise<number> {
   };
   if (args.flags.fix) {
     const roots = target.paths.map((p) => realDirectoryOf(p));
-    const outside = args.flags['fix-outside'] ? [] : withholdFixesOutside(result.diagnostics, roots);
-    for (const o of outside) process.stderr.write(`nginx-tls: fix not applied: ${o.title}: it edits ${o.file}, outside the given paths (--fix-outside allows it)\n`);
-    const plan = planFixes(result.diagnostics, textOf);
+    const outside = new Map<string, string>();
+    const withhold = (diagnostics: ConfigDiagnostic[]): ConfigDiagnostic[] => {
+      if (!args.flags['fix-outside']) for (const o of withholdFixesOutside(diagnostics, roots)) outside.set(o.title, o.file);
+      return diagnostics;
+    };
+    const plan = fixAll(withhold(result.diagnostics), textOf, (texts) => {
+      const overlay = (file: string): { text: string; version: number } | undefined => (texts.has(file) ? { text: texts.get(file) as string, version: 1 } : undefined);
+      return withhold(checkPaths(target.paths, createNodeHost({ overlay }), target.settings).diagnostics);
+    });
+    for (const [title, file] of outside) process.stderr.write(`nginx-tls: fix not applied: ${title}: it edits ${file}, outside the given paths (--fix-outside allows it)\n`);
     try {
       writeFilesAtomically(plan.files);
     } catch (err) {
@@ -170,7 +178,8 @@ async function runCheck(argv: string[]): Promise<number> {
       return ExitCode.UsageOrIo;
     }
     for (const s of plan.skipped) process.stderr.write(`nginx-tls: fix not applied: ${s.title}: ${s.reason}\n`);
-    if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix${plan.applied === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}\n`);
+    if (plan.unsettled) process.stderr.write(`nginx-tls: fixing stopped after ${plan.rounds} rounds: ${plan.unsettled}; please report this config\n`);
+    if (format === 'text' && plan.applied) process.stderr.write(`nginx-tls: applied ${plan.applied} fix${plan.applied === 1 ? '' : 'es'} in ${plan.files.size} file${plan.files.size === 1 ? '' : 's'}${plan.rounds > 1 ? ` (${plan.rounds} rounds: some fixes became possible only after others)` : ''}\n`);
     result = checkPaths(target.paths, createNodeHost(), target.settings);
   }
   const tested = nginxTest ? await runNginxTests(args, result.trees, textOf) : undefined;

@@ -13,12 +13,18 @@ function toWorkspaceEdit(fixes: readonly LspFix[]): WorkspaceEdit {
   return { changes };
 }
 
+/** What "fix all" does to the files (as fixes, or one edit per file after several rounds) and how many fixes that is. */
+export interface FixAllEdits {
+  edits: LspFix[];
+  count: number;
+}
+
 /**
  * Code actions from the fixes carried on the diagnostics (no per-rule logic here): one quick-fix
  * per fix, and the "fix all" source action with the fixes the service chooses (`fixAll`, the same
  * choice as the CLI's --fix).
  */
-export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[], version: number | undefined, fixAll: () => LspFix[]): CodeAction[] {
+export function provideCodeActions(params: CodeActionParams, allDiagnostics: readonly Diagnostic[], version: number | undefined, fixAll: () => FixAllEdits): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
   const actions: CodeAction[] = [];
@@ -48,8 +54,8 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
     }
   }
   if (wants(FIX_ALL_KIND)) {
-    const taken = fixAll();
-    if (taken.length) actions.push({ title: `Fix all nginx TLS problems (${taken.length})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(taken) });
+    const { edits, count } = fixAll();
+    if (edits.length) actions.push({ title: `Fix all nginx TLS problems (${count})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits) });
   }
   return actions;
 }

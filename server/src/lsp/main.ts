@@ -15,11 +15,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AnalysisCache, analyzeFile, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { AnalysisCache, analyzeFile, fixAll, wholeChangeEdit, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
-import { provideCodeActions } from './codeActions';
-import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type DiagnosticData, type LspFix, type TrustParams, OpenDumpRequest } from './protocol';
+import { provideCodeActions, type FixAllEdits } from './codeActions';
+import { FIX_ALL_KIND, SETTINGS_SECTION, TrustNotification, type DiagnosticData, type TrustParams, OpenDumpRequest } from './protocol';
 import { onTypedRequest } from './typedRequests';
 import { createProbeHandlers, ProbeDiagnostics, registerProbeRequests } from './probeHandler';
 import { DEFAULT_SETTINGS, toServerSettings, type ServerSettings } from './settings';
@@ -138,10 +138,12 @@ function docsLink(code: string): string | undefined {
 }
 
 /** The file system as the service sees it: open documents' unsaved contents win over the disk. */
-function hostWithOpenDocuments(): ConfigHost {
+function hostWithOpenDocuments(over?: ReadonlyMap<string, string>): ConfigHost {
   return createNodeHost({
     maxFileSize: settings.maxFileSize,
     overlay: (f) => {
+      const text = over?.get(f);
+      if (text !== undefined) return { text, version: -1 };
       const open = openDocumentFor(f);
       return open ? { text: open.getText(), version: open.version } : undefined;
     },
@@ -185,6 +187,11 @@ function sameAnalysis(uri: string, version: number, diagnostics: readonly Config
 }
 
 /** Analyses a document now; true when its tree was analysed afresh (not shared with a document analysed before). */
+/** The analysis settings for a file: the editor's, the local machine's for its config, trust. */
+function analysisSettingsFor(file: string): Partial<AnalysisSettings> {
+  return { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted };
+}
+
 function analyzeNow(uri: string): boolean {
   const doc = documents.get(uri);
   if (!doc) return false;
@@ -204,7 +211,7 @@ function analyzeNow(uri: string): boolean {
       trees: treeCache,
       onTree: (tree) => read.add(tree),
       mainConfig: settings.mainConfig || undefined,
-      settings: { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted },
+      settings: analysisSettingsFor(file),
     });
     if ((generations.get(uri) ?? 0) !== generation || !documents.get(uri)) return false;
     dependencies.set(uri, read);
@@ -462,12 +469,21 @@ connection.onCodeAction((params) => {
     drainQueue();
   }
   const tree = trees.get(uri);
-  const fixAll = (): LspFix[] => {
-    if (!tree) return [];
+  const file = filePathOf(uri);
+  const fixAllEdits = (): FixAllEdits => {
+    if (!tree || !file) return { edits: [], count: 0 };
     const positions = treePositions(tree);
-    return selectFixes(analysed.get(uri) ?? [], (f) => tree.files.get(f)?.text).fixes.map((fix) => toLspFix(fix, positions));
+    const original = (f: string): string | undefined => tree.files.get(f)?.text;
+    const diagnostics = analysed.get(uri) ?? [];
+    const firstRound = selectFixes(diagnostics, original).fixes;
+    if (firstRound.length === 0) return { edits: [], count: 0 };
+    // Later rounds analyse the fixed texts in memory, with caches of their own (they are not what the editor shows).
+    const result = fixAll(diagnostics, original, (texts) => analyzeFile(file, { host: hostWithOpenDocuments(texts), mainConfig: settings.mainConfig || undefined, settings: analysisSettingsFor(file) }).diagnostics);
+    if (result.rounds <= 1) return { edits: firstRound.map((fix) => toLspFix(fix, positions)), count: firstRound.length };
+    const edits = [...result.files].map(([f, text]) => wholeChangeEdit(f, original(f) ?? '', text));
+    return { edits: [toLspFix({ title: 'Fix all nginx TLS problems', edits }, positions)], count: result.applied };
   };
-  return provideCodeActions(params, published.get(uri) ?? [], doc.version, fixAll);
+  return provideCodeActions(params, published.get(uri) ?? [], doc.version, fixAllEdits);
 });
 connection.onCodeLens((params) => probeHandlers.codeLenses(params.textDocument.uri));
 registerEditorFeatures(connection, {

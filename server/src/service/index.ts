@@ -15,6 +15,7 @@ export { AnalysisCache, analyzeFile, type FileAnalysis } from './analyzeFile';
 export { analyzeTree } from './analyzeTree';
 export { checkPaths, type CheckResult } from './checkPaths';
 export { selectFixes, planFixes, applyEdits, type FixPlan, type FixSelection } from './fixes/applyFixes';
+export { fixAll, wholeChangeEdit, MAX_FIX_ROUNDS, type FixAllResult } from './fixes/fixAll';
 
 export { FilePositions, LineIndex, type Position, type Range } from './lineIndex';
 export { createNodeHost, DEFAULT_MAX_FILE_SIZE, type ConfigHost } from './model/configHost';
