@@ -25,3 +25,18 @@ test('different fixes stay separate entries', () => {
   const actions = provideCodeActions({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, only: ['quickfix'] } }, diagnostics, 1, () => ({ edits: [], count: 0 }));
   assert.deepEqual(actions.map((a) => a.title), [fix.title, 'Another fix']);
 });
+
+test('"fix all" is worked out only when asked for by kind (fix on save, the Source Action menu), not for the light bulb', () => {
+  const diagnostics = [diagnostic('a', [fix])];
+  let asked = 0;
+  const fixAll = (): { edits: LspFix[]; count: number } => {
+    asked++;
+    return { edits: [fix], count: 1 };
+  };
+  const params = (only?: string[]): Parameters<typeof provideCodeActions>[0] => ({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  assert.deepEqual(provideCodeActions(params(), diagnostics, 1, fixAll).map((a) => a.title), [fix.title]);
+  assert.equal(asked, 0);
+  assert.deepEqual(provideCodeActions(params(['source.fixAll']), diagnostics, 1, fixAll).map((a) => a.title), ['Fix all nginx TLS problems (1)']);
+  assert.deepEqual(provideCodeActions(params(['source']), diagnostics, 1, fixAll).map((a) => a.title), ['Fix all nginx TLS problems (1)']);
+  assert.equal(asked, 2);
+});

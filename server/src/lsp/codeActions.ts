@@ -53,7 +53,9 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
       });
     }
   }
-  if (wants(FIX_ALL_KIND)) {
+  // Only when asked for by kind (fix on save, the Source Action menu): editors never show source
+  // actions in the light bulb, and "fix all" may analyse the fixed texts again, round after round.
+  if (only && wants(FIX_ALL_KIND)) {
     const { edits, count } = fixAll();
     if (edits.length) actions.push({ title: `Fix all nginx TLS problems (${count})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits) });
   }
