@@ -26,17 +26,22 @@ test('different fixes stay separate entries', () => {
   assert.deepEqual(actions.map((a) => a.title), [fix.title, 'Another fix']);
 });
 
-test('"fix all" is worked out only when asked for by kind (fix on save, the Source Action menu), not for the light bulb', () => {
+test('"fix all" is worked out when asked for by kind (fix on save, the Source Action menu) or invoked, not for the light bulb\'s automatic requests', () => {
   const diagnostics = [diagnostic('a', [fix])];
   let asked = 0;
   const fixAll = (): { edits: LspFix[]; count: number } => {
     asked++;
     return { edits: [fix], count: 1 };
   };
-  const params = (only?: string[]): Parameters<typeof provideCodeActions>[0] => ({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, ...(only ? { only } : {}) } });
-  assert.deepEqual(provideCodeActions(params(), diagnostics, 1, fixAll).map((a) => a.title), [fix.title]);
+  const params = (only?: string[], triggerKind?: 1 | 2): Parameters<typeof provideCodeActions>[0] => ({ textDocument: { uri: 'file:///x/nginx.conf' }, range, context: { diagnostics, ...(only ? { only } : {}), ...(triggerKind ? { triggerKind } : {}) } });
+  const automatic = 2;
+  const invoked = 1;
+  assert.deepEqual(provideCodeActions(params(undefined, automatic), diagnostics, 1, fixAll).map((a) => a.title), [fix.title]);
   assert.equal(asked, 0);
-  assert.deepEqual(provideCodeActions(params(['source.fixAll']), diagnostics, 1, fixAll).map((a) => a.title), ['Fix all nginx TLS problems (1)']);
+  assert.deepEqual(provideCodeActions(params(['source.fixAll'], automatic), diagnostics, 1, fixAll).map((a) => a.title), ['Fix all nginx TLS problems (1)']);
   assert.deepEqual(provideCodeActions(params(['source']), diagnostics, 1, fixAll).map((a) => a.title), ['Fix all nginx TLS problems (1)']);
-  assert.equal(asked, 2);
+  assert.deepEqual(provideCodeActions(params(undefined, invoked), diagnostics, 1, fixAll).map((a) => a.title), [fix.title, 'Fix all nginx TLS problems (1)']);
+  // A client that says nothing of how it was asked (before LSP 3.17) gets the whole list.
+  assert.deepEqual(provideCodeActions(params(), diagnostics, 1, fixAll).map((a) => a.title), [fix.title, 'Fix all nginx TLS problems (1)']);
+  assert.equal(asked, 4);
 });

@@ -78,6 +78,7 @@ test('"fix all" converges and adds no finding on every corpus file', { skip }, (
     if (result.changed.length) fixedFiles++;
     if (result.changedAgain.length) problems.push(`${rel}: a second "fix all" changes ${result.changedAgain.join(', ')}`);
     if (result.added.length) problems.push(`${rel}: the fixes add ${result.added.join('; ')}`);
+    if (result.unsettled) problems.push(`${rel}: ${result.unsettled}`);
   }
   assert.deepEqual(problems, []);
   assert.ok(fixedFiles > 0, 'no corpus file had anything to fix: the property was not exercised');

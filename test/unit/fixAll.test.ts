@@ -2,8 +2,9 @@
 // (The rules' fixes themselves are checked in fixConvergence.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixAll, MAX_FIX_ROUNDS } from '../../server/src/service/fixes/fixAll';
+import { fixAll, MAX_FIX_ROUNDS, wholeChangeEdit } from '../../server/src/service/fixes/fixAll';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
+import { selectFixes } from '../../server/src/service/fixes/applyFixes';
 
 const FILE = '/etc/nginx/nginx.conf';
 
@@ -44,4 +45,39 @@ test('fixes that never settle stop after MAX_FIX_ROUNDS rounds, and say so', () 
   assert.equal(result.rounds, MAX_FIX_ROUNDS);
   assert.match(result.unsettled ?? '', new RegExp(`after ${MAX_FIX_ROUNDS} rounds`));
   assert.equal(result.files.get(FILE), `a;${'#'.repeat(MAX_FIX_ROUNDS)}`);
+});
+
+test('fixes that end where they started count as none applied', () => {
+  const analyse = (text: string): ConfigDiagnostic[] => [replacing(text, text === 'a;' ? 'b;' : 'a;')];
+  assert.equal(fixAll(analyse('a;'), () => 'a;', (texts) => analyse(texts.get(FILE) as string)).applied, 0);
+});
+
+test('the one edit per file never starts or ends inside a surrogate pair or a CRLF', () => {
+  const cases: [string, string][] = [
+    ['# \u{1F600};', '# \u{1F601};'],
+    ['a;\r\nb;', 'a;\rX\nb;'],
+    ['a;\r\nb;', 'a;\nb;'],
+    ['\u{1F600}\u{1F600}', '\u{1F600}x\u{1F600}'],
+    ['x;', 'x;'],
+    ['', 'events {}\n'],
+  ];
+  for (const [before, after] of cases) {
+    const edit = wholeChangeEdit(FILE, before, after);
+    assert.equal(before.slice(0, edit.start) + edit.newText + before.slice(edit.end), after, JSON.stringify([before, after]));
+    for (const at of [edit.start, edit.end]) {
+      const pair = before.slice(at - 1, at + 1);
+      assert.ok(!/^[\uD800-\uDBFF][\uDC00-\uDFFF]$/.test(pair) && pair !== '\r\n', `${JSON.stringify([before, after])}: a boundary at ${at} splits ${JSON.stringify(pair)}`);
+    }
+  }
+});
+
+test('a fix crowded out by one whose result would not parse gets its turn', () => {
+  const text = 'events {}\n';
+  const at = (title: string, newText: string): ConfigDiagnostic => ({ file: FILE, start: 0, end: 6, severity: 'warning', code: 'test', message: title, related: [], fixes: [{ title, edits: [{ file: FILE, start: 0, end: 6, newText }] }] });
+  const unparsable = at('breaks the file', 'events {');
+  const good = at('renames the block', 'stream');
+  const selection = selectFixes([unparsable, good], () => text);
+  assert.deepEqual(selection.fixes.map((f) => f.title), ['renames the block']);
+  assert.equal(selection.files.get(FILE), 'stream {}\n');
+  assert.deepEqual(selection.skipped.map((s) => s.title), ['breaks the file']);
 });

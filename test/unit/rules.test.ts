@@ -53,6 +53,7 @@ function writeStapleFiles(pki: TestPki): void {
   const at = (name: string): string => path.join(pkiDir, name);
   writeOcspResponse(pki, pki.leaves['must-staple'], `${pki.leaves['must-staple'].chain}.ocsp.der`, { validityMinutes: 7 * MINUTES_PER_DAY });
   writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.week.der'), { validityMinutes: 7 * MINUTES_PER_DAY });
+  writeOcspResponse(pki, pki.variants['must-staple-https'], at('must-staple-https.week.der'), { validityMinutes: 7 * MINUTES_PER_DAY });
   writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.hour.der'), { validityMinutes: 60 });
   writeOcspResponse(pki, pki.leaves.ocsp, at('ocsp.2days.der'), { validityMinutes: 2 * MINUTES_PER_DAY });
   writeOcspResponse(pki, pki.leaves.revoked, at('revoked.week.der'), { validityMinutes: 7 * MINUTES_PER_DAY });
@@ -168,6 +169,7 @@ describe('rule fixtures', () => {
       const left = again.filter((d) => d.code === rule.id);
       assert.ok(left.length <= unfixable, `after the fixes ${left.length} ${rule.id} finding(s) remain, at most ${unfixable} expected (those without a fix):\n${left.map((d) => d.message).join('\n')}`);
       const converged = fixTwice(conf, { now: new Date() });
+      assert.equal(converged.unsettled, undefined, 'the rounds of "fix all" do not settle');
       assert.deepEqual(converged.changedAgain, [], 'a second "fix all" changes the fixed config again');
       assert.deepEqual(converged.added, [], 'the fixes add findings');
 

@@ -1,4 +1,4 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, type DiagnosticData, type LspFix } from './protocol';
 
 function fixesOf(d: Diagnostic): LspFix[] {
@@ -53,9 +53,11 @@ export function provideCodeActions(params: CodeActionParams, allDiagnostics: rea
       });
     }
   }
-  // Only when asked for by kind (fix on save, the Source Action menu): editors never show source
-  // actions in the light bulb, and "fix all" may analyse the fixed texts again, round after round.
-  if (only && wants(FIX_ALL_KIND)) {
+  // Not for the light bulb's automatic requests (VS Code sends one with every cursor move and
+  // never shows source actions there): "fix all" may analyse the fixed texts again, round after
+  // round. Asked for by kind (fix on save, the Source Action menu) or invoked by the user
+  // (editors that list every action on request), it is worked out.
+  if (wants(FIX_ALL_KIND) && (only || params.context.triggerKind !== CodeActionTriggerKind.Automatic)) {
     const { edits, count } = fixAll();
     if (edits.length) actions.push({ title: `Fix all nginx TLS problems (${count})`, kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits) });
   }

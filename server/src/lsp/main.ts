@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AnalysisCache, analyzeFile, fixAll, wholeChangeEdit, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { AnalysisCache, analyzeFile, DerivedParses, fixAll, wholeChangeEdit, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions, type FixAllEdits } from './codeActions';
@@ -138,11 +138,11 @@ function docsLink(code: string): string | undefined {
 }
 
 /** The file system as the service sees it: open documents' unsaved contents win over the disk. */
-function hostWithOpenDocuments(over?: ReadonlyMap<string, string>): ConfigHost {
+function hostWithOpenDocuments(over?: (file: string) => string | undefined): ConfigHost {
   return createNodeHost({
     maxFileSize: settings.maxFileSize,
     overlay: (f) => {
-      const text = over?.get(f);
+      const text = over?.(f);
       if (text !== undefined) return { text, version: -1 };
       const open = openDocumentFor(f);
       return open ? { text: open.getText(), version: open.version } : undefined;
@@ -477,10 +477,22 @@ connection.onCodeAction((params) => {
     const diagnostics = analysed.get(uri) ?? [];
     const firstRound = selectFixes(diagnostics, original).fixes;
     if (firstRound.length === 0) return { edits: [], count: 0 };
-    // Later rounds analyse the fixed texts in memory, with caches of their own (they are not what the editor shows).
-    const result = fixAll(diagnostics, original, (texts) => analyzeFile(file, { host: hostWithOpenDocuments(texts), mainConfig: settings.mainConfig || undefined, settings: analysisSettingsFor(file) }).diagnostics);
-    if (result.rounds <= 1) return { edits: firstRound.map((fix) => toLspFix(fix, positions)), count: firstRound.length };
-    const edits = [...result.files].map(([f, text]) => wholeChangeEdit(f, original(f) ?? '', text));
+    const asFixes = { edits: firstRound.map((fix) => toLspFix(fix, positions)), count: firstRound.length };
+    // Later rounds analyse the fixed texts in memory, over the texts this analysis had (not the
+    // open documents as they are now), with caches of their own: they are not what the editor shows.
+    const parses = new DerivedParses(tree.files);
+    const analyses = new AnalysisCache();
+    const result = fixAll(diagnostics, original, (texts) => analyzeFile(file, {
+      host: hostWithOpenDocuments((f) => texts.get(f) ?? original(f)),
+      cache: parses,
+      analysisCache: analyses,
+      mainConfig: settings.mainConfig || undefined,
+      settings: analysisSettingsFor(file),
+    }).diagnostics);
+    if (result.files.size === 0) return { edits: [], count: 0 };
+    // A file the first analysis did not have cannot be edited by offsets into it: the first round alone, then.
+    if (result.rounds <= 1 || [...result.files.keys()].some((f) => original(f) === undefined)) return asFixes;
+    const edits = [...result.files].map(([f, text]) => wholeChangeEdit(f, original(f) as string, text));
     return { edits: [toLspFix({ title: 'Fix all nginx TLS problems', edits }, positions)], count: result.applied };
   };
   return provideCodeActions(params, published.get(uri) ?? [], doc.version, fixAllEdits);

@@ -27,7 +27,7 @@ export { parseNginxV, type NginxBuildInfo } from './model/nginxBuildInfo';
 export { NGINX_TEST_CODE, parseNginxTestOutput, readNginxTestOutput, setsPidFile, type NginxTestMessage, type NginxTestOutcome } from './nginxTestOutput';
 export { findDumpTruncation, parseNginxDump, type NginxDump } from './model/parseNginxDump';
 export { loadConfigFor, TreeCache, treeReadFile } from './model/locateMainConfig';
-export { ParseCache } from './model/parseCache';
+export { ParseCache, DerivedParses } from './model/parseCache';
 export { buildServerModel, type HttpServer, type ServerModel } from './model/serverModel';
 
 export * from './features';

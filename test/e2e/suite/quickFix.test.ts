@@ -152,5 +152,26 @@ describe('quick-fixes', () => {
       const after = await waitForDiagnostics(doc.uri, (d) => tlsOnly(d).every((x) => codeOf(x) === 'must-staple-cold-start'));
       assert.deepEqual(summarize(after).map((d) => d.code), ['must-staple-cold-start']);
     });
+
+    it('one save applies the fixes that become possible only after others, and the next save changes nothing', async () => {
+      const { map } = freshSeedCopy(SEEDS.fixRounds);
+      const { doc, diagnostics } = await openAnalyzed(map(SEEDS.fixRounds));
+      assert.deepEqual(summarize(diagnostics).map((d) => `${d.code} ${d.range}`), ['session-settings-from-default-server 23:9-23:48', 'session-settings-from-default-server 32:9-32:38', 'session-settings-from-default-server 33:9-33:48']);
+      const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+      // One fix now (b.test's), one more once it is in (c.test's).
+      assert.deepEqual((await codeActionsAt(doc.uri, whole, FIX_ALL_KIND)).map((a) => a.title), ['Fix all nginx TLS problems (2)']);
+      const text = doc.getText();
+      await insertAt(doc, 0, ' ');
+      await deleteAt(doc, 0, 1);
+      assert.equal(doc.getText(), text);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.files.save');
+      const expected = diskText(wsUri(map(expectedOf(SEEDS.fixRounds))));
+      assert.equal(doc.getText(), expected);
+      assert.equal(diskText(doc.uri), expected);
+      const after = await waitForDiagnostics(doc.uri, (d) => tlsOnly(d).length === 0);
+      assert.deepEqual(summarize(after), []);
+      assert.deepEqual((await codeActionsAt(doc.uri, whole, FIX_ALL_KIND)).map((a) => a.title), []);
+    });
   });
 });

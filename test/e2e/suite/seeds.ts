@@ -20,6 +20,8 @@ export const SEEDS = {
   ticketsOptions: 'tls/tickets/etc/letsencrypt/options-ssl-nginx.conf',
   /** Two servers, each with a fixable problem, for "fix all on save". */
   fixAll: 'tls/fix-all/nginx.conf',
+  /** Three servers on one socket whose session-settings fixes take two rounds. */
+  fixRounds: 'tls/fix-rounds/nginx.conf',
 } as const;
 
 /** The expected text of a seed file after its fix, in the seed's expected/ folder (tls/SEED/expected/same/path). */
@@ -44,6 +46,7 @@ export function prepareSeeds(): Promise<void> {
     await createTestPki(certs('must-staple/certs'), { ocspUrl: 'http://127.0.0.1:8888/' });
     await createTestPki(certs('resolver/certs'), { ocspUrl: HOST_NAME_OCSP_URL });
     await createTestPki(certs('fix-all/certs'), { ocspUrl: HOST_NAME_OCSP_URL });
+    await createTestPki(certs('fix-rounds/certs'), { dnsNames: { 'no-ocsp': ['a.test', 'b.test', 'c.test'] } });
     const tickets: TestPki = await createTestPki(certs('tickets/etc/nginx/certs'), { dnsNames: { 'no-ocsp': ['shop.test', 'www.shop.test'] } });
     // The certbot-managed site uses Let's Encrypt's layout.
     const live = certs('tickets/etc/letsencrypt/live/shop.test');

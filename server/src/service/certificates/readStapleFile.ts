@@ -32,7 +32,21 @@ export function readStapleFile(written: string, leaf: Uint8Array, issuer: Uint8A
   const path = ownCopy(written);
   const read = readThroughSnapshot(`staple:${path}`, () => readStapleBytes(path));
   if (read.kind === 'error') return read;
-  return { kind: 'ok', check: checkResponse(read.content, leaf, issuer) };
+  return { kind: 'ok', check: checkedOnce(read.content, leaf, issuer) };
+}
+
+const NO_ISSUER = new Uint8Array(0);
+/** Checks by response bytes, leaf and issuer (objects kept while their files are unchanged): parsing and verifying a response takes milliseconds. */
+const checks = new WeakMap<Uint8Array, WeakMap<Uint8Array, WeakMap<Uint8Array, OcspResponseCheck>>>();
+
+function checkedOnce(response: Uint8Array, leaf: Uint8Array, issuer: Uint8Array | undefined): OcspResponseCheck {
+  let byLeaf = checks.get(response);
+  if (!byLeaf) checks.set(response, (byLeaf = new WeakMap()));
+  let byIssuer = byLeaf.get(leaf);
+  if (!byIssuer) byLeaf.set(leaf, (byIssuer = new WeakMap()));
+  let check = byIssuer.get(issuer ?? NO_ISSUER);
+  if (!check) byIssuer.set(issuer ?? NO_ISSUER, (check = checkResponse(response, leaf, issuer)));
+  return check;
 }
 
 function readStapleBytes(path: string): { kind: 'bytes'; content: Uint8Array } | Extract<StapleFileResult, { kind: 'error' }> {

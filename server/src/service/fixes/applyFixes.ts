@@ -112,11 +112,34 @@ function applyPerFile(edits: readonly TextEdit[], readText: (file: string) => st
  * Chooses the first fix of every diagnostic for "fix all" (the CLI's --fix and the editor's
  * source.fixAll alike): skips a fix already chosen through another diagnostic (the same edits), a
  * fix that overlaps one already taken, and every fix that touches a file whose result would not
- * parse (a fix across files is applied whole or not at all). `readText` gives each file's text.
+ * parse (a fix across files is applied whole or not at all). When fixes are dropped for that, the
+ * choice is made again without them, so that a fix they had crowded out gets its turn.
+ * `readText` gives each file's text.
  */
 export function selectFixes(diagnostics: readonly ConfigDiagnostic[], readText: (file: string) => string | undefined): FixSelection & { files: Map<string, string> } {
-  let taken: Fix[] = [];
-  const skipped: FixSelection['skipped'] = [];
+  const dropped = new Map<Fix, string>();
+  for (;;) {
+    const { taken, overlapping } = chooseFixes(diagnostics, dropped);
+    const { files, rejected } = applyPerFile(taken.flatMap((f) => f.edits), readText);
+    if (rejected.size === 0) {
+      const skipped = [
+        ...overlapping.map((fix) => ({ title: fix.title, reason: 'overlaps another fix' })),
+        ...[...dropped].map(([fix, reason]) => ({ title: fix.title, reason })),
+      ];
+      return { fixes: taken, skipped, files };
+    }
+    // Each pass drops at least one more fix, so this ends.
+    for (const fix of taken) {
+      const bad = fix.edits.find((e) => rejected.has(e.file));
+      if (bad) dropped.set(fix, `${rejected.get(bad.file)} (${bad.file}); nothing written for this fix`);
+    }
+  }
+}
+
+/** The first fix of each diagnostic, in order, unless dropped, already taken, or overlapping one taken. */
+function chooseFixes(diagnostics: readonly ConfigDiagnostic[], dropped: ReadonlyMap<Fix, string>): { taken: Fix[]; overlapping: Fix[] } {
+  const taken: Fix[] = [];
+  const overlapping: Fix[] = [];
   const perFile = new Map<string, TakenEdits>();
   const takenIn = (file: string): TakenEdits => {
     let t = perFile.get(file);
@@ -125,27 +148,17 @@ export function selectFixes(diagnostics: readonly ConfigDiagnostic[], readText: 
   };
   for (const d of diagnostics) {
     const fix = d.fixes[0];
-    if (!fix) continue;
+    if (!fix || dropped.has(fix)) continue;
     const fresh = fix.edits.filter((e) => !takenIn(e.file).has(e));
     if (fresh.length === 0) continue;
     if (fresh.length < fix.edits.length || fresh.some((e) => takenIn(e.file).clashes(e))) {
-      skipped.push({ title: fix.title, reason: 'overlaps another fix; run --fix again' });
+      overlapping.push(fix);
       continue;
     }
     taken.push(fix);
     for (const e of fix.edits) takenIn(e.file).add(e);
   }
-  for (;;) {
-    const { files, rejected } = applyPerFile(taken.flatMap((f) => f.edits), readText);
-    if (rejected.size === 0) return { fixes: taken, skipped, files };
-    const kept: Fix[] = [];
-    for (const fix of taken) {
-      const bad = fix.edits.find((e) => rejected.has(e.file));
-      if (bad) skipped.push({ title: fix.title, reason: `${rejected.get(bad.file)} (${bad.file}); nothing written for this fix` });
-      else kept.push(fix);
-    }
-    taken = kept;
-  }
+  return { taken, overlapping };
 }
 
 /** The new text of each file after applying selectFixes' choice. */

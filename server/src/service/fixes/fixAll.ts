@@ -42,17 +42,20 @@ export function fixAll(
   const states = new Set<string>([stateOf()]);
   let diagnostics = first;
   let applied = 0;
+  const settled = (rounds: number, skipped: FixSelection['skipped'], last: readonly ConfigDiagnostic[], unsettled?: string): FixAllResult => {
+    const files = changedFiles(texts, readText);
+    // Fixes that ended where they started changed nothing: none is counted as applied.
+    return { files, applied: files.size > 0 ? applied : 0, rounds, skipped, diagnostics: last, ...(unsettled ? { unsettled } : {}) };
+  };
   for (let round = 0; ; round++) {
     const selection = selectFixes(diagnostics, current);
     const changed = [...selection.files].filter(([file, text]) => current(file) !== text);
-    if (changed.length === 0) return { files: changedFiles(texts, readText), applied, rounds: round, skipped: selection.skipped, diagnostics };
-    if (round === MAX_FIX_ROUNDS) return { files: changedFiles(texts, readText), applied, rounds: round, skipped: selection.skipped, unsettled: `fixes still apply after ${MAX_FIX_ROUNDS} rounds`, diagnostics };
+    if (changed.length === 0) return settled(round, selection.skipped, diagnostics);
+    if (round === MAX_FIX_ROUNDS) return settled(round, selection.skipped, diagnostics, `fixes still apply after ${MAX_FIX_ROUNDS} rounds`);
     for (const [file, text] of changed) texts.set(file, text);
     applied += selection.fixes.length;
     const state = stateOf();
-    if (states.has(state)) {
-      return { files: changedFiles(texts, readText), applied, rounds: round + 1, skipped: selection.skipped, unsettled: 'the fixes undo each other (a round brought the files back to an earlier state)', diagnostics: reanalyse(texts) };
-    }
+    if (states.has(state)) return settled(round + 1, selection.skipped, reanalyse(texts), 'the fixes undo each other (a round brought the files back to an earlier state)');
     states.add(state);
     diagnostics = reanalyse(texts);
   }
@@ -62,12 +65,26 @@ function changedFiles(texts: ReadonlyMap<string, string>, readText: (file: strin
   return new Map([...texts].filter(([file, text]) => readText(file) !== text));
 }
 
-/** One edit that turns `before` into `after`: from the first to the last character that differs. */
+/**
+ * One edit that turns `before` into `after`: from the first to the last character that differs,
+ * widened so that it never starts or ends inside a surrogate pair or a CRLF (an editor would move
+ * such a boundary, and the new text would no longer fit).
+ */
 export function wholeChangeEdit(file: string, before: string, after: string): TextEdit {
   let start = 0;
   const shorter = Math.min(before.length, after.length);
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  while (start > 0 && (splitsCharacter(before, start) || splitsCharacter(after, start))) start--;
   let tail = 0;
   while (tail < shorter - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  while (tail > 0 && (splitsCharacter(before, before.length - tail) || splitsCharacter(after, after.length - tail))) tail--;
   return { file, start, end: before.length - tail, newText: after.slice(start, after.length - tail) };
+}
+
+/** Whether offset `at` falls between the halves of a surrogate pair or between CR and LF. */
+function splitsCharacter(text: string, at: number): boolean {
+  if (at <= 0 || at >= text.length) return false;
+  const previous = text.charCodeAt(at - 1);
+  const next = text.charCodeAt(at);
+  return (previous >= 0xd800 && previous <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) || (previous === 13 && next === 10);
 }

@@ -31,3 +31,26 @@ export class ParseCache {
     this.entries.delete(file);
   }
 }
+
+/**
+ * Parses for texts derived from a loaded tree, as "fix all" analyses its rounds: a file whose
+ * text is the tree's keeps the tree's parse, another is re-read from the last parse of that file.
+ * Versions are not consulted (the texts of a round have none), and the tree's own cache is left
+ * alone: what a round sees is not what the editor shows.
+ */
+export class DerivedParses extends ParseCache {
+  private readonly last: Map<string, ParsedFile>;
+
+  constructor(files: ReadonlyMap<string, ParsedFile>) {
+    super();
+    this.last = new Map(files);
+  }
+
+  override parse(file: string, text: string): ParsedFile {
+    const last = this.last.get(file);
+    if (last && last.text === text) return last;
+    const parsed = (last && reparse(last, text)) ?? parseConfig(text, file);
+    this.last.set(file, parsed);
+    return parsed;
+  }
+}

@@ -55,13 +55,13 @@ export const mustStapleWithoutStapling = serverRule({
           message = `${needs} but ${what} has variables, so nginx loads this server's certificates per handshake and staples none of them (without any warning): Firefox refuses the site with ${FIREFOX_ERROR}`;
         } else if (facts.on && facts.file) {
           continue;
-        } else if (responder.kind === 'invalid') {
+        } else if (responder.kind === 'invalid' && !facts.file) {
           const source = facts.responder ? `ssl_stapling_responder "${responder.url}"` : `its OCSP responder URL "${responder.url}"`;
           message = `${needs} but nginx cannot use ${source}: its OCSP client speaks plain http:// only, so it logs [warn] "ssl_stapling" ignored, ${responder.logged} in OCSP responder and staples nothing: Firefox refuses the site with ${FIREFOX_ERROR}`;
         } else if (!facts.on) {
           const state = facts.stapling ? 'ssl_stapling is off' : 'ssl_stapling is not enabled';
           const stale = staleStapleFile(facts, context);
-          message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}${stale ? `. Mend the file before switching stapling on: ${stale}` : ''}`;
+          message = `${needs} but ${state} for ${who}: Firefox refuses the site with ${FIREFOX_ERROR}${stale ? `. No quick-fix: nginx reads the ssl_stapling_file only once stapling is on, and this one is bad (${stale}); refresh it first` : ''}`;
           fix = enableStaplingFix(server, facts, context);
         } else if (cert.leaf.ocspUrls.length === 0 && !facts.responder) {
           message = `${needs} but has no OCSP responder URL, so nginx ignores ssl_stapling for it ("ssl_stapling" ignored, no OCSP responder URL in the certificate): Firefox refuses the site with ${FIREFOX_ERROR}`;

@@ -63,8 +63,9 @@ export function staleStapleFile(facts: StaplingFacts, context: RuleContext): str
  * not find an issuer. `ssl_stapling_verify` is left alone: with a CA that signs OCSP responses
  * with a delegated signer it fails unless the whole chain is trusted, and then nothing is stapled.
  * None when the setting comes from a file included into the block (a second one would be a
- * duplicate directive), and when the server's `ssl_stapling_file` would be served bad: switching
- * stapling on would then trade one refusal for another.
+ * duplicate directive), and when the server's `ssl_stapling_file` would be served bad (switching
+ * stapling on would then trade one refusal for another) or is about to expire (the fix would
+ * bring up stapling-file-expiring, and a fix adds no finding: the file needs refreshing first).
  */
 export function enableStaplingFix(server: HttpServer, facts: StaplingFacts, context: RuleContext): Fix | undefined {
   const tree = context.model.tree;
