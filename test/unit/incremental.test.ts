@@ -295,7 +295,9 @@ test('what the editor keeps between analyses does not keep earlier versions of a
       return (process.memoryUsage().heapUsed - before) / 1e6;
     };
     twentyVersions(0); // the first round also pays for compiled code and the like
-    const grownMb = twentyVersions(1);
+    // The least of three rounds: a round can also pay for code compiled late or a cache's first
+    // growth (measured up to 6.6 MB on a loaded machine), but what is kept alive grows every round.
+    const grownMb = Math.min(twentyVersions(1), twentyVersions(2), twentyVersions(3));
     // With kept keys and messages that are views of the text, 20 versions keep 20 × 1.3 MB (measured: 26 MB).
     assert.ok(grownMb < 6, `the heap grew by ${grownMb.toFixed(1)} MB over 20 versions`);
 
@@ -317,8 +319,8 @@ test('what the editor keeps between analyses does not keep earlier versions of a
     };
     const blocksBefore = cache.counts.block;
     blockEdits(0);
-    const blockGrownMb = blockEdits(1);
-    assert.ok(cache.counts.block - blocksBefore >= 39, `edits re-read as one block: ${cache.counts.block - blocksBefore}`);
+    const blockGrownMb = Math.min(blockEdits(1), blockEdits(2), blockEdits(3));
+    assert.ok(cache.counts.block - blocksBefore >= 79, `edits re-read as one block: ${cache.counts.block - blocksBefore}`);
     assert.ok(blockGrownMb < 6, `the heap grew by ${blockGrownMb.toFixed(1)} MB over 20 versions edited in 20 blocks`);
   } finally {
     snapshotFileReads(false);
