@@ -62,6 +62,13 @@ describe('listen sockets', () => {
     assert.equal(listenOf('[::1]:443').socket, '[::1]:443');
     assert.equal(listenOf('127.0.0.1:443').socket, '127.0.0.1:443');
     assert.equal(listenOf('localhost:443').socket, '127.0.0.1:443');
+    // One address written in several ways is one socket (measured: nginx -t reports a duplicate default server for each pair).
+    assert.equal(listenOf('127.000.000.001:443').socket, '127.0.0.1:443');
+    assert.equal(listenOf('[0::0]:443').socket, '[::]:443');
+    assert.equal(listenOf('[0:0:0:0:0:0:0:1]:443').socket, '[::1]:443');
+    assert.equal(listenOf('[2001:DB8:0::1]:443').socket, '[2001:db8::1]:443');
+    assert.equal(listenOf('[fe80::1%eth0]:443').socket, '[fe80::1%eth0]:443');
+    assert.equal(listenOf('300.0.0.1:443').socket, '300.0.0.1:443');
     assert.equal(listenOf('127.0.0.1').socket, '127.0.0.1:80');
     assert.equal(listenOf('unix:/run/nginx.sock').socket, 'unix:/run/nginx.sock');
     assert.equal(listenOf('443 quic reuseport').socket, 'udp 0.0.0.0:443');

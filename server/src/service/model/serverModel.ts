@@ -114,7 +114,30 @@ function normaliseHost(host: string): string {
   // nginx resolves a name in `listen` at startup; verified: `localhost:P` and `127.0.0.1:P` collide
   // as "a duplicate default server for 127.0.0.1:P".
   if (host.toLowerCase() === 'localhost') return '127.0.0.1';
-  return host.toLowerCase();
+  return canonicalIpv4(host) ?? host.toLowerCase();
+}
+
+/**
+ * An IPv4 address as nginx reads it (ngx_inet_addr: four decimal parts, leading zeros allowed),
+ * written the usual way: `127.000.000.001` is 127.0.0.1 (measured: nginx -t reports "a duplicate
+ * default server for 127.0.0.1:P" for the two). Undefined for anything else.
+ */
+function canonicalIpv4(host: string): string | undefined {
+  const parts = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)?.slice(1).map(Number);
+  return parts && parts.every((n) => n <= 255) ? parts.join('.') : undefined;
+}
+
+/**
+ * An IPv6 address in its one canonical form (RFC 5952, as the WHATWG URL parser writes it):
+ * `[0::0]` is `[::]` and `[0:0:0:0:0:0:0:1]` is `[::1]` (measured: nginx -t reports a duplicate
+ * default server for each pair). An address it cannot read (a zone index) is kept as written.
+ */
+function canonicalIpv6(bracketed: string): string {
+  try {
+    return new URL(`http://${bracketed}/`).hostname;
+  } catch {
+    return bracketed;
+  }
 }
 
 /** Listens already read, by directive: an unchanged file keeps its directives, and a tree of 200 sites reads 200 of them on every edit. */
@@ -145,7 +168,7 @@ function readListen(directive: Directive): Listen {
   let portText: string | undefined;
   const v6 = /^\[([^\]]*)\](?::(\d+))?$/.exec(first);
   if (v6) {
-    host = `[${v6[1].toLowerCase()}]`;
+    host = canonicalIpv6(`[${v6[1].toLowerCase()}]`);
     portText = v6[2];
   } else if (/^\d+$/.test(first)) {
     host = '*';

@@ -10,10 +10,21 @@ function defaultProtocols(context: RuleContext): string {
   return `nginx ${version}'s default, which includes TLSv1.3`;
 }
 
+/** The protocols a list enables: order, case and repeats do not matter to nginx (a repeat only gets a warning). */
+function protocolsKey(value: string): string {
+  return [...new Set(value.split(/\s+/).filter(Boolean).map((n) => n.toLowerCase()))].sort().join(' ');
+}
+
 const PROTOCOLS: DefaultServerSetting = {
   directive: 'ssl_protocols',
-  keyOf: (value) => value.split(/\s+/).filter(Boolean).map((n) => n.toLowerCase()).sort().join(' '),
+  keyOf: protocolsKey,
   describeDefault: defaultProtocols,
+  // ngx_http_ssl_module's default: TLSv1 TLSv1.1 TLSv1.2, and TLSv1.2 TLSv1.3 from 1.23.4.
+  defaultKey: (context) => {
+    const version = context.settings.nginxVersion;
+    if (version === undefined) return undefined;
+    return protocolsKey(compareVersions(version, TLS13_DEFAULT_SINCE) < 0 ? 'TLSv1 TLSv1.1 TLSv1.2' : 'TLSv1.2 TLSv1.3');
+  },
   decides: 'the TLS version',
 };
 

@@ -17,7 +17,11 @@ function onOff(on: boolean): string {
  * for the site, TLS 1.2 clients resume by session ID only when the default server keeps a cache.
  */
 function consequence(vhostOn: boolean, defaultServerCaches: boolean): string {
-  if (vhostOn) return 'this server hands out tickets that are never accepted (clients make a full handshake every time)';
+  if (vhostOn) {
+    // Measured: TLS 1.3 gets tickets and comes back "New"; TLS 1.2 gets no ticket (no lifetime hint) and resumes by ID.
+    const tls12 = defaultServerCaches ? 'TLS 1.2 clients get no ticket and resume by session ID' : 'TLS 1.2 clients get no ticket and do not resume at all (the default server keeps no ssl_session_cache either)';
+    return `TLS 1.3 clients of this server get tickets that are never accepted (a full handshake every time), ${tls12}`;
+  }
   const tls12 = defaultServerCaches
     ? 'TLS 1.2 clients fall back to session IDs'
     : 'TLS 1.2 clients do not resume at all either (the default server keeps no ssl_session_cache, so there is no session ID to fall back to)';

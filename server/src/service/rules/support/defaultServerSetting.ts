@@ -3,7 +3,7 @@ import type { RuleContext, RuleFinding } from '../rule';
 import { insertIntoBlock, replaceArguments } from '../../fixes/directiveEdits';
 import { anchorSpan, directiveSpan, relatedIfIncluded } from '../../model/locations';
 import { describeServer, effectiveValue, type HttpServer, type ListenSocket } from '../../model/serverModel';
-import { sharedKeyOfOthers, socketsByDefaultServer } from './sessionSettings';
+import { sharedKeyOfOthers, socketsByDefaultServer, socketsDefaultedBy } from './sessionSettings';
 
 /** A setting nginx takes from the default server of an address, whatever the virtual server says. */
 export interface DefaultServerSetting {
@@ -12,6 +12,8 @@ export interface DefaultServerSetting {
   keyOf(value: string): string;
   /** How to name the value in effect when a server sets none (nginx's default). */
   describeDefault(context: RuleContext): string;
+  /** keyOf nginx's default value, where it is known (it may depend on the nginx version). */
+  defaultKey(context: RuleContext): string | undefined;
   /** What is decided before SNI picks the server, for messages ("the TLS version"). */
   decides: string;
 }
@@ -22,21 +24,23 @@ interface Value {
   set: boolean;
 }
 
-function valueOf(server: HttpServer, spec: DefaultServerSetting): Value {
+function valueOf(server: HttpServer, spec: DefaultServerSetting, context: RuleContext): Value {
   const v = effectiveValue(server, spec.directive);
-  if (!v) return { key: '(default)', text: '', set: false };
+  if (!v) return { key: spec.defaultKey(context) ?? '(default)', text: '', set: false };
   return { key: spec.keyOf(v.value), text: v.value, set: true };
 }
 
 /**
  * Gives the default server of `sockets` the value of `source`, where it takes effect; only when
- * every other server of those sockets asks for the same (else another would change), and never
+ * every other server of every socket it is default for asks for the same (else another would
+ * change), and never
  * through an included file.
  */
 function alignFix(spec: DefaultServerSetting, sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
   const target = sockets[0].defaultServer;
-  const wanted = valueOf(source, spec);
-  if (sockets.some((socket) => sharedKeyOfOthers(context, socket, spec.directive, (s) => valueOf(s, spec).key) !== wanted.key)) return undefined;
+  const wanted = valueOf(source, spec, context);
+  // Every socket the default server is default for changes, not only those of `sockets`.
+  if (socketsDefaultedBy(context, target).some((socket) => sharedKeyOfOthers(context, socket, spec.directive, (s) => valueOf(s, spec, context).key) !== wanted.key)) return undefined;
   const own = target.own.get(spec.directive);
   const title = `Use "${spec.directive} ${wanted.text}" in the default server of ${sockets.map((k) => k.socket).join(', ')} (${describeServer(target, context.model.tree)})`;
   if (own?.length) {
@@ -60,9 +64,9 @@ export function checkSettingFromDefaultServer(context: RuleContext, spec: Defaul
   for (const server of context.model.servers) {
     const own = server.own.get(spec.directive);
     if (!own?.length) continue;
-    const mine = valueOf(server, spec);
+    const mine = valueOf(server, spec, context);
     for (const { defaultServer, sockets } of socketsByDefaultServer(context, server)) {
-      const theirs = valueOf(defaultServer, spec);
+      const theirs = valueOf(defaultServer, spec, context);
       if (theirs.key === mine.key) continue;
       const on = sockets.map((s) => s.socket).join(', ');
       const last = own[own.length - 1];

@@ -38,12 +38,16 @@ export function parseNginxTime(text: string): number | undefined {
   return total;
 }
 
+/** The built-in cache's size when none is given (ngx_http_ssl_module: NGX_SSL_DFLT_BUILTIN_SCACHE). */
+const BUILTIN_CACHE_SESSIONS = 20480;
+
 function normaliseCache(args: string[]): string {
   return args.map((a) => {
     const shared = /^shared:([^:]+):(\d+)([kKmMgG]?)$/.exec(a);
     if (shared) return `shared:${shared[1]}:${Number(shared[2]) * SIZE_UNITS[shared[3].toLowerCase()]}`;
-    return a.toLowerCase();
-  }).join(' ');
+    const lower = a.toLowerCase();
+    return lower === 'builtin' ? `builtin:${BUILTIN_CACHE_SESSIONS}` : lower;
+  }).sort().join(' ');
 }
 
 /** One session setting of a server as it takes effect: for comparing, and for messages. */
@@ -150,7 +154,7 @@ function others(socket: ListenSocket): HttpServer[] {
 /**
  * The fix giving the default server of `sockets` (which all share it) the session settings of
  * `source`, in the default server's block: its own in-file directives are rewritten, missing ones
- * inserted. Offered only when every other server of those sockets has the same settings as
+ * inserted. Offered only when every other server of every socket it is default for has the same settings as
  * `source` (else aligning with one would break another), and never through an included file.
  */
 export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
@@ -160,7 +164,7 @@ export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, con
   // Never trade a value the default server sets on purpose for one this server only has by
   // nginx's default: write down in this server what its clients already get instead.
   if (differing.some((name) => !effective(source, name) && effective(target, name))) return adoptDefaultServerFix(source, target, differing, context);
-  for (const socket of sockets) {
+  for (const socket of socketsDefaultedBy(context, target)) {
     for (const name of differing) {
       if (sharedKeyOfOthers(context, socket, name, (other) => sessionValue(other, name, context).key) !== sessionValue(source, name, context).key) return undefined;
     }
@@ -205,6 +209,14 @@ function copySessionSettings(from: HttpServer, into: HttpServer, names: string[]
 function adoptDefaultServerFix(server: HttpServer, target: HttpServer, names: string[], context: RuleContext): Fix | undefined {
   const edits = copySessionSettings(target, server, names, context);
   return edits ? { title: `Use the default server's ${names.join(', ')} in this server (${describeServer(target, context.model.tree)}'s, which its clients get anyway)`, edits } : undefined;
+}
+
+/**
+ * Every TLS socket whose default server is `server`: a setting written into it changes them all,
+ * not only the sockets where another server asked for it.
+ */
+export function socketsDefaultedBy(context: RuleContext, server: HttpServer): ListenSocket[] {
+  return context.model.sockets.filter((socket) => socket.tls && socket.defaultServer === server);
 }
 
 /**
