@@ -186,12 +186,12 @@ function sameAnalysis(uri: string, version: number, diagnostics: readonly Config
   return last !== undefined && analysedVersions.get(uri) === version && analysedSettings.get(uri) === settings && last.length === diagnostics.length && last.every((d, i) => d === diagnostics[i]);
 }
 
-/** Analyses a document now; true when its tree was analysed afresh (not shared with a document analysed before). */
 /** The analysis settings for a file: the editor's, the local machine's for its config, trust. */
 function analysisSettingsFor(file: string): Partial<AnalysisSettings> {
   return { ...settings, ...localSettingsFor(file), nginxVersion: settings.nginxVersion ?? nginxBuild.build()?.nginxVersion, readCertificates: workspaceTrusted };
 }
 
+/** Analyses a document now; true when its tree was analysed afresh (not shared with a document analysed before). */
 function analyzeNow(uri: string): boolean {
   const doc = documents.get(uri);
   if (!doc) return false;
