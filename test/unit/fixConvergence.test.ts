@@ -129,39 +129,10 @@ test('a Must-Staple server with stapling off and a bad ssl_stapling_file: the er
  * Two servers beside a default server that differ from it in session settings. "c" sets only a
  * cache and so gets no fix at first: aligning it means adopting the default server's settings,
  * and the default has no ssl_session_ticket_key to adopt. Once "b"'s fix has given the default
- * server its key, "c"'s fix exists. Found by a random search over socket settings.
+ * server its key, "c"'s fix exists. Found by a random search over socket settings; the editor
+ * tests save the same seed (and lspServer.test.ts asks the server for its "fix all").
  */
-const TWO_ROUNDS = `events {}
-http {
-    server {
-        listen 443 ssl default_server;
-        server_name a.test;
-        ssl_certificate certs/no-ocsp.chain.crt;
-        ssl_certificate_key certs/no-ocsp.key;
-        ssl_session_cache none;
-        ssl_session_timeout 1h;
-        return 204;
-    }
-    server {
-        listen 443 ssl;
-        server_name b.test;
-        ssl_certificate certs/no-ocsp.chain.crt;
-        ssl_certificate_key certs/no-ocsp.key;
-        ssl_session_timeout 1h;
-        ssl_session_ticket_key certs/ticket.key;
-        return 204;
-    }
-    server {
-        listen 443 ssl;
-        server_name c.test;
-        ssl_certificate certs/no-ocsp.chain.crt;
-        ssl_certificate_key certs/no-ocsp.key;
-        ssl_session_cache shared:B:1m;
-        ssl_session_ticket_key certs/ticket.key;
-        return 204;
-    }
-}
-`;
+const TWO_ROUNDS = fs.readFileSync(path.resolve(__dirname, '../e2e/fixtures/workspace/tls/fix-rounds/nginx.conf'), 'utf8');
 
 test('fix all runs round after round until nothing is left to fix, so a second one changes nothing', () => {
   const conf = path.join(dir, 'nginx.conf');

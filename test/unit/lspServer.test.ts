@@ -266,10 +266,9 @@ function applyLspEdits(text: string, edits: { range: { start: { line: number; ch
 test('"fix all" gives the text of every round: fixes that become possible only after others are in it, and a second one offers nothing', async () => {
   const dir = fs.mkdtempSync(path.join(work, 'rounds-'));
   const file = path.join(dir, 'nginx.conf');
-  const server = (name: string, listen: string, lines: string[]): string => `  server {\n    listen ${listen};\n    server_name ${name};\n    ssl_certificate certs/site.crt;\n    ssl_certificate_key certs/site.key;\n${lines.map((l) => `    ${l}\n`).join('')}  }\n`;
-  // "c" can only adopt the default server's session settings, and the default server has no
-  // ssl_session_ticket_key to adopt until "b"'s fix gives it one: a second round.
-  const text = `events {}\nhttp {\n${server('a.test', '443 ssl default_server', ['ssl_session_cache none;', 'ssl_session_timeout 1h;'])}${server('b.test', '443 ssl', ['ssl_session_timeout 1h;', 'ssl_session_ticket_key certs/ticket.key;'])}${server('c.test', '443 ssl', ['ssl_session_cache shared:B:1m;', 'ssl_session_ticket_key certs/ticket.key;'])}}\n`;
+  // "c.test" can only adopt the default server's session settings, and the default server has no
+  // ssl_session_ticket_key to adopt until "b.test"'s fix gives it one: a second round.
+  const text = fs.readFileSync(path.join(ROOT, 'test/e2e/fixtures/workspace/tls/fix-rounds/nginx.conf'), 'utf8');
   fs.writeFileSync(file, text);
   const uri = pathToFileURL(file).toString();
   const client = new RawClient();

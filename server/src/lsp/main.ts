@@ -15,7 +15,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AnalysisCache, analyzeFile, DerivedParses, fixAll, wholeChangeEdit, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, selectFixes, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
+import { AnalysisCache, analyzeFile, DerivedParses, fixAll, wholeChangeEdit, TreeCache, treeReadFile, createNodeHost, docsPathOf, forgetFileReads, loadConfigFor, ParseCache, snapshotFileReads, treePositions, type AnalysisSettings, type ConfigDiagnostic, type ConfigHost, type ConfigTree } from '../service';
 import { EDITOR_FEATURE_CAPABILITIES, registerEditorFeatures } from './editorFeatures';
 import { FORMATTING_CAPABILITIES, registerFormatting } from './formatting';
 import { provideCodeActions, type FixAllEdits } from './codeActions';
@@ -474,15 +474,11 @@ connection.onCodeAction((params) => {
     if (!tree || !file) return { edits: [], count: 0 };
     const positions = treePositions(tree);
     const original = (f: string): string | undefined => tree.files.get(f)?.text;
-    const diagnostics = analysed.get(uri) ?? [];
-    const firstRound = selectFixes(diagnostics, original).fixes;
-    if (firstRound.length === 0) return { edits: [], count: 0 };
-    const asFixes = { edits: firstRound.map((fix) => toLspFix(fix, positions)), count: firstRound.length };
     // Later rounds analyse the fixed texts in memory, over the texts this analysis had (not the
     // open documents as they are now), with caches of their own: they are not what the editor shows.
     const parses = new DerivedParses(tree.files);
     const analyses = new AnalysisCache();
-    const result = fixAll(diagnostics, original, (texts) => analyzeFile(file, {
+    const result = fixAll(analysed.get(uri) ?? [], original, (texts) => analyzeFile(file, {
       host: hostWithOpenDocuments((f) => texts.get(f) ?? original(f)),
       cache: parses,
       analysisCache: analyses,
@@ -491,7 +487,9 @@ connection.onCodeAction((params) => {
     }).diagnostics);
     if (result.files.size === 0) return { edits: [], count: 0 };
     // A file the first analysis did not have cannot be edited by offsets into it: the first round alone, then.
-    if (result.rounds <= 1 || [...result.files.keys()].some((f) => original(f) === undefined)) return asFixes;
+    if (result.rounds <= 1 || [...result.files.keys()].some((f) => original(f) === undefined)) {
+      return { edits: result.firstRound.map((fix) => toLspFix(fix, positions)), count: result.firstRound.length };
+    }
     const edits = [...result.files].map(([f, text]) => wholeChangeEdit(f, original(f) as string, text));
     return { edits: [toLspFix({ title: 'Fix all nginx TLS problems', edits }, positions)], count: result.applied };
   };

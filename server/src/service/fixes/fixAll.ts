@@ -1,4 +1,4 @@
-import type { ConfigDiagnostic, TextEdit } from '../diagnostics';
+import type { ConfigDiagnostic, Fix, TextEdit } from '../diagnostics';
 import { selectFixes, type FixSelection } from './applyFixes';
 
 /** At most this many rounds of "fix all" (ESLint's --fix makes at most 10 passes too). */
@@ -14,6 +14,8 @@ export interface FixAllResult {
   rounds: number;
   /** Fixes of the last round that could not be applied, with the reason. */
   skipped: FixSelection['skipped'];
+  /** The fixes the first round applied, as computed against the texts given (empty when it applied none). */
+  firstRound: Fix[];
   /**
    * Why fixing stopped before nothing was left to fix: the fixes went round in a circle (a
    * round brought the files back to an earlier state) or MAX_FIX_ROUNDS ran out.
@@ -42,10 +44,11 @@ export function fixAll(
   const states = new Set<string>([stateOf()]);
   let diagnostics = first;
   let applied = 0;
+  let firstRound: Fix[] = [];
   const settled = (rounds: number, skipped: FixSelection['skipped'], last: readonly ConfigDiagnostic[], unsettled?: string): FixAllResult => {
     const files = changedFiles(texts, readText);
     // Fixes that ended where they started changed nothing: none is counted as applied.
-    return { files, applied: files.size > 0 ? applied : 0, rounds, skipped, diagnostics: last, ...(unsettled ? { unsettled } : {}) };
+    return { files, applied: files.size > 0 ? applied : 0, rounds, skipped, firstRound, diagnostics: last, ...(unsettled ? { unsettled } : {}) };
   };
   for (let round = 0; ; round++) {
     const selection = selectFixes(diagnostics, current);
@@ -53,6 +56,7 @@ export function fixAll(
     if (changed.length === 0) return settled(round, selection.skipped, diagnostics);
     if (round === MAX_FIX_ROUNDS) return settled(round, selection.skipped, diagnostics, `fixes still apply after ${MAX_FIX_ROUNDS} rounds`);
     for (const [file, text] of changed) texts.set(file, text);
+    if (round === 0) firstRound = selection.fixes;
     applied += selection.fixes.length;
     const state = stateOf();
     if (states.has(state)) return settled(round + 1, selection.skipped, reanalyse(texts), 'the fixes undo each other (a round brought the files back to an earlier state)');

@@ -33,8 +33,7 @@ function valueOf(server: HttpServer, spec: DefaultServerSetting, context: RuleCo
 /**
  * Gives the default server of `sockets` the value of `source`, where it takes effect; only when
  * every other server of every socket it is default for asks for the same (else another would
- * change), and never
- * through an included file.
+ * change), and never through an included file.
  */
 function alignFix(spec: DefaultServerSetting, sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
   const target = sockets[0].defaultServer;

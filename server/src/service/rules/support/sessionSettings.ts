@@ -154,8 +154,9 @@ function others(socket: ListenSocket): HttpServer[] {
 /**
  * The fix giving the default server of `sockets` (which all share it) the session settings of
  * `source`, in the default server's block: its own in-file directives are rewritten, missing ones
- * inserted. Offered only when every other server of every socket it is default for has the same settings as
- * `source` (else aligning with one would break another), and never through an included file.
+ * inserted. Offered only when every other server of every socket it is default for has the same
+ * settings as `source` (else aligning with one would break another), and never through an
+ * included file.
  */
 export function alignSessionFix(sockets: ListenSocket[], source: HttpServer, context: RuleContext): Fix | undefined {
   const target = sockets[0].defaultServer;
