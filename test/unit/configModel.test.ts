@@ -131,6 +131,43 @@ test('the main config of an opened file: the nearest nginx.conf that includes it
   assert.equal(explicit.mainFile, path.join(nginxDir, 'nginx.conf'));
 });
 
+test('a site opened where it lives (sites-available) is analysed in the tree that includes it through a link (sites-enabled)', (t) => {
+  const site = (name: string, tickets: string): string =>
+    `server {\n    listen 443 ssl${name === 'a' ? ' default_server' : ''};\n    server_name ${name}.test;\n    ssl_certificate /nonexistent/${name}.crt;\n    ssl_certificate_key /nonexistent/${name}.key;\n    ssl_session_tickets ${tickets};\n    ssl_stapling on;\n}\n`;
+  const dir = tree({
+    'etc/nginx/nginx.conf': 'events {}\nhttp {\n    resolver 127.0.0.53 valid=300s;\n    resolver_timeout 5s;\n    include sites-enabled/*;\n}\n',
+    'etc/nginx/sites-available/a': site('a', 'on'),
+    'etc/nginx/sites-available/b': site('b', 'off'),
+    'etc/nginx/sites-available/c': site('c', 'off'),
+    'etc/nginx/sites-available/elsewhere/b': site('b', 'off'),
+  });
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const nginxDir = path.join(dir, 'etc/nginx');
+  fs.mkdirSync(path.join(nginxDir, 'sites-enabled'));
+  fs.symlinkSync('../sites-available/a', path.join(nginxDir, 'sites-enabled/a'));
+  fs.symlinkSync('../sites-available/b', path.join(nginxDir, 'sites-enabled/b'));
+  const opened = path.join(nginxDir, 'sites-available/b');
+  // The certificates do not exist: certificate-unreadable is beside the point here.
+  const relevant = (diagnostics: { code: string }[]): string[] => diagnostics.map((d) => d.code).filter((c) => c !== 'certificate-unreadable');
+  const codes = (file: string, host = createNodeHost()): string[] => relevant(analyzeFile(file, { host, settings: {} }).diagnostics);
+
+  const result = analyzeFile(opened, { host: createNodeHost(), settings: {} });
+  assert.equal(result.tree.mainFile, path.join(nginxDir, 'nginx.conf'), 'found through the link');
+  assert.ok(result.tree.files.has(opened), 'named as opened, so that editor features find the document in the tree');
+  assert.ok(!result.tree.files.has(path.join(nginxDir, 'sites-enabled/b')));
+  assert.deepEqual(relevant(result.diagnostics), ['session-tickets-mismatch'], 'the default server is seen, and the resolver of http {}');
+  assert.ok(result.diagnostics.every((d) => d.file === opened));
+  assert.deepEqual(codes(path.join(nginxDir, 'sites-enabled/b')), ['session-tickets-mismatch'], 'the link itself, as before');
+
+  // Unsaved contents of the opened document are what the tree reads.
+  const edited = createNodeHost({ overlay: (f) => (f === opened ? { text: site('b', 'on'), version: 2 } : undefined) });
+  assert.deepEqual(codes(opened, edited), []);
+
+  // Near misses: a site that no link enables, and a file of the same name elsewhere, stay alone.
+  assert.deepEqual(codes(path.join(nginxDir, 'sites-available/c')), ['stapling-without-resolver']);
+  assert.equal(analyzeFile(path.join(nginxDir, 'sites-available/elsewhere/b'), { host: createNodeHost(), settings: {} }).tree.mainFile, path.join(nginxDir, 'sites-available/elsewhere/b'));
+});
+
 test('unsaved editor contents win over the disk for included files', (t) => {
   const dir = tree({ 'nginx.conf': 'http { include site.conf; }', 'site.conf': 'marker disk;' });
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

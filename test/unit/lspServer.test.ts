@@ -226,6 +226,35 @@ test('an edit re-analyses only the open documents that read the edited file, the
   }
 });
 
+test('sites opened where they live (sites-available) are analysed in the tree that includes them through links, and follow each other\'s edits', async () => {
+  const dir = fs.mkdtempSync(path.join(work, 'debian-'));
+  for (const sub of ['sites-available', 'sites-enabled']) fs.mkdirSync(path.join(dir, sub));
+  const site = (name: string, tickets: string): string => `server {\n  listen 443 ssl${name === 'a' ? ' default_server' : ''};\n  server_name ${name}.test;\n  ssl_certificate /nonexistent/${name}.crt;\n  ssl_certificate_key /nonexistent/${name}.key;\n  ssl_session_tickets ${tickets};\n}\n`;
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\nhttp {\n  include sites-enabled/*;\n}\n');
+  const files = { a: path.join(dir, 'sites-available/a'), b: path.join(dir, 'sites-available/b') };
+  const texts = { a: site('a', 'on'), b: site('b', 'off') };
+  for (const name of ['a', 'b'] as const) {
+    fs.writeFileSync(files[name], texts[name]);
+    fs.symlinkSync(`../sites-available/${name}`, path.join(dir, 'sites-enabled', name));
+  }
+  const uris = { a: pathToFileURL(files.a).toString(), b: pathToFileURL(files.b).toString() };
+  const codes = (m: Message): string[] => m.params.diagnostics.map((d: { code: string }) => d.code);
+  const client = new RawClient();
+  try {
+    await client.start({ workspaceTrusted: false, settings: { diagnostics: { debounceMs: 0 } } });
+    for (const name of ['a', 'b'] as const) client.notify('textDocument/didOpen', { textDocument: { uri: uris[name], languageId: 'nginx', version: 1, text: texts[name] } });
+    const first = await diagnosticsFor(client, uris.b);
+    assert.ok(codes(first).includes('session-tickets-mismatch'), JSON.stringify(first.params));
+
+    // Tickets off in the default server too, unsaved: b, which reads a through its link, is analysed again.
+    client.notify('textDocument/didChange', { textDocument: { uri: uris.a, version: 2 }, contentChanges: [{ text: site('a', 'off') }] });
+    const after = await client.waitFor((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.uri === uris.b && !codes(m).includes('session-tickets-mismatch'));
+    assert.ok(after);
+  } finally {
+    client.stop();
+  }
+});
+
 test('a file with more findings than nginxTls.diagnostics.maxPerFile gets the most severe and a note of how many more', async () => {
   const text = 'events {}\nhttp {\n  server {\n    listen 80 default_server;\n    server_name a.test;\n    bogus_1 on;\n    bogus_2 on;\n    bogus_3 on;\n    bogus_4 on;\n  }\n  server {\n    listen 80 default_server;\n    server_name b.test;\n    bogus_5 on;\n  }\n}\n';
   const file = path.join(fs.mkdtempSync(path.join(work, 'limit-')), 'nginx.conf');

@@ -119,6 +119,23 @@ function filePathOf(uri: string): string | undefined {
 /** The URIs of the open documents by file path (kept on open and close: a URL per file read costs). */
 const openUris = new Map<string, string>();
 
+/** Real paths from the file reads' snapshot (see fileSnapshot.ts): no system call per keystroke. */
+const realPathHost = createNodeHost();
+/** The open documents' file paths by their real paths (links resolved); made again when documents open or close or files change. */
+let openByRealPath: Map<string, string> | undefined;
+
+/**
+ * The path an included file is open under, when the editor has it open under another one than the
+ * config's (Debian's sites-available/x, which sites-enabled/x links to): trees then name it so,
+ * and read its unsaved contents (see LoadOptions.openedAs).
+ */
+function openedAs(included: string): string | undefined {
+  if (openUris.has(included)) return undefined;
+  openByRealPath ??= new Map([...openUris.keys()].map((f) => [realPathHost.realpath(f), f]));
+  const opened = openByRealPath.get(realPathHost.realpath(included));
+  return opened === included ? undefined : opened;
+}
+
 /** Open documents by file path, so that unsaved contents win over the disk. */
 function openDocumentFor(file: string): TextDocument | undefined {
   const uri = openUris.get(file);
@@ -210,6 +227,7 @@ function analyzeNow(uri: string): boolean {
       analysisCache,
       trees: treeCache,
       onTree: (tree) => read.add(tree),
+      openedAs,
       mainConfig: settings.mainConfig || undefined,
       settings: analysisSettingsFor(file),
     });
@@ -303,6 +321,7 @@ function schedule(uri: string, delay: number): void {
 function forgetFiles(): void {
   forgetFileReads();
   treeCache.clear();
+  openByRealPath = undefined;
   machineConfigs.clear();
 }
 
@@ -410,6 +429,7 @@ connection.onNotification(TrustNotification.method, (params: TrustParams) => {
 documents.onDidOpen((e) => {
   const file = filePathOf(e.document.uri);
   if (file) openUris.set(file, e.document.uri);
+  openByRealPath = undefined;
   treeCache.clear();
   schedule(e.document.uri, 0);
   queueDependents(e.document.uri);
@@ -439,6 +459,7 @@ documents.onDidClose((e) => {
     cache.delete(file);
     openUris.delete(file);
   }
+  openByRealPath = undefined;
   // What stays of a closed file: its live-probe and nginx -t findings (often none).
   publish(e.document.uri);
   // From now on the disk's version of the file counts.
@@ -482,6 +503,7 @@ connection.onCodeAction((params) => {
       host: hostWithOpenDocuments((f) => texts.get(f) ?? original(f)),
       cache: parses,
       analysisCache: analyses,
+      openedAs,
       mainConfig: settings.mainConfig || undefined,
       settings: analysisSettingsFor(file),
     }).diagnostics);
@@ -501,7 +523,7 @@ registerEditorFeatures(connection, {
     const file = filePathOf(uri);
     if (!file) return dumpDocuments.currentTree(uri);
     const host = hostWithOpenDocuments();
-    const tree = loadConfigFor(file, { host, cache, trees: treeCache, mainConfig: settings.mainConfig || undefined });
+    const tree = loadConfigFor(file, { host, cache, trees: treeCache, openedAs, mainConfig: settings.mainConfig || undefined });
     const text = tree.files.get(file)?.text;
     return text === undefined ? undefined : { tree, file, positions: treePositions(tree), host };
   },

@@ -19,6 +19,12 @@ export interface LoadOptions {
   rootContext?: ContextName[];
   /** True when the prefix is a guess (a file analysed alone): missing includes are then warnings. */
   prefixIsGuess?: boolean;
+  /**
+   * The path an included file is opened under when that is another path than the one the config
+   * includes it by (Debian's sites-enabled/x is a link to sites-available/x, which is the one
+   * opened): the file is then read and named by that path, so that it is the opened document.
+   */
+  openedAs?: (included: string) => string | undefined;
 }
 
 const MAIN_ONLY = new Set(['http', 'events', 'stream', 'mail', 'worker_processes', 'worker_rlimit_nofile', 'user', 'pid', 'load_module', 'daemon', 'master_process', 'env', 'thread_pool', 'pcre_jit', 'worker_cpu_affinity', 'worker_priority', 'lock_file']);
@@ -150,6 +156,8 @@ export function loadConfig(mainFile: string, options: LoadOptions): ConfigTree {
     } else {
       candidates = [target];
     }
+    const openedAs = options.openedAs;
+    if (openedAs) candidates = candidates.map((file) => openedAs(file) ?? file);
     const loaded: string[] = [];
     for (const file of candidates) {
       includedPaths.add(file);

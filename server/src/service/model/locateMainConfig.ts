@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ConfigHost } from './configHost';
 import type { ConfigTree } from './configTree';
-import { loadConfig } from './loadConfig';
+import { loadConfig, type LoadOptions } from './loadConfig';
 import type { ParseCache } from './parseCache';
 
 const MAIN_CONFIG_NAME = 'nginx.conf';
@@ -17,6 +17,8 @@ export interface LocateOptions {
   trees?: TreeCache;
   /** Called with every tree loaded to place the file, candidates that do not include it too. */
   onTree?: (tree: ConfigTree) => void;
+  /** The paths the editor has included files open under (see LoadOptions.openedAs); the trees in `trees` were loaded with the same. */
+  openedAs?: (included: string) => string | undefined;
 }
 
 /**
@@ -49,27 +51,39 @@ export function treeReadFile(tree: Pick<ConfigTree, 'mainFile' | 'includedPaths'
 
 /**
  * The config tree an opened file belongs to: the explicit main config if it includes the file,
- * else the nearest `nginx.conf` up the directories that includes it, else the file alone in the
- * context its content implies (relative paths then resolve against the nearest nginx.conf's folder).
+ * else the nearest `nginx.conf` up the directories that includes it, else the first of those
+ * that includes it through a link (the tree then names the file as opened, see
+ * LoadOptions.openedAs), else the file alone in the context its content implies (relative paths
+ * then resolve against the nearest nginx.conf's folder).
  */
 export function loadConfigFor(file: string, options: LocateOptions): ConfigTree {
   const target = path.resolve(file);
-  const loadWith = (main: string, extra: { prefix?: string; prefixIsGuess?: boolean }): ConfigTree => {
-    const run = (): ConfigTree => loadConfig(main, { host: options.host, cache: options.cache, ...extra });
-    const tree = options.trees ? options.trees.get(JSON.stringify([path.resolve(main), extra.prefix, extra.prefixIsGuess]), run) : run();
+  const loadWith = (main: string, extra: Pick<LoadOptions, 'prefix' | 'prefixIsGuess'> & { linked?: string }): ConfigTree => {
+    const { linked, ...rest } = extra;
+    const real = linked === undefined ? undefined : options.host.realpath(linked);
+    const openedAs = linked === undefined ? options.openedAs : (included: string): string | undefined => options.openedAs?.(included) ?? (options.host.realpath(included) === real ? linked : undefined);
+    const run = (): ConfigTree => loadConfig(main, { host: options.host, cache: options.cache, openedAs, ...rest });
+    const tree = options.trees ? options.trees.get(JSON.stringify([path.resolve(main), extra.prefix, extra.prefixIsGuess, linked]), run) : run();
     options.onTree?.(tree);
     return tree;
   };
   const load = (main: string): ConfigTree => loadWith(main, {});
+  const candidates: ConfigTree[] = [];
   if (options.mainConfig) {
     const tree = load(options.mainConfig);
     if (tree.files.has(target)) return tree;
+    candidates.push(tree);
   }
   if (path.basename(target) === MAIN_CONFIG_NAME) return load(target);
   for (const dir of mainConfigDirectoriesAbove(target, options.host)) {
     const tree = load(path.join(dir, MAIN_CONFIG_NAME));
     if (tree.files.has(target)) return tree;
+    candidates.push(tree);
   }
+  // Included through a link (or another path to the same file): the tree then names the file as opened.
+  const real = options.host.realpath(target);
+  const including = candidates.find((tree) => [...tree.includedPaths].some((f) => tree.files.has(f) && options.host.realpath(f) === real));
+  if (including) return loadWith(including.mainFile, { linked: target });
   return loadWith(target, { prefix: nearestMainConfigDirectory(target, options.host) ?? path.dirname(target), prefixIsGuess: true });
 }
 
