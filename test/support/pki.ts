@@ -115,6 +115,14 @@ export interface OddCertificates {
   ocspCrossChain: string;
   /** The root cross-signed by the legacy root (same subject and key as the root). */
   crossRoot: string;
+  /** The ocsp leaf, the intermediate, and an expired cross-signature of the root (Let's Encrypt's DST Root CA X3 case). */
+  ocspExpiredCrossChain: string;
+  /** future.test, valid from 30 days ahead; issued by the intermediate. */
+  future: Required<TestCertFiles>;
+  /** Leaves issued by other intermediates, each chain file holding its own: one that expired 10 days ago, one valid from 30 days ahead, one that expires in 10 days. */
+  underExpired: Required<TestCertFiles>;
+  underFuture: Required<TestCertFiles>;
+  underExpiring: Required<TestCertFiles>;
 }
 
 const DEFAULT_OCSP_URL = 'http://127.0.0.1:8888/';
@@ -363,6 +371,22 @@ async function writeOddCertificates(file: (name: string) => string, now: Date, r
   const crossRoot = file('cross-root.crt');
   fs.writeFileSync(crossRoot, pem(cross));
 
+  const at = (days: number): Date => new Date(now.getTime() + days * DAY_MS);
+  const future = (await write('future', await issue(intermediate, 'CN=future.test', { notBefore: at(30), notAfter: at(120), extensions: leafExtensions([{ type: 'dns', value: 'future.test' }]) }), true)) as Required<TestCertFiles>;
+  const underOther = async (name: string, caName: string, caValidity: { notBefore: Date; notAfter: Date }): Promise<Required<TestCertFiles>> => {
+    const ca = await issue(root, `CN=nginx-tls Test ${caName} Intermediate CA, O=nginx-tls tests`, {
+      ...caValidity,
+      extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    });
+    const files = (await write(name, await issue(ca, `CN=${name}.test`, { ...validity, extensions: leafExtensions([{ type: 'dns', value: `${name}.test` }]) }), false)) as Required<TestCertFiles>;
+    files.chain = file(`${name}.chain.crt`);
+    fs.writeFileSync(files.chain, fs.readFileSync(files.crt, 'utf8') + pem(ca.cert));
+    return files;
+  };
+  const underExpired = await underOther('under-expired', 'Expired', { notBefore: at(-400), notAfter: at(-10) });
+  const underFuture = await underOther('under-future', 'Future', { notBefore: at(30), notAfter: at(1000) });
+  const underExpiring = await underOther('under-expiring', 'Expiring', { notBefore: at(-300), notAfter: at(10) });
+
   const leafPem = fs.readFileSync(ocsp.crt, 'utf8');
   const ocspReversed = file('ocsp.reversed.crt');
   fs.writeFileSync(ocspReversed, intermediatePem + leafPem);
@@ -370,7 +394,20 @@ async function writeOddCertificates(file: (name: string) => string, now: Date, r
   fs.writeFileSync(ocspRootFirst, pem(root.cert) + leafPem + intermediatePem);
   const ocspCrossChain = file('ocsp.cross-chain.crt');
   fs.writeFileSync(ocspCrossChain, leafPem + intermediatePem + pem(cross));
-  return { cnOnly, ipSan, ipAsDns, direct, selfSigned, ocspReversed, ocspRootFirst, ocspCrossChain, crossRoot };
+  const crossExpired = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: root.cert.subject,
+    issuer: legacy.subject,
+    notBefore: at(-400),
+    notAfter: at(-10),
+    publicKey: root.keys.publicKey as unknown as PeculiarKey,
+    signingKey: legacyKeys.privateKey as unknown as PeculiarKey,
+    signingAlgorithm: SIGNING,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+  });
+  const ocspExpiredCrossChain = file('ocsp.expired-cross-chain.crt');
+  fs.writeFileSync(ocspExpiredCrossChain, leafPem + intermediatePem + pem(crossExpired));
+  return { cnOnly, ipSan, ipAsDns, direct, selfSigned, ocspReversed, ocspRootFirst, ocspCrossChain, crossRoot, ocspExpiredCrossChain, future, underExpired, underFuture, underExpiring };
 }
 
 function dnsNamesFor(name: LeafName | VariantLeafName, opts: TestPkiOptions): string[] {

@@ -101,18 +101,22 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       assert.match(reference.stdout, /Cert Status: good/);
     });
 
-    test('revoked certificate: nginx staples nothing, the responder says revoked', async () => {
+    test('revoked certificate: an error of its own; nginx staples nothing, the responder says revoked', async () => {
       const { observation, findings, codes } = await probe('revoked.test', port, {
         warmupMs: SHORT_WARMUP_MS,
         expectation: expectationFor(nginx, 'revoked.test', port),
       });
-      assert.deepEqual(codes, ['probe-stapling-expected-missing']);
+      assert.deepEqual(codes, ['probe-certificate-revoked', 'probe-stapling-expected-missing']);
+      const revoked = findings.find((f) => f.code === 'probe-certificate-revoked')!;
+      assert.equal(revoked.severity, 'error');
+      assert.match(revoked.message, /SEC_ERROR_REVOKED_CERTIFICATE/);
       assert.equal(observation.stapling?.stapled, false);
       assert.ok(observation.stapling!.handshakes >= 2);
       assert.equal(observation.ocspResponder?.status, 'ok');
       assert.equal(observation.ocspResponder?.http?.response?.certStatus, 'revoked');
-      assert.match(findings[0]!.observed, /revoked/);
-      assert.ok(findings[0]!.configLocation, 'points at ssl_stapling');
+      const missing = findings.find((f) => f.code === 'probe-stapling-expected-missing')!;
+      assert.match(missing.observed, /revoked/);
+      assert.ok(missing.configLocation, 'points at ssl_stapling');
       await nginx.waitForLog(/certificate status "revoked" in the OCSP response/);
     });
 
@@ -165,18 +169,20 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       `));
     });
 
-    const cases: [string, RegExp][] = [
-      ['revoked.test', /certificate status revoked/],
-      ['expiring.test', /not for the served certificate/],
-      ['must-staple.test', /signature does not verify/],
+    // With what else each certificate is: the revoked one is revoked (its responder says so), the expiring one ends in ten days.
+    const cases: [string, RegExp, string[]][] = [
+      ['revoked.test', /certificate status revoked/, ['probe-certificate-revoked']],
+      ['expiring.test', /not for the served certificate/, ['probe-certificate-expiring']],
+      ['must-staple.test', /signature does not verify/, []],
     ];
-    for (const [serverName, problem] of cases) {
+    for (const [serverName, problem, also] of cases) {
       test(`${serverName}: probe-stapled-response-bad (${problem.source})`, async () => {
         const { observation, findings, codes } = await probe(serverName, port, { expectation: expectationFor(nginx, serverName, port) });
-        assert.deepEqual(codes, ['probe-stapled-response-bad']);
+        assert.deepEqual(codes, [...also, 'probe-stapled-response-bad'].sort());
         assert.equal(observation.stapling?.stapled, true);
-        assert.equal(findings[0]!.severity, 'error');
-        assert.match(findings[0]!.observed, problem);
+        const bad = findings.find((f) => f.code === 'probe-stapled-response-bad')!;
+        assert.equal(bad.severity, 'error');
+        assert.match(bad.observed, problem);
       });
     }
   });

@@ -286,8 +286,11 @@ describe('compareWithConfig', () => {
       assert.deepEqual(finding!.configLocation, { file: CONF, start: 100, end: 130 });
     });
 
-    test('not-testable and error results are never findings', () => {
-      assert.deepEqual(codes(withProtocols({ 'TLSv1.3': 'error', TLSv1: 'not-testable' }), expectation()), []);
+    test('not-testable and error results are never differences; errors are checks that failed', () => {
+      assert.deepEqual(codes(withProtocols({ TLSv1: 'not-testable' }), expectation()), []);
+      const failed = compareWithConfig(withProtocols({ 'TLSv1.3': 'error', TLSv1: 'not-testable' }), expectation(), sameCertificate);
+      assert.deepEqual(failed.map((f) => [f.code, f.severity]), [['probe-checks-failed', 'warning']]);
+      assert.match(failed[0]!.observed, /TLS 1\.3/);
     });
 
     test('ssl_protocols unset: TLS 1.2 must work, TLS 1.3 too when the nginx version says so', () => {

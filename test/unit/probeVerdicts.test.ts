@@ -66,6 +66,8 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
         server { listen 127.0.0.1:${p} ssl; server_name future.test; ${leafTls(futurePki, 'no-ocsp')} return 204; }
         server { listen 127.0.0.1:${p} ssl; server_name untrusted.test; ${leafTls(unknownCa, 'no-ocsp')} return 204; }
         server { listen 127.0.0.1:${p} ssl; server_name leafonly.test; ${tlsFiles(pki.leaves.ocsp.crt, pki.leaves.ocsp.key)} return 204; }
+        server { listen 127.0.0.1:${p} ssl; server_name under-expired.test; ${tlsFiles(pki.odd.underExpired.chain, pki.odd.underExpired.key)} return 204; }
+        server { listen 127.0.0.1:${p} ssl; server_name expiring.test; ${leafTls(pki, 'expiring')} return 204; }
         server { listen 127.0.0.1:${ip} ssl; server_name ip.test; ${leafTls(ipPki, 'no-ocsp')} return 204; }
         server { listen 127.0.0.1:${dnsOnly} ssl; server_name no-ocsp.test; ${leafTls(pki, 'no-ocsp')} return 204; }
       `, { portCount: 3 });
@@ -89,6 +91,27 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
       assert.deepEqual(codesOf(report), ['probe-certificate-expired']);
       assert.equal(report.certificate?.trusted, false, 'the trust field keeps its meaning (Node: CERT_HAS_EXPIRED)');
       assert.deepEqual(report.browsers?.map((verdict) => [verdict.browser, verdict.works]), [['Chrome', false], ['Firefox', false], ['Safari', false]]);
+    });
+
+    test('a current certificate sent with an expired intermediate: an error naming the intermediate, as openssl s_client sees it', async () => {
+      const { codes, findings } = await lab.probe('under-expired.test', port, { caPem, warmupMs: 0 });
+      assert.deepEqual(codes, ['probe-certificate-expired']);
+      assert.match(findings[0]!.message, /intermediate certificate "CN=nginx-tls Test Expired Intermediate CA/);
+      assert.match(findings[0]!.message, /SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE/);
+      const reference = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'under-expired.test', '-CAfile', caFile], { input: '', encoding: 'utf8', timeout: 10_000 });
+      assert.match(reference.stdout, /Verify return code: 10 \(certificate has expired\)/);
+      const json = await lab.runCli(['--format', 'json', '--ca', caFile, '--warmup-ms', '0', '--connect', `127.0.0.1:${port}`, `under-expired.test:${port}`]);
+      assert.equal(json.code, 1, json.stderr);
+      const firefox = parseReport(json.stdout).browsers?.find((verdict) => verdict.browser === 'Firefox');
+      assert.deepEqual([firefox?.works, firefox?.why], [false, 'SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE']);
+    });
+
+    test('a certificate that ends in ten days: a warning, and the browsers still work', async () => {
+      const { codes, findings, observation } = await lab.probe('expiring.test', port, { caPem, warmupMs: 0 });
+      assert.deepEqual(codes, ['probe-certificate-expiring']);
+      assert.equal(findings[0]!.severity, 'warning');
+      assert.match(findings[0]!.message, /in (9|10) day\(s\)/);
+      assert.equal(observation.certificate?.trusted, true);
     });
 
     test('not yet valid', async () => {
@@ -176,6 +199,22 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
       assert.match(report.findings[0]!.observed, /127\.0\.0\.2 serves CN=multi\.test .*valid until/);
       assert.notEqual(report.addresses?.[0]?.certificate?.chain[0]?.sha256Fingerprint, report.addresses?.[1]?.certificate?.chain[0]?.sha256Fingerprint);
     });
+  });
+
+  test('--config with --connect and no port: the block listening on the port connected to is compared', async () => {
+    const { nginx, ports } = await lab.nginx(([a, b]) => `${SERVER_DEFAULTS}
+      server { listen 127.0.0.1:${a} ssl; server_name no-ocsp.test; ssl_session_tickets off; ${leafTls(pki, 'no-ocsp')} return 204; }
+      server { listen 127.0.0.1:${b} ssl; server_name no-ocsp.test; ${leafTls(pki, 'no-ocsp')} return 204; }`, { portCount: 2 });
+    const [a, b] = ports as [number, number];
+    const probeVia = (port: number): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+      lab.runCli(['--config', nginx.confFile, '--server-name', 'no-ocsp.test', '--connect', `127.0.0.1:${port}`, '--ca', caFile, '--warmup-ms', '0', '--format', 'json']);
+    for (const port of [a, b]) {
+      const run = await probeVia(port);
+      assert.equal(run.code, 0, run.stderr);
+      const report = parseReport(run.stdout);
+      assert.equal(report.target.port, port, 'the block of the port connected to');
+      assert.deepEqual(codesOf(report), [], 'tickets as that block says');
+    }
   });
 
   describe('every server of a config (--all)', () => {

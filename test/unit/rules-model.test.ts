@@ -1,6 +1,7 @@
 // The server model the TLS rules stand on: listen sockets and default servers as nginx groups
 // them, TLS per socket, inheritance from http {}, includes inside server blocks, the issuer
 // lookup of stapling, and session values compared the way nginx reads them.
+import { beforeNow, calendarDays, fromNow } from '../../server/src/service/rules/support/certificateDates';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -197,4 +198,14 @@ describe('session values', () => {
     assert.equal(key(c, 'ssl_session_tickets'), 'off');
     assert.equal(key(a, 'ssl_session_tickets'), 'on');
   });
+});
+
+test('days in expiry messages are counted by the dates printed, not by 24-hour periods', () => {
+  const now = new Date('2026-11-30T00:12:00Z');
+  assert.equal(fromNow(now, new Date('2026-12-10T00:00:00Z')), 'in 10 days', '9.99 days ahead, on the 10th');
+  assert.equal(fromNow(now, new Date('2026-11-30T23:59:00Z')), 'today');
+  assert.equal(fromNow(now, new Date('2026-12-01T00:01:00Z')), 'tomorrow');
+  assert.equal(beforeNow(now, new Date('2026-11-01T00:00:00Z')), '29 days ago', '29.01 days before, on the 1st');
+  assert.equal(beforeNow(now, new Date('2026-11-29T23:00:00Z')), 'yesterday');
+  assert.equal(calendarDays(new Date('2026-02-28T23:00:00Z'), new Date('2026-03-01T01:00:00Z')), 1);
 });

@@ -76,11 +76,16 @@ async function probe(argv: string[]): Promise<number> {
     const serverName = args.options['server-name'] ?? hostArgument?.host;
     // The block listening where the probe connects wins over another block with the same name.
     const address = args.options.listen ?? (connect && net.isIP(connect.host) !== 0 ? connect.host : hostArgument && net.isIP(hostArgument.host) !== 0 ? hostArgument.host : undefined);
-    const choice = chooseProbeServer(model, {
+    const choose = (port: number | undefined): ReturnType<typeof chooseProbeServer> => chooseProbeServer(model, {
       ...(serverName !== undefined ? { serverName } : {}),
-      ...((hostArgument?.port ?? listenPort(args.options.listen)) !== undefined ? { port: hostArgument?.port ?? listenPort(args.options.listen) } : {}),
+      ...(port !== undefined ? { port } : {}),
       ...(address !== undefined ? { address } : {}),
     });
+    const port = hostArgument?.port ?? listenPort(args.options.listen);
+    // With no port given, the port connected to names the block when one listens there (else
+    // --connect goes through a tunnel or a load balancer to another port).
+    const connected = port === undefined && connect?.port !== undefined ? choose(connect.port) : undefined;
+    const choice = connected?.ok ? connected : choose(port);
     if (!choice.ok) throw new InputError(`${configSource}: ${choice.reason}`);
     config = { model, chosen: choice.chosen, ...(nginxVersion ? { nginxVersion } : {}) };
   } else if (args.options['server-name'] !== undefined || args.options.listen !== undefined) {

@@ -37,7 +37,9 @@ const PROBE_SUMMARIES: Record<ProbeFindingCode, string> = {
   'probe-certificate-expired': 'The certificate served has expired: browsers refuse the site',
   'probe-certificate-not-yet-valid': 'The certificate served is not valid yet: browsers refuse the site',
   'probe-certificate-name-mismatch': 'The certificate served does not cover the name (subjectAltName): browsers refuse the site',
-  'probe-certificate-untrusted': 'No path from the certificate served to a trusted root: browsers refuse the site',
+  'probe-certificate-untrusted': 'No path from the certificate served to a trusted root, or the chain does not verify: browsers refuse the site',
+  'probe-certificate-revoked': "The certificate's OCSP responder says it is revoked: Firefox and Safari refuse it, nginx never staples it",
+  'probe-certificate-expiring': 'The certificate served, or its intermediate, expires within 30 days',
   'probe-chain-incomplete': 'The served chain lacks an intermediate: clients that do not fetch it fail',
   'probe-must-staple-violated': 'A Must-Staple certificate served without a staple',
   'probe-must-staple-cold-start': 'A Must-Staple certificate whose first handshake carried no staple',
@@ -51,6 +53,7 @@ const PROBE_SUMMARIES: Record<ProbeFindingCode, string> = {
   'probe-protocols-differ': 'The TLS versions accepted differ from ssl_protocols',
   'probe-protocols-refused-by-library': 'TLS versions the config lists that the server\'s TLS library refuses anyway',
   'probe-ocsp-responder-unreachable': 'The OCSP responder cannot be reached from this machine',
+  'probe-checks-failed': 'Some of the probe\'s handshakes failed, so parts of the report are unknown',
 };
 
 /** What a run of the real `nginx -t` reports (nginxTestOutput.ts), opt-in: nginxTls.nginxTest, check --nginx-t. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { findChainOrderProblem, readCertificateData, readCertificateFile } from '../certificates';
-import type { CertificateFileOk, CertificateFileResult, CertificateInfo, ChainOrderProblem } from '../certificates';
+import type { CertificateFileErrorReason, CertificateFileOk, CertificateFileResult, CertificateInfo, ChainOrderProblem } from '../certificates';
 import type { ConfigTree } from './configTree';
 import { effective, type HttpServer, type Placed } from './serverModel';
 
@@ -40,7 +40,13 @@ interface CertificateCommon {
 export type ServerCertificate =
   | (CertificateCommon & { kind: 'ok'; file: CertificateFileOk; leaf: CertificateInfo })
   | (CertificateCommon & { kind: 'misordered'; file: CertificateFileOk; order: ChainOrderProblem })
-  | (CertificateCommon & { kind: 'unknown'; reason: 'variable' | 'unreadable' | 'not-read'; message: string });
+  | (CertificateCommon & {
+      kind: 'unknown';
+      reason: 'variable' | 'unreadable' | 'not-read';
+      message: string;
+      /** Why the file could not be used, when it was read (or found missing): some of these make nginx fail, see certificate-unreadable. */
+      fileError?: CertificateFileErrorReason;
+    });
 
 /** Resolves a path directive's value as nginx does: relative paths against the conf prefix. */
 export function resolveConfigPath(tree: ConfigTree, value: string): string {
@@ -55,13 +61,17 @@ export function describePathValue(value: string, what: 'certificate' | 'certific
 /**
  * The certificates in effect for a server, read from disk when allowed (never in an untrusted
  * workspace). Only `ssl_certificate` files (or inline `data:` values) are read, never
- * `ssl_certificate_key`.
+ * `ssl_certificate_key`, not even when both name one file.
  */
 export function serverCertificates(server: HttpServer, tree: ConfigTree, readCertificates: boolean): ServerCertificate[] {
   const e = effective(server, 'ssl_certificate');
   if (!e) return [];
   const keys = effective(server, 'ssl_certificate_key')?.placed ?? [];
   const perHandshake = [...e.placed, ...keys].find((p) => p.directive.args[0]?.value.includes('$'));
+  const keyFiles = new Set(keys.flatMap((p) => {
+    const value = p.directive.args[0]?.value;
+    return value === undefined || value.startsWith(DATA_PREFIX) ? [] : [resolveConfigPath(tree, value)];
+  }));
   return e.placed.flatMap((placed): ServerCertificate[] => {
     const value = placed.directive.args[0]?.value;
     if (value === undefined) return [];
@@ -74,10 +84,14 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     }
     const file = inline ? INLINE_SHOWN : resolveConfigPath(tree, value);
     if (!readCertificates) return [{ ...common, kind: 'unknown', path: file, reason: 'not-read', message: 'certificates are not read in an untrusted workspace' }];
+    // A file that holds the certificate and the key (nginx takes both from it) is a key file: never read.
+    if (!inline && keyFiles.has(file)) {
+      return [{ ...common, kind: 'unknown', path: file, reason: 'unreadable', message: `${capitalize(label)} is also the server's ssl_certificate_key, and key files are never read here (nginx takes both from a file that holds the certificate and the key; a file with the key alone makes nginx -t fail: cannot load certificate)` }];
+    }
     const result: CertificateFileResult = inline ? readCertificateData(value.slice(DATA_PREFIX.length), INLINE_SHOWN) : readCertificateFile(tree.localPath?.(file) ?? file);
     if (result.kind === 'error') {
       const message = inline ? result.message.replaceAll(`"${INLINE_SHOWN}"`, INLINE_CERTIFICATE) : result.message;
-      return [{ ...common, kind: 'unknown', path: file, reason: 'unreadable', message }];
+      return [{ ...common, kind: 'unknown', path: file, reason: 'unreadable', message, fileError: result.reason }];
     }
     const order = findChainOrderProblem(result.chain);
     if (order) return [{ ...common, kind: 'misordered', path: file, file: result, order }];

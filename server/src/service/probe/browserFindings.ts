@@ -13,6 +13,14 @@ import { finding } from './finding';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CERTIFICATE_PAGE_CODES = ['probe-certificate-expired', 'probe-certificate-not-yet-valid', 'probe-certificate-name-mismatch', 'probe-certificate-untrusted'];
+/** As certificate-expiring's default (nginxTls.certificateExpiryWarningDays). */
+const EXPIRY_WARNING_DAYS = 30;
+
+/** The intermediate the server sends that issued the leaf (not a self-signed root): clients verify the leaf through it. */
+function sentIntermediate(chain: readonly ServedCertificate[]): ServedCertificate | undefined {
+  const leaf = chain[0];
+  return leaf && chain.slice(1).find((c) => c.subject === leaf.issuer && c.subject !== c.issuer);
+}
 
 /** Expired, not yet valid, wrong name, no path to a trusted root, or a chain missing an intermediate. */
 export function certificateVerdicts(observation: ProbeObservation, expectation: ProbeExpectation | undefined): ProbeFinding[] {
@@ -42,6 +50,37 @@ export function certificateVerdicts(observation: ProbeObservation, expectation: 
       }),
     );
   }
+  const intermediate = sentIntermediate(certificate.chain);
+  if (intermediate && notAfter >= now && notBefore <= now) {
+    if (Date.parse(intermediate.notAfter) < now) {
+      findings.push(
+        finding('probe-certificate-expired', `The intermediate certificate "${intermediate.subject}" the server sends expired on ${intermediate.notAfter.slice(0, 10)}: clients that build the chain through it refuse the site (Chrome NET::ERR_CERT_DATE_INVALID, Firefox SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE, curl and OpenSSL "certificate has expired") unless they hold a current copy of it.`, {
+          expected: "the CA's current intermediate in the ssl_certificate file",
+          observed: `intermediate notAfter ${intermediate.notAfter}, ${Math.floor((now - Date.parse(intermediate.notAfter)) / DAY_MS)} day(s) ago; the certificate itself is valid until ${leaf.notAfter.slice(0, 10)}`,
+          configLocation,
+        }),
+      );
+    } else if (Date.parse(intermediate.notBefore) > now) {
+      findings.push(
+        finding('probe-certificate-not-yet-valid', `The intermediate certificate "${intermediate.subject}" the server sends is not valid before ${intermediate.notBefore}: clients that build the chain through it refuse the site (Chrome NET::ERR_CERT_DATE_INVALID, Firefox MOZILLA_PKIX_ERROR_NOT_YET_VALID_ISSUER_CERTIFICATE).`, {
+          expected: "the CA's current intermediate in the ssl_certificate file",
+          observed: `intermediate notBefore ${intermediate.notBefore}`,
+          configLocation,
+        }),
+      );
+    }
+  }
+  const ending = [leaf, ...(intermediate ? [intermediate] : [])].find((c) => Date.parse(c.notAfter) >= now && Date.parse(c.notAfter) - now <= EXPIRY_WARNING_DAYS * DAY_MS);
+  if (ending && notAfter >= now && notBefore <= now && !findings.length) {
+    const which = ending === leaf ? 'The certificate served' : `The intermediate certificate "${ending.subject}" the server sends`;
+    findings.push(
+      finding('probe-certificate-expiring', `${which} expires on ${ending.notAfter.slice(0, 10)}, in ${Math.max(0, Math.floor((Date.parse(ending.notAfter) - now) / DAY_MS))} day(s): from then on browsers refuse the site.`, {
+        expected: `a certificate chain valid for more than ${EXPIRY_WARNING_DAYS} days (renewal runs 30 days ahead; reload nginx after it)`,
+        observed: `notAfter ${ending.notAfter} (${ending.subject})`,
+        configLocation,
+      }),
+    );
+  }
   if (!certificate.coversServerName) {
     findings.push(
       finding('probe-certificate-name-mismatch', `The certificate served does not cover ${observation.target.serverName}: Chrome shows NET::ERR_CERT_COMMON_NAME_INVALID, Firefox SSL_ERROR_BAD_CERT_DOMAIN.`, {
@@ -67,6 +106,26 @@ export function certificateVerdicts(observation: ProbeObservation, expectation: 
       finding('probe-chain-incomplete', `The server does not send the intermediate certificate "${path.missingIssuer ?? 'unknown'}": ${incompleteChainClients(path.caIssuersUrl)}`, {
         expected: 'the leaf followed by its intermediate certificate(s) in the ssl_certificate file (e.g. fullchain.pem, not cert.pem)',
         observed: `${certificate.chain.length} certificate(s) served; the issuer of ${certificate.chain.at(-1)?.subject ?? leaf.subject} ("${path.missingIssuer ?? 'unknown'}") is missing${path.missingIssuerFoundIn === 'ca' ? ' (found in the --ca file: that is how the probe completed the path)' : ''}`,
+        configLocation,
+      }),
+    );
+  }
+  const explained = findings.some((f) => CERTIFICATE_PAGE_CODES.includes(f.code) || f.code === 'probe-chain-incomplete');
+  if (certificate.trusted === false && !explained) {
+    findings.push(
+      finding('probe-certificate-untrusted', `The served chain does not verify (${certificate.trustError ?? 'verification failed'}): browsers refuse the site.`, {
+        expected: 'a chain that verifies from the certificate to a trusted root (dates, names, signatures, key usages)',
+        observed: `a TLS client that verifies the chain fails with ${certificate.trustError ?? 'an error'}`,
+        configLocation,
+      }),
+    );
+  }
+  const revoked = observation.ocspResponder?.http?.response;
+  if (revoked?.certStatus === 'revoked' && revoked.forCertificate !== false && revoked.signature !== 'invalid' && revoked.signature !== 'untrusted-signer') {
+    findings.push(
+      finding('probe-certificate-revoked', `The certificate served is revoked${revoked.revocationTime ? ` (since ${revoked.revocationTime})` : ''}, says its CA's OCSP responder: Firefox refuses it (SEC_ERROR_REVOKED_CERTIFICATE: CRLite for public CAs), Safari too; Chrome only for revocations in its CRLSet; nginx never staples a revoked status.`, {
+        expected: 'a certificate that is not revoked (get a new one and reload nginx)',
+        observed: `OCSP status revoked from ${observation.ocspResponder?.url ?? 'the responder'}${revoked.revocationTime ? `, revocation time ${revoked.revocationTime}` : ''}`,
         configLocation,
       }),
     );
@@ -150,16 +209,26 @@ export function browserVerdicts(observation: ProbeObservation, findings: readonl
   const pageCode = CERTIFICATE_PAGE_CODES.find(has);
   const connect = has('probe-connect-failed');
   const refusal = (chrome: string, firefox: string): { chrome: string; firefox: string } | undefined => (connect || pageCode ? { chrome, firefox } : undefined);
-  const pages = refusal(chromePage(pageCode, connect), firefoxPage(pageCode, connect));
+  const leaf = observation.certificate?.chain[0];
+  const now = Date.parse(observation.startedAt);
+  // A date page code with a current leaf is about the intermediate.
+  const ofIssuer = leaf !== undefined && Date.parse(leaf.notAfter) >= now && Date.parse(leaf.notBefore) <= now;
+  const pages = refusal(chromePage(pageCode, connect), firefoxPage(pageCode, connect, ofIssuer));
   const incomplete = has('probe-chain-incomplete');
+  const revoked = has('probe-certificate-revoked');
+  const badStaple = has('probe-stapled-response-bad');
   const fetchable = observation.certificate?.path?.caIssuersUrl !== undefined;
   const chrome: BrowserVerdict = pages
     ? { browser: 'Chrome', works: false, why: pages.chrome }
     : incomplete && !fetchable
       ? { browser: 'Chrome', works: false, why: 'NET::ERR_CERT_AUTHORITY_INVALID: an intermediate is missing and the certificate names no CA Issuers URL to fetch it from' }
-      : { browser: 'Chrome', works: true, ...(incomplete ? { why: 'fetches the missing intermediate from the CA Issuers URL' } : {}) };
+      : { browser: 'Chrome', works: true, ...(incomplete ? { why: 'fetches the missing intermediate from the CA Issuers URL' } : revoked ? { why: 'unless the revocation is in its CRLSet (mostly high-profile revocations)' } : {}) };
   const firefox: BrowserVerdict = pages
     ? { browser: 'Firefox', works: false, why: pages.firefox }
+    : revoked
+      ? { browser: 'Firefox', works: false, why: 'SEC_ERROR_REVOKED_CERTIFICATE (it learns revocations of publicly trusted certificates through CRLite)' }
+    : badStaple
+      ? { browser: 'Firefox', works: false, why: 'refuses the stapled response (SEC_ERROR_OCSP_OLD_RESPONSE, MOZILLA_PKIX_ERROR_OCSP_RESPONSE_FOR_CERT_MISSING or SEC_ERROR_REVOKED_CERTIFICATE, as the response is)' }
     : has('probe-must-staple-violated')
       ? { browser: 'Firefox', works: false, why: 'MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING: Must-Staple certificate without a staple' }
       : incomplete
@@ -167,6 +236,8 @@ export function browserVerdicts(observation: ProbeObservation, findings: readonl
         : { browser: 'Firefox', works: true, ...(has('probe-must-staple-cold-start') ? { why: 'but refuses the first connections after each nginx reload (MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING)' } : {}) };
   const safari: BrowserVerdict = pages
     ? { browser: 'Safari', works: false, why: connect ? 'cannot connect' : '"This Connection Is Not Private"' }
+    : revoked
+      ? { browser: 'Safari', works: false, why: '"This Connection Is Not Private": the certificate is revoked' }
     : incomplete && !fetchable
       ? { browser: 'Safari', works: false, why: '"This Connection Is Not Private": an intermediate is missing and cannot be fetched' }
       : { browser: 'Safari', works: true };
@@ -180,10 +251,10 @@ function chromePage(code: string | undefined, connect: boolean): string {
   return 'NET::ERR_CERT_DATE_INVALID';
 }
 
-function firefoxPage(code: string | undefined, connect: boolean): string {
+function firefoxPage(code: string | undefined, connect: boolean, ofIssuer: boolean): string {
   if (connect) return 'cannot connect (PR_CONNECT_RESET_ERROR or SSL_ERROR_*)';
   if (code === 'probe-certificate-name-mismatch') return 'SSL_ERROR_BAD_CERT_DOMAIN';
   if (code === 'probe-certificate-untrusted') return 'SEC_ERROR_UNKNOWN_ISSUER';
-  if (code === 'probe-certificate-not-yet-valid') return 'MOZILLA_PKIX_ERROR_NOT_YET_VALID_CERTIFICATE';
-  return 'SEC_ERROR_EXPIRED_CERTIFICATE';
+  if (code === 'probe-certificate-not-yet-valid') return ofIssuer ? 'MOZILLA_PKIX_ERROR_NOT_YET_VALID_ISSUER_CERTIFICATE' : 'MOZILLA_PKIX_ERROR_NOT_YET_VALID_CERTIFICATE';
+  return ofIssuer ? 'SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE' : 'SEC_ERROR_EXPIRED_CERTIFICATE';
 }

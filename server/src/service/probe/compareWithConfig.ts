@@ -11,6 +11,7 @@ import type {
   ProbeObservation,
   ProtocolsObservation,
   ServedCertificate,
+  SessionCheck,
   SessionsObservation,
   StaplingObservation,
   TlsProtocolName,
@@ -52,6 +53,34 @@ export function compareWithConfig(observation: ProbeObservation, expectation?: P
     ...protocolFindings(observation.protocols, expectation),
     ...responderFindings(observation.ocspResponder, expectation),
     ...addressFindings(observation, expectation),
+    ...failedCheckFindings(observation, expectation),
+  ];
+}
+
+/**
+ * Checks whose handshakes failed after the first one succeeded: what they were to find is
+ * unknown, which "no findings" must not hide (a server that stops answering after a few
+ * connections: rate limits, limit_conn, a firewall).
+ */
+function failedCheckFindings(observation: ProbeObservation, expectation: ProbeExpectation | undefined): ProbeFinding[] {
+  // A probe cut short says so itself (observation.incomplete).
+  if (observation.incomplete) return [];
+  const failed: string[] = [];
+  if (observation.certificate?.trusted === undefined) failed.push('the handshake that verifies the chain');
+  for (const version of TLS_PROTOCOL_NAMES) {
+    const check = observation.protocols?.[version];
+    if (check?.result === 'error') failed.push(`${PROTOCOL_LABELS[version]}${check.detail ? ` (${check.detail})` : ''}`);
+  }
+  const sessions = observation.sessions;
+  const resumption: [string, SessionCheck | undefined][] = [['TLS 1.2 tickets', sessions?.tls12Ticket], ['TLS 1.2 session IDs', sessions?.tls12SessionId], ['TLS 1.3 resumption', sessions?.tls13]];
+  for (const [name, check] of resumption) if (check?.status === 'error') failed.push(`${name}${check.detail ? ` (${check.detail})` : ''}`);
+  if (failed.length === 0) return [];
+  return [
+    finding('probe-checks-failed', `Some of the probe's handshakes failed, so what they check is unknown: ${failed.length} check(s). A server that stops answering after the first connections (rate limits, limit_conn, a firewall) or a flaky network does this: probe again.`, {
+      expected: 'every check completes (one TLS handshake or two each)',
+      observed: `failed: ${failed.join('; ')}`,
+      configLocation: expectation?.locations?.listen ?? expectation?.locations?.server,
+    }),
   ];
 }
 

@@ -300,6 +300,8 @@ export const PROBE_FINDING_CODES = {
   'probe-certificate-not-yet-valid': 'error',
   'probe-certificate-name-mismatch': 'error',
   'probe-certificate-untrusted': 'error',
+  'probe-certificate-revoked': 'error',
+  'probe-certificate-expiring': 'warning',
   'probe-chain-incomplete': 'warning',
   'probe-must-staple-violated': 'error',
   'probe-must-staple-cold-start': 'warning',
@@ -313,6 +315,7 @@ export const PROBE_FINDING_CODES = {
   'probe-protocols-differ': 'warning',
   'probe-protocols-refused-by-library': 'information',
   'probe-ocsp-responder-unreachable': 'warning',
+  'probe-checks-failed': 'warning',
 } as const satisfies Record<string, ProbeSeverity>;
 
 /** Severities a probe finding can have. */

@@ -74,7 +74,7 @@ export const certificateChainIncomplete: Rule = {
         const fix: Fix | undefined = chainFile === undefined ? undefined : fixTo(cert, chainFile);
         findings.push({
           ...pathSpan(cert.placed),
-          message: `"${cert.shown}" ${holds}: ${where}; ${FAILING_CLIENTS}; ${browserOutcome(leaf)}. Use a file with the certificate followed by its intermediate(s)${chainFile ? ` (${chainFile})` : ' (certbot: fullchain.pem)'}`,
+          message: `${cert.label} ${holds}: ${where}; ${FAILING_CLIENTS}; ${browserOutcome(leaf)}. Use a file with the certificate followed by its intermediate(s)${chainFile ? ` (${chainFile})` : ' (certbot: fullchain.pem)'}`,
           fixes: fix ? [fix] : [],
           related: relatedIfIncluded(cert.placed, 'the certificate is set here'),
         });

@@ -26,7 +26,7 @@ export const certificateChainOrder: Rule = {
         const put = own ? `put the server's certificate ("${own.subject}") first, then its intermediate(s)` : 'put the server\'s certificate first, then its intermediate(s)';
         findings.push({
           ...pathSpan(cert.placed),
-          message: `"${cert.shown}" starts with the CA certificate "${first.subject}" (${why}), but nginx takes the first certificate of the file as the server's: nginx -t fails with SSL_CTX_use_PrivateKey(...) failed (SSL: error:05800074:x509 certificate routines::key values mismatch); ${put}`,
+          message: `${cert.label} starts with the CA certificate "${first.subject}" (${why}), but nginx takes the first certificate of the file as the server's: nginx -t fails with SSL_CTX_use_PrivateKey(...) failed (SSL: error:05800074:x509 certificate routines::key values mismatch); ${put}`,
           related: relatedIfIncluded(cert.placed, 'the certificate is set here'),
         });
       }

@@ -1,21 +1,35 @@
 import type { Rule, RuleFinding } from './rule';
 import { pathSpan } from '../model/locations';
-import { DAY_MS, day, forEachCertificate } from './support/certificateDates';
+import { DAY_MS, day, forEachCertificate, fromNow, sentIssuer } from './support/certificateDates';
 
-/** A served certificate whose notAfter is within `nginxTls.certificateExpiryWarningDays`. */
+/**
+ * A served certificate whose notAfter is within `nginxTls.certificateExpiryWarningDays`, or whose
+ * intermediate's is, before the certificate's own.
+ */
 export const certificateExpiring: Rule = {
   id: 'certificate-expiring',
   defaultSeverity: 'warning',
-  summary: 'The certificate expires within the warning period (30 days by default)',
+  summary: 'The certificate, or the intermediate its file sends with it, expires within the warning period (30 days by default)',
   check(context) {
     const findings: RuleFinding[] = [];
+    const now = context.settings.now;
+    const soon = (date: Date): boolean => date >= now && date.getTime() - now.getTime() <= context.settings.expiryWarningDays * DAY_MS;
     forEachCertificate(context, (cert) => {
-      const left = cert.leaf.notAfter.getTime() - context.settings.now.getTime();
-      if (left < 0 || left > context.settings.expiryWarningDays * DAY_MS) return;
-      findings.push({
-        ...pathSpan(cert.placed),
-        message: `the certificate "${cert.shown}" expires on ${day(cert.leaf.notAfter)}, in ${Math.floor(left / DAY_MS)} days: renew it before browsers refuse the site`,
-      });
+      if (cert.leaf.notAfter < now || cert.leaf.notBefore > now) return;
+      if (soon(cert.leaf.notAfter)) {
+        findings.push({
+          ...pathSpan(cert.placed),
+          message: `${cert.label} expires on ${day(cert.leaf.notAfter)}, ${fromNow(now, cert.leaf.notAfter)}: renew it before browsers refuse the site`,
+        });
+        return;
+      }
+      const issuer = sentIssuer(cert);
+      if (issuer && issuer.notBefore <= now && issuer.notAfter < cert.leaf.notAfter && soon(issuer.notAfter)) {
+        findings.push({
+          ...pathSpan(cert.placed),
+          message: `the intermediate "${issuer.subject}" that ${cert.label} sends with the certificate expires on ${day(issuer.notAfter)}, ${fromNow(now, issuer.notAfter)}, before the certificate does: from then on clients that build the chain through it refuse the site. Put the CA's current intermediate in the file`,
+        });
+      }
     });
     return findings;
   },

@@ -91,7 +91,7 @@ export const certificateNameMismatch: Rule = {
         if (!miss) continue;
         const directive = nameDirective?.find((p) => p.directive.args.includes(token))?.directive;
         if (!directive) continue;
-        const { message, cnOnly } = describeMismatch(miss.cert.leaf, name, `the certificate "${miss.cert.shown}"`);
+        const { message, cnOnly } = describeMismatch(miss.cert.leaf, name, miss.cert.label);
         const related: RelatedLocation[] = miss.via ? [{ ...directiveSpan(miss.cert.placed.directive), message: 'the default server\'s certificate, which nginx serves for this server' }] : [];
         findings.push({
           ...tokenSpan(directive, token),

@@ -1,5 +1,13 @@
 import { serverRule, type RuleFinding } from './rule';
 import { pathSpan } from '../model/locations';
+import type { CertificateFileErrorReason } from '../certificates';
+
+/**
+ * Files that are there but hold no certificate nginx can load: nginx -t fails wherever the config
+ * runs (measured: PEM_read_bio_X509_AUX() failed for a key, a DER file, an empty file or garbage).
+ * A missing or unreadable file may only be missing here (a CI job, a laptop), so it stays a note.
+ */
+const FAILS_NGINX: ReadonlySet<CertificateFileErrorReason> = new Set(['no-certificate', 'garbage', 'is-directory', 'too-large']);
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
 export const certificateUnreadable = serverRule({
@@ -12,7 +20,11 @@ export const certificateUnreadable = serverRule({
       const findings: RuleFinding[] = [];
       for (const cert of context.certificates(server)) {
         if (cert.kind !== 'unknown' || cert.reason !== 'unreadable') continue;
-        findings.push({ ...pathSpan(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });
+        if (cert.fileError && FAILS_NGINX.has(cert.fileError)) {
+          findings.push({ ...pathSpan(cert.placed), severity: 'error', message: `${cert.message}: nginx cannot load it, so nginx -t fails and nginx neither starts nor reloads ([emerg] cannot load certificate ...); the checks that need the certificate are skipped` });
+        } else {
+          findings.push({ ...pathSpan(cert.placed), message: `${cert.message}; the checks that need the certificate are skipped (nginx itself fails to start if it cannot load it)` });
+        }
       }
       return findings;
     },

@@ -5,6 +5,7 @@ import { certificateExpired } from './certificate-expired';
 import { certificateExpiring } from './certificate-expiring';
 import { certificateMissing } from './certificate-missing';
 import { certificateNameMismatch } from './certificate-name-mismatch';
+import { certificateNotYetValid } from './certificate-not-yet-valid';
 import { certificateUnreadable } from './certificate-unreadable';
 import { certificateVariablePath } from './certificate-variable-path';
 import { duplicateDefaultServer } from './duplicate-default-server';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   certificateExpiring,
   certificateMissing,
   certificateNameMismatch,
+  certificateNotYetValid,
   certificateUnreadable,
   certificateVariablePath,
   duplicateDefaultServer,

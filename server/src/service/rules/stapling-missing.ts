@@ -36,7 +36,7 @@ export const staplingMissing = serverRule({
         findings.push({
           ...serverPathSpan(server, unreadable.placed),
           severity: 'information',
-          message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and its certificate "${unreadable.shown}" could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
+          message: `${facts.stapling ? 'ssl_stapling is off' : 'OCSP stapling is not enabled'} for ${who} and ${unreadable.label} could not be read, so whether it names an OCSP responder is unknown: if it does, ${CONSEQUENCE}`,
           related: serverPathRelated(server, unreadable.placed, 'the certificate is set here'),
         });
         return findings;
@@ -47,7 +47,7 @@ export const staplingMissing = serverRule({
         const fix = enableStaplingFix(server, facts, context);
         findings.push({
           ...serverPathSpan(server, cert.placed),
-          message: `${state} for ${who} although its certificate "${cert.shown}" names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
+          message: `${state} for ${who} although ${cert.label} names an OCSP responder (${cert.leaf.ocspUrls[0]}): ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });
@@ -59,7 +59,7 @@ export const staplingMissing = serverRule({
         const fix = trustedCertificateFix(server, facts, context);
         findings.push({
           ...serverPathSpan(server, cert.placed),
-          message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of "${cert.shown}" (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
+          message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of ${cert.label} (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the certificate is set here'),
         });

@@ -27,14 +27,14 @@ export const staplingVerifyWithoutTrust = serverRule({
         findings.push({
           ...(own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken)),
           severity: 'information',
-          message: `ssl_stapling_verify is on with no ssl_trusted_certificate and the certificate "${unreadable.shown}" could not be read, so whether its file holds the issuer cannot be known: if it does not, nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (a delegated OCSP signer also needs the chain up to the root in ssl_trusted_certificate)`,
+          message: `ssl_stapling_verify is on with no ssl_trusted_certificate and ${unreadable.label} could not be read, so whether its file holds the issuer cannot be known: if it does not, nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing (a delegated OCSP signer also needs the chain up to the root in ssl_trusted_certificate)`,
           fixes: [],
           related: own ? relatedIfIncluded(facts.verify, 'ssl_stapling_verify is switched on here') : [{ ...directiveSpan(facts.verify.directive), message: 'ssl_stapling_verify is switched on here' }],
         });
         return findings;
       }
       if (lacking.length === 0) return findings;
-      const paths = lacking.map((c) => `"${c.shown}"`).join(', ');
+      const paths = lacking.map((c) => c.label).join(', ');
       const trust = facts.trusted ? `the ssl_trusted_certificate "${facts.trusted.directive.args[0]?.value ?? ''}" does not hold it either` : 'no ssl_trusted_certificate is set';
       const own = ownsPlaced(server, facts.verify);
       const spot = own ? anchorSpan(facts.verify) : tokenSpan(server.directive, server.directive.nameToken);

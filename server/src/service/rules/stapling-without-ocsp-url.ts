@@ -44,7 +44,7 @@ export const staplingWithoutOcspUrl = serverRule({
       for (const cert of certs) {
         findings.push({
           ...anchorSpan(facts.stapling),
-          message: `ssl_stapling has no effect for "${cert.shown}": the certificate has no OCSP responder URL (like every Let's Encrypt certificate since May 2025), so nginx logs [warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate`,
+          message: `ssl_stapling has no effect for ${cert.label}: the certificate has no OCSP responder URL (like every Let's Encrypt certificate since May 2025), so nginx logs [warn] "ssl_stapling" ignored, no OCSP responder URL in the certificate`,
           fixes: fix ? [fix] : [],
           related: [...relatedIfIncluded(facts.stapling, 'ssl_stapling is switched on here'), { ...anchorSpan(cert.placed), message: 'the certificate without an OCSP URL' }],
         });
