@@ -81,3 +81,18 @@ test('a fix crowded out by one whose result would not parse gets its turn', () =
   assert.equal(selection.files.get(FILE), 'stream {}\n');
   assert.deepEqual(selection.skipped.map((s) => s.title), ['breaks the file']);
 });
+
+test('two fixes that share an edit (the same range and text) are both taken, and the edit is made once', () => {
+  const text = 'ssl_certificate cert.pem;\nssl_stapling off;\n';
+  const chain = { file: FILE, start: 16, end: 24, newText: 'fullchain.pem' };
+  const flip = { file: FILE, start: 39, end: 42, newText: 'on' };
+  const finding = (code: string, edits: (typeof chain)[]): ConfigDiagnostic => ({ file: FILE, start: 0, end: 1, severity: 'warning', code, message: code, related: [], fixes: [{ title: code, edits }] });
+  const selection = selectFixes([finding('chain', [chain]), finding('stapling', [flip, chain])], () => text);
+  assert.deepEqual(selection.fixes.map((f) => f.title), ['chain', 'stapling']);
+  assert.deepEqual(selection.skipped, []);
+  assert.equal(selection.files.get(FILE), 'ssl_certificate fullchain.pem;\nssl_stapling on;\n');
+  // The near miss: another text on the same range still overlaps.
+  const other = selectFixes([finding('chain', [chain]), finding('stapling', [flip, { ...chain, newText: 'other.pem' }])], () => text);
+  assert.deepEqual(other.fixes.map((f) => f.title), ['chain']);
+  assert.deepEqual(other.skipped.map((s) => s.reason), ['overlaps another fix']);
+});

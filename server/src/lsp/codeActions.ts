@@ -9,7 +9,16 @@ function fixesOf(d: Diagnostic): LspFix[] {
 
 function toWorkspaceEdit(fixes: readonly LspFix[]): WorkspaceEdit {
   const changes: Record<string, TextEdit[]> = {};
-  for (const fix of fixes) for (const e of fix.edits) (changes[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+  // Fixes may share an edit (the same range and text: see selectFixes); an editor refuses it twice.
+  const seen = new Set<string>();
+  for (const fix of fixes) {
+    for (const e of fix.edits) {
+      const key = JSON.stringify([e.uri, e.range, e.newText]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (changes[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+    }
+  }
   return { changes };
 }
 

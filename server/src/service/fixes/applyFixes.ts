@@ -82,6 +82,17 @@ class TakenEdits {
   }
 }
 
+/** Each edit once: fixes may share one (see chooseFixes). */
+function uniqueEdits(edits: readonly TextEdit[]): TextEdit[] {
+  const seen = new Set<string>();
+  return edits.filter((e) => {
+    const key = TakenEdits.keyOf(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** The new text of each file for a set of edits, or the files whose result would not parse. */
 function applyPerFile(edits: readonly TextEdit[], readText: (file: string) => string | undefined): { files: Map<string, string>; rejected: Map<string, string> } {
   const byFile = new Map<string, TextEdit[]>();
@@ -111,7 +122,8 @@ function applyPerFile(edits: readonly TextEdit[], readText: (file: string) => st
 /**
  * Chooses the first fix of every diagnostic for "fix all" (the CLI's --fix and the editor's
  * source.fixAll alike): skips a fix already chosen through another diagnostic (the same edits), a
- * fix that overlaps one already taken, and every fix that touches a file whose result would not
+ * fix that overlaps one already taken (an edit it shares with one taken, the same range and text,
+ * is no overlap: it is made once), and every fix that touches a file whose result would not
  * parse (a fix across files is applied whole or not at all). When fixes are dropped for that, the
  * choice is made again without them, so that a fix they had crowded out gets its turn.
  * `readText` gives each file's text.
@@ -120,7 +132,7 @@ export function selectFixes(diagnostics: readonly ConfigDiagnostic[], readText: 
   const dropped = new Map<Fix, string>();
   for (;;) {
     const { taken, overlapping } = chooseFixes(diagnostics, dropped);
-    const { files, rejected } = applyPerFile(taken.flatMap((f) => f.edits), readText);
+    const { files, rejected } = applyPerFile(uniqueEdits(taken.flatMap((f) => f.edits)), readText);
     if (rejected.size === 0) {
       const skipped = [
         ...overlapping.map((fix) => ({ title: fix.title, reason: 'overlaps another fix' })),
@@ -149,14 +161,15 @@ function chooseFixes(diagnostics: readonly ConfigDiagnostic[], dropped: Readonly
   for (const d of diagnostics) {
     const fix = d.fixes[0];
     if (!fix || dropped.has(fix)) continue;
+    // An edit another fix already makes (the same range and text) is made once, for both.
     const fresh = fix.edits.filter((e) => !takenIn(e.file).has(e));
     if (fresh.length === 0) continue;
-    if (fresh.length < fix.edits.length || fresh.some((e) => takenIn(e.file).clashes(e))) {
+    if (fresh.some((e) => takenIn(e.file).clashes(e))) {
       overlapping.push(fix);
       continue;
     }
     taken.push(fix);
-    for (const e of fix.edits) takenIn(e.file).add(e);
+    for (const e of fresh) takenIn(e.file).add(e);
   }
   return { taken, overlapping };
 }

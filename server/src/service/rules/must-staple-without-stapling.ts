@@ -2,7 +2,7 @@ import { serverRule, type RuleFinding } from './rule';
 import type { Fix } from '../diagnostics';
 import { responderFor } from './support/staplingFacts';
 import { describePathValue } from '../model/serverCertificates';
-import { enableStaplingFix, staleStapleFile, trustedCertificateFix } from './support/staplingFix';
+import { enableStaplingFix, fullChainEdits, issuerFix, staleStapleFile } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, isOn, servesCertificates } from '../model/serverModel';
 import { compareVersions } from '../versions';
@@ -48,6 +48,7 @@ export const mustStapleWithoutStapling = serverRule({
         const needs = `${cert.label} requires a stapled OCSP response (Must-Staple)`;
         const responder = responderFor(facts, cert);
         let message: string | undefined;
+        let severity: 'warning' | undefined;
         let fix: Fix | undefined;
         if (facts.perHandshake) {
           const value = facts.perHandshake.directive.args[0]?.value ?? '';
@@ -67,11 +68,18 @@ export const mustStapleWithoutStapling = serverRule({
           message = `${needs} but has no OCSP responder URL, so nginx ignores ssl_stapling for it ("ssl_stapling" ignored, no OCSP responder URL in the certificate): Firefox refuses the site with ${FIREFOX_ERROR}`;
         } else if (facts.issuerOf(cert) === 'missing') {
           message = `${needs} but nginx cannot find its issuer (not in that file, no ssl_trusted_certificate holding it), so it logs "ssl_stapling" ignored, issuer certificate not found and staples nothing: Firefox refuses the site with ${FIREFOX_ERROR}`;
-          fix = trustedCertificateFix(server, facts, context);
+          fix = issuerFix(server, facts, context);
+        } else if (facts.issuerOf(cert) === 'trusted') {
+          // Measured with nginx 1.22.1: a responder that signs with the issuing CA's key and sends no certificate.
+          message = `${needs} and nginx finds its issuer only in ssl_trusted_certificate: that lets nginx ask for the response, but nginx looks for the response's signer only in ${cert.label}'s chain and in the certificates the response carries, so with a CA that signs its OCSP responses with the issuing certificate itself (the response then carries none) every fetch fails with OCSP_basic_verify() failed (... signer certificate not found), nothing is stapled, and Firefox refuses the site with ${FIREFOX_ERROR}. A file with the certificate and its intermediate (fullchain.pem) works whoever signs the responses`;
+          severity = 'warning';
+          const chain = fullChainEdits([cert]);
+          fix = chain && { title: `Use ${chain.files.join(', ')} (the certificate with its intermediate) so that nginx can verify OCSP responses`, edits: chain.edits };
         }
         if (!message) continue;
         findings.push({
           ...serverPathSpan(server, cert.placed),
+          ...(severity ? { severity } : {}),
           message,
           fixes: fix ? [fix] : [],
           related: serverPathRelated(server, cert.placed, 'the Must-Staple certificate is set here'),

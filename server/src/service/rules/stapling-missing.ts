@@ -1,6 +1,6 @@
 import { serverRule, type RuleFinding } from './rule';
 import { responderFor } from './support/staplingFacts';
-import { enableStaplingFix, trustedCertificateFix } from './support/staplingFix';
+import { enableStaplingFix, issuerFix } from './support/staplingFix';
 import { serverPathRelated, serverPathSpan } from '../model/locations';
 import { describeServer, servesCertificates } from '../model/serverModel';
 
@@ -56,7 +56,7 @@ export const staplingMissing = serverRule({
       if (facts.verifyOn) return findings;
       for (const cert of withUrl) {
         if (facts.issuerOf(cert) !== 'missing') continue;
-        const fix = trustedCertificateFix(server, facts, context);
+        const fix = issuerFix(server, facts, context);
         findings.push({
           ...serverPathSpan(server, cert.placed),
           message: `ssl_stapling is on for ${who} but nginx cannot find the issuer of ${cert.label} (it is not in that file and no ssl_trusted_certificate holds it): nginx logs [warn] "ssl_stapling" ignored, issuer certificate not found, and staples nothing; ${CONSEQUENCE}`,

@@ -1,8 +1,9 @@
-import type { Fix } from '../../diagnostics';
+import type { Fix, TextEdit } from '../../diagnostics';
 import { insertIntoBlock, replaceArguments, insertAfter, quoteArgument } from '../../fixes/directiveEdits';
 import type { RuleContext } from '../rule';
 import type { HttpServer } from '../../model/serverModel';
-import { findIssuerFile } from './issuerFile';
+import type { ServerCertificate } from '../../model/serverCertificates';
+import { findFullChainFile, findIssuerFile } from './issuerFile';
 import { fetchedStapleFileLine, stapleFileVerdictsOnceOn } from './stapleFile';
 import { responderFor, type StaplingFacts } from './staplingFacts';
 
@@ -35,6 +36,38 @@ function trustedCertificateLine(facts: StaplingFacts): string | undefined {
   if (files.size !== 1) return undefined;
   const [file] = files;
   return file === undefined ? undefined : `ssl_trusted_certificate ${quoteArgument(file)};`;
+}
+
+/**
+ * For each certificate whose issuer nginx does not find, the edit that points its
+ * `ssl_certificate` at the full-chain file beside it; undefined unless every one has such a file.
+ * The chain of the certificate file is where nginx also looks for the signer of an OCSP response
+ * (OCSP_basic_verify is given that chain, not ssl_trusted_certificate), so this works whoever
+ * signs the CA's responses.
+ */
+export function fullChainEdits(certificates: readonly ServerCertificate[]): { edits: TextEdit[]; files: string[] } | undefined {
+  if (certificates.length === 0) return undefined;
+  const edits: TextEdit[] = [];
+  const files: string[] = [];
+  for (const certificate of certificates) {
+    const found = findFullChainFile(certificate);
+    const edit = found && replaceArguments(certificate.placed.directive, quoteArgument(found.written));
+    if (!found || !edit) return undefined;
+    edits.push(edit);
+    files.push(quoteArgument(found.written));
+  }
+  return { edits, files };
+}
+
+/**
+ * The fix that gives nginx the issuers it lacks for stapling: the full-chain files beside the
+ * certificates (see fullChainEdits), else an `ssl_trusted_certificate` (which lets nginx ask for a
+ * response, and verify it when the CA's responder sends its own certificate with it).
+ */
+export function issuerFix(server: HttpServer, facts: StaplingFacts, context: RuleContext): Fix | undefined {
+  const chain = fullChainEdits(facts.certificates.filter((c) => facts.issuerOf(c) === 'missing'));
+  if (chain) return { title: `Use ${chain.files.join(', ')} (the certificate with its intermediate) so that nginx has the issuer`, edits: chain.edits };
+  return trustedCertificateFix(server, facts, context);
 }
 
 /** The fix that adds the missing `ssl_trusted_certificate` to the server block. */
@@ -74,18 +107,20 @@ export function enableStaplingFix(server: HttpServer, facts: StaplingFacts, cont
   if (staleStapleFile(facts, context)) return undefined;
   const extra: string[] = [];
   if (needsResolver(facts)) extra.push(...resolverLines(context, facts));
-  const trusted = trustedCertificateLine(facts);
+  const chain = fullChainEdits(facts.certificates.filter((c) => facts.issuerOf(c) === 'missing'));
+  const trusted = chain ? undefined : trustedCertificateLine(facts);
   if (trusted) extra.push(trusted);
   // A Must-Staple certificate also needs its staple from the first handshake (must-staple-cold-start).
   const stapleFile = facts.certificates.some((c) => c.kind === 'ok' && c.leaf.mustStaple) ? fetchedStapleFileLine(facts, context.settings) : undefined;
   if (stapleFile) extra.push(stapleFile);
-  const title = 'Enable OCSP stapling (ssl_stapling on)';
+  const title = `Enable OCSP stapling (ssl_stapling on)${chain ? `, with ${chain.files.join(', ')} (the certificate with its intermediate)` : ''}`;
+  const chainEdits = chain?.edits ?? [];
   if (own?.length) {
     const last = own[own.length - 1].directive;
     const flip = replaceArguments(last, 'on');
     if (!flip) return undefined;
-    return { title, edits: extra.length ? [flip, insertAfter(tree, last, extra)] : [flip] };
+    return { title, edits: [...(extra.length ? [flip, insertAfter(tree, last, extra)] : [flip]), ...chainEdits] };
   }
   const edit = insertIntoBlock(tree, server.directive, ['ssl_stapling on;', ...extra]);
-  return edit ? { title, edits: [edit] } : undefined;
+  return edit ? { title, edits: [edit, ...chainEdits] } : undefined;
 }
