@@ -8,6 +8,9 @@ import { LineIndex } from '../../server/src/service/lineIndex';
 import { createNodeHost } from '../../server/src/service/model/configHost';
 import { loadConfig } from '../../server/src/service/model/loadConfig';
 import { findNginx, nginxTest } from '../support/nginxBinary';
+import { createTestPki } from '../support/pki';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 
 /** The cases the fixture cannot hold (no fix, so nginx -t keeps failing): ours against a real nginx -t. */
 const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
@@ -71,4 +74,39 @@ test('certificate-missing matches what nginx -t refuses', async (t) => {
     assert.ok(verdict.output.includes(c.nginxSays), `${name}: nginx said ${verdict.output}`);
     if (verdict.line !== undefined && verdict.file === file) assert.equal(verdict.line, c.nginxLine ?? c.line, name);
   }
+});
+
+test('a server with its own certificate and http {}\'s key: an error when the key is another certificate\'s, as nginx -t says', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-tls-keypair-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const pki = await createTestPki(dir);
+  // A second certificate for the ocsp leaf's key: nginx accepts it with that key.
+  const keys = {
+    privateKey: await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(fs.readFileSync(pki.leaves.ocsp.key, 'utf8')), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']),
+    publicKey: await new x509.X509Certificate(fs.readFileSync(pki.leaves.ocsp.crt, 'utf8')).publicKey.export(),
+  };
+  const sameKey = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=same-key.test', notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 30 * 86_400_000), keys: keys as never, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } });
+  const sameKeyFile = path.join(dir, 'same-key.crt');
+  fs.writeFileSync(sameKeyFile, sameKey.toString('pem'));
+  const conf = (own: string): string => `events {}\nhttp {\n  ssl_certificate ${pki.leaves.ocsp.chain};\n  ssl_certificate_key ${pki.leaves.ocsp.key};\n  server {\n    listen 8443 ssl;\n    server_name a.test;\n    ssl_certificate ${own};\n  }\n}\n`;
+  const file = path.join(dir, 'nginx.conf');
+  const run = (own: string, readCertificates = true): { found: { severity: string; line: number; message: string }[]; nginx?: ReturnType<typeof nginxTest> } => {
+    fs.writeFileSync(file, conf(own));
+    const found = analyzeTree(loadConfig(file, { host: createNodeHost() }), { readCertificates })
+      .filter((d) => d.code === 'certificate-missing')
+      .map((d) => ({ severity: d.severity, line: new LineIndex(conf(own)).positionAt(d.start).line + 1, message: d.message }));
+    return { found, ...(nginx ? { nginx: nginxTest(nginx, dir, file) } : {}) };
+  };
+
+  const other = run(pki.leaves['no-ocsp'].chain);
+  assert.deepEqual(other.found.map((f) => [f.severity, f.line]), [['error', 8]]);
+  assert.match(other.found[0].message, /key values mismatch/);
+  if (other.nginx) assert.match(other.nginx.output, /key values mismatch/);
+
+  // Near misses: the same key (nginx -t passes), and unknown without reading certificates (a warning).
+  const same = run(sameKeyFile);
+  assert.deepEqual(same.found, []);
+  if (same.nginx) assert.equal(same.nginx.ok, true, same.nginx.output);
+  assert.deepEqual(run(pki.leaves['no-ocsp'].chain, false).found.map((f) => f.severity), ['warning']);
+  if (!nginx) t.diagnostic('nginx is not installed: compared with our expectation only');
 });

@@ -43,3 +43,12 @@ export function isIssuedBy(certificate: CertificateInfo, issuer: CertificateInfo
   }
   return verdict;
 }
+
+/** Whether two certificates hold the same public key (so one private key serves both). */
+export function samePublicKey(a: CertificateInfo, b: CertificateInfo): boolean {
+  try {
+    return x509(a.der).publicKey.equals(x509(b.der).publicKey);
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,10 @@ import type { Rule, RuleFinding, RuleContext } from './rule';
 import type { Fix } from '../diagnostics';
 import { insertIntoBlock } from '../fixes/directiveEdits';
 import { directiveSpan, tokenSpan } from '../model/locations';
-import { describeServer, effective, effectiveValue, isOn, type HttpServer } from '../model/serverModel';
+import { describeServer, effective, effectiveValue, isOn, type HttpServer, type Placed } from '../model/serverModel';
+import { describePathValue, resolveConfigPath } from '../model/serverCertificates';
+import { readCertificateFile, type CertificateInfo } from '../certificates';
+import { samePublicKey } from '../certificates/issuer';
 import { isGlobPattern } from '../model/expandGlob';
 
 /** Whether a server only catches unknown names: no literal server_name (empty, `_` or none). */
@@ -28,6 +31,53 @@ function rejectHandshakeFix(server: HttpServer, context: RuleContext): Fix | und
   return edit ? { title: 'Refuse TLS handshakes in this catch-all server (ssl_reject_handshake on, nginx 1.19.4+)', edits: [edit] } : undefined;
 }
 
+/** The first certificate of a file the config names, when certificates are read and it can be. */
+function leafOf(context: RuleContext, placed: Placed): CertificateInfo | undefined {
+  const value = placed.directive.args[0]?.value;
+  if (!context.settings.readCertificates || value === undefined || value.includes('$') || value.startsWith('data:')) return undefined;
+  const tree = context.model.tree;
+  const file = resolveConfigPath(tree, value);
+  const read = readCertificateFile(tree.localPath?.(file) ?? file);
+  return read.kind === 'ok' ? read.chain[0] : undefined;
+}
+
+/**
+ * A server that sets its own ssl_certificate but takes ssl_certificate_key from http {}: nginx
+ * merges each directive on its own (ngx_http_ssl_merge_srv_conf), so the server's certificate is
+ * loaded with http {}'s key. Unless that key is also this certificate's (the same public key as
+ * the http {} certificate it was set for), nginx -t fails (measured by an audit, nginx 1.22.1).
+ */
+function keyFromHttp(server: HttpServer, context: RuleContext): RuleFinding | undefined {
+  const certificates = effective(server, 'ssl_certificate');
+  const keys = effective(server, 'ssl_certificate_key');
+  if (!certificates || !keys || certificates.inherited || !keys.inherited || certificates.placed.length > keys.placed.length) return undefined;
+  const httpCertificates = server.inherited.get('ssl_certificate') ?? [];
+  for (let i = 0; i < certificates.placed.length; i++) {
+    const own = certificates.placed[i];
+    const key = keys.placed[i];
+    const partner = httpCertificates[i];
+    const ownLeaf = leafOf(context, own);
+    const partnerLeaf = partner && leafOf(context, partner);
+    const keyName = key.directive.args[0]?.value ?? '';
+    const certificate = describePathValue(own.directive.args[0]?.value ?? '', 'certificate');
+    if (ownLeaf && partnerLeaf && samePublicKey(ownLeaf, partnerLeaf)) continue;
+    const known = ownLeaf !== undefined && partnerLeaf !== undefined;
+    const whose = partner ? ` (set there for ${describePathValue(partner.directive.args[0]?.value ?? '', 'certificate')}${known ? ', whose public key differs' : ''})` : '';
+    return {
+      ...directiveSpan(own.anchor),
+      severity: known ? 'error' : 'warning',
+      message: `${capitalize(certificate)} is set in this server, but its key comes from http {} ("${keyName}"${whose}): nginx pairs them, so ${known ? '' : 'unless that key is also this certificate\'s, '}nginx -t fails with SSL_CTX_use_PrivateKey("${keyName}") failed (... key values mismatch). Set ssl_certificate_key beside ssl_certificate`,
+      fixes: [],
+      related: [{ ...directiveSpan(key.anchor), message: 'the key this server inherits' }],
+    };
+  }
+  return undefined;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function hasCertificate(server: HttpServer): boolean {
   return (effective(server, 'ssl_certificate')?.placed.length ?? 0) > 0;
 }
@@ -41,7 +91,7 @@ function hasCertificate(server: HttpServer): boolean {
 export const certificateMissing: Rule = {
   id: 'certificate-missing',
   defaultSeverity: 'error',
-  summary: 'The default server of a TLS address has no ssl_certificate, or an ssl_certificate has no ssl_certificate_key: nginx refuses to start',
+  summary: 'The default server of a TLS address has no ssl_certificate, or an ssl_certificate has no ssl_certificate_key (or takes another certificate\'s from http {}): nginx refuses to start',
   check(context) {
     const findings: RuleFinding[] = [];
     const reported = new Set<HttpServer>();
@@ -81,6 +131,10 @@ export const certificateMissing: Rule = {
       const listen = server.listens.find((l) => l.ssl);
       if (!listen || hasCertificate(server)) continue;
       report(server, listen.socket, `listens with ssl on ${listen.socket} in stream {}`, undefined);
+    }
+    for (const server of context.model.servers) {
+      const mixed = keyFromHttp(server, context);
+      if (mixed) findings.push(mixed);
     }
     for (const server of context.model.servers) {
       const certificates = effective(server, 'ssl_certificate')?.placed ?? [];
