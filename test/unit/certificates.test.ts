@@ -209,6 +209,48 @@ describe('readCertificateFile: certificate details', () => {
   });
 });
 
+describe('readCertificateFile: PEM as OpenSSL reads it (audit against nginx 1.22.1)', () => {
+  const leaf = (): string => fs.readFileSync(pki.leaves.ocsp.crt, 'utf8');
+  const intermediate = (): string => fs.readFileSync(pki.intermediate.crt, 'utf8');
+  const indent = (pem: string): string => pem.replace(/^/gm, '    ').replace(/ +$/, '');
+
+  test('markers must start their line: an indented file (pasted from YAML) holds no certificate (nginx -t: no start line)', () => {
+    const result = readCertificateFile(write('indented.pem', indent(leaf() + intermediate())));
+    assert.equal(result.kind, 'error');
+    assert.equal(result.kind === 'error' && result.reason, 'no-certificate');
+  });
+
+  test('an indented intermediate is not in the chain nginx sends (s_client shows the leaf alone)', () => {
+    const result = readOk(write('indented-int.pem', leaf() + indent(intermediate())));
+    assert.equal(result.chain.length, 1);
+    assert.equal(result.issuerInChain, false);
+  });
+
+  test('an intermediate labelled TRUSTED CERTIFICATE is passed over by nginx\'s chain reader; as the first block it is read', () => {
+    const trusted = (pem: string): string => pem.replace(/(BEGIN|END) CERTIFICATE/g, '$1 TRUSTED CERTIFICATE');
+    const asChain = readOk(write('chain-trusted.pem', leaf() + trusted(intermediate())));
+    assert.equal(asChain.chain.length, 1);
+    assert.equal(asChain.issuerInChain, false);
+    const asLeaf = readOk(write('leaf-trusted.pem', trusted(leaf()) + intermediate()));
+    assert.equal(asLeaf.chain.length, 2);
+    assert.equal(asLeaf.issuerInChain, true);
+  });
+
+  test('base64 begun on the BEGIN line: OpenSSL passes that block over and takes the next certificate as the first', () => {
+    const joined = leaf().replace('-----BEGIN CERTIFICATE-----\n', '-----BEGIN CERTIFICATE-----') + intermediate();
+    const result = readOk(write('same-line.pem', joined));
+    assert.equal(result.chain.length, 1);
+    assert.equal(result.chain[0].subject, pki.intermediate.subject);
+  });
+
+  test('lines ending with a lone CR hold no marker for OpenSSL; blanks after a marker are fine', () => {
+    const crOnly = readCertificateFile(write('cr-only.pem', (leaf() + intermediate()).replace(/\n/g, '\r')));
+    assert.equal(crOnly.kind === 'error' && crOnly.reason, 'no-certificate');
+    const blanks = readOk(write('blanks.pem', (leaf() + intermediate()).replace(/-----\n/g, '-----  \t\n')));
+    assert.equal(blanks.chain.length, 2);
+  });
+});
+
 describe('findChainOrderProblem', () => {
   const chainOf = (file: string): CertificateInfo[] => readOk(file).chain;
   const subjects = (problem: ReturnType<typeof findChainOrderProblem>): (string | undefined)[] =>

@@ -12,8 +12,10 @@ export interface PemBlock {
 
 // Labels OpenSSL accepts for an X509 (PEM_STRING_X509, _OLD and _TRUSTED in pem.h).
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
-// Bounded label length keeps this linear on hostile input.
-const MARKER = /-----(BEGIN|END) ([^\r\n-]{1,64})-----/g;
+/** The label nginx reads only as the first certificate of a file (PEM_read_bio_X509_AUX), never in the chain after it. */
+export const TRUSTED_CERTIFICATE_LABEL = 'TRUSTED CERTIFICATE';
+// A whole marker line; bounded label length keeps this linear on hostile input.
+const MARKER = /^-----(BEGIN|END) ([^\r\n-]{1,64})-----$/;
 
 /** True for the PEM labels nginx reads as a certificate. */
 export function isCertificateLabel(label: string): boolean {
@@ -25,21 +27,47 @@ export function isPrivateKeyLabel(label: string): boolean {
   return label.endsWith('PRIVATE KEY');
 }
 
-/** Lists the PEM blocks of `text` in order. */
+/** `line` without the white space at its end (a loop: a regex would be quadratic on hostile runs of spaces). */
+function trimEnd(line: string): string {
+  let end = line.length;
+  while (end > 0) {
+    const c = line.charCodeAt(end - 1);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    end--;
+  }
+  return line.slice(0, end);
+}
+
+/**
+ * Lists the PEM blocks of `text` in order, as OpenSSL's reader finds them: a marker is a line of
+ * its own, from its first character (lines end at "\n"; a "\r" before it and blanks after the
+ * marker do not count). An indented marker, a marker with text after it on the line (base64
+ * started on the BEGIN line) and files whose lines end with "\r" alone hold no marker for OpenSSL
+ * ("no start line"), so none here either.
+ */
 export function splitPemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   let open: { label: string; bodyStart: number } | undefined;
-  for (const match of text.matchAll(MARKER)) {
-    const [marker, kind, label] = match as unknown as [string, 'BEGIN' | 'END', string];
-    const index = match.index ?? 0;
-    if (open) {
-      const closes = kind === 'END' && label === open.label;
-      const body = isCertificateLabel(open.label) && closes ? text.slice(open.bodyStart, index) : undefined;
-      blocks.push({ label: open.label, ...(body === undefined ? {} : { body }), unterminated: !closes });
-      open = undefined;
-      if (closes) continue;
+  for (let lineStart = 0; lineStart < text.length; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const next = newline < 0 ? text.length : newline + 1;
+    const match = text.startsWith('-----', lineStart) ? MARKER.exec(trimEnd(text.slice(lineStart, lineEnd))) : null;
+    if (match) {
+      const [, kind, label] = match as unknown as [string, 'BEGIN' | 'END', string];
+      if (open) {
+        const closes = kind === 'END' && label === open.label;
+        const body = isCertificateLabel(open.label) && closes ? text.slice(open.bodyStart, lineStart) : undefined;
+        blocks.push({ label: open.label, ...(body === undefined ? {} : { body }), unterminated: !closes });
+        open = undefined;
+        if (closes) {
+          lineStart = next;
+          continue;
+        }
+      }
+      if (kind === 'BEGIN') open = { label, bodyStart: next };
     }
-    if (kind === 'BEGIN') open = { label, bodyStart: index + marker.length };
+    lineStart = next;
   }
   if (open) blocks.push({ label: open.label, unterminated: true });
   return blocks;

@@ -5,7 +5,7 @@ import { readThroughSnapshot } from '../fileSnapshot';
 import { requireBundle } from '../../splitBundles';
 import { isIssuedByAny } from './issuer';
 import type { ParsedCertificate } from './parseCertificate';
-import { decodePemBody, isCertificateLabel, isPrivateKeyLabel, type PemBlock, splitPemBlocks } from './pem';
+import { decodePemBody, isCertificateLabel, isPrivateKeyLabel, type PemBlock, splitPemBlocks, TRUSTED_CERTIFICATE_LABEL } from './pem';
 import type { CertificateFileError, CertificateFileErrorReason, CertificateFileResult } from './types';
 
 type ParserModule = typeof import('./parseCertificate');
@@ -104,7 +104,12 @@ export function readCertificateData(text: string, name: string): CertificateFile
 function parseCertificateFileContent(path: string, content: Buffer): CertificateFileResult {
   // latin1 maps every byte to one char, so binary content cannot produce decoding surprises.
   const blocks = splitPemBlocks(content.toString('latin1'));
-  const certificateBlocks = blocks.filter((block) => isCertificateLabel(block.label));
+  // nginx reads the first certificate with PEM_read_bio_X509_AUX, the chain after it with
+  // PEM_read_bio_X509, which passes over "TRUSTED CERTIFICATE" blocks: they are not sent.
+  const certificateBlocks: PemBlock[] = [];
+  for (const block of blocks) {
+    if (isCertificateLabel(block.label) && (certificateBlocks.length === 0 || block.label !== TRUSTED_CERTIFICATE_LABEL)) certificateBlocks.push(block);
+  }
   if (certificateBlocks.length === 0) return noCertificate(path, content, blocks);
 
   const parsed: ParsedCertificate[] = [];
