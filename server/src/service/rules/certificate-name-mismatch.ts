@@ -4,7 +4,7 @@ import type { RelatedLocation } from '../diagnostics';
 import { certificateCoversName, type CertificateInfo } from '../certificates';
 import { directiveSpan, tokenSpan } from '../model/locations';
 import { servesCertificates } from '../model/serverModel';
-import { servedCertificates, type ServedCertificate } from './support/servedCertificates';
+import { servedCertificates, servedWithoutSni, type ServedCertificate } from './support/servedCertificates';
 
 const BROWSER_ERRORS = 'Chrome NET::ERR_CERT_COMMON_NAME_INVALID, Firefox SSL_ERROR_BAD_CERT_DOMAIN';
 
@@ -65,6 +65,7 @@ function describeMismatch(leaf: CertificateInfo, name: string, certificate: stri
 
 /** Where the certificate comes from, when it is not the server's own. */
 function lentBy(served: ServedCertificate): string {
+  if (served.noSni) return served.via ? `; clients send no SNI for an IP address, so nginx serves them the certificate of the default server of ${served.via.socket}, not this server's` : '';
   return served.via ? `; this server sets no ssl_certificate, so nginx serves it the certificate of the default server of ${served.via.socket}` : '';
 }
 
@@ -82,17 +83,18 @@ export const certificateNameMismatch: Rule = {
     for (const server of context.model.servers) {
       if (!servesCertificates(server)) continue;
       const served = servedCertificates(context, server);
-      if (served.length === 0) continue;
+      let withoutSni: ServedCertificate[] | undefined;
       const nameDirective = server.own.get('server_name');
       for (const { value, token } of server.names) {
         const name = literalName(value);
         if (!name) continue;
-        const miss = served.find((s) => !browserAccepts(s.cert.leaf, name));
+        const candidates = ipLiteral(name) === undefined ? served : (withoutSni ??= servedWithoutSni(context, server));
+        const miss = candidates.find((s) => !browserAccepts(s.cert.leaf, name));
         if (!miss) continue;
         const directive = nameDirective?.find((p) => p.directive.args.includes(token))?.directive;
         if (!directive) continue;
         const { message, cnOnly } = describeMismatch(miss.cert.leaf, name, miss.cert.label);
-        const related: RelatedLocation[] = miss.via ? [{ ...directiveSpan(miss.cert.placed.directive), message: 'the default server\'s certificate, which nginx serves for this server' }] : [];
+        const related: RelatedLocation[] = miss.via ? [{ ...directiveSpan(miss.cert.placed.directive), message: `the default server's certificate, which nginx serves ${miss.noSni ? 'to clients that send no SNI' : 'for this server'}` }] : [];
         findings.push({
           ...tokenSpan(directive, token),
           message: message + lentBy(miss),

@@ -5,8 +5,30 @@ import { effective, servesCertificates, type HttpServer, type ListenSocket } fro
 /** A readable certificate that clients of a server get, and the socket whose default server lends it. */
 export interface ServedCertificate {
   cert: Extract<ServerCertificate, { kind: 'ok' }>;
-  /** Set when the server has no ssl_certificate (own or from http {}) and gets the default server's. */
+  /** Set when the server has no ssl_certificate (own or from http {}) and gets the default server's, or when the client sends no SNI (see servedWithoutSni). */
   via?: ListenSocket;
+  /** Served to clients that send no server name: nginx picks the certificate before any name is known. */
+  noSni?: boolean;
+}
+
+/**
+ * The certificates clients get when they send no SNI, as for an IP address (RFC 6066 allows no
+ * IP literal in SNI, and browsers and curl send none): the handshake runs in the default server
+ * of the socket connected to, so its certificate is served whatever server then answers the
+ * request (measured by an audit, nginx 1.22.1: curl https://127.0.0.1/ got the default server's
+ * certificate while a server named 127.0.0.1 served the request).
+ */
+export function servedWithoutSni(context: RuleContext, server: HttpServer): ServedCertificate[] {
+  const served: ServedCertificate[] = [];
+  const lenders = new Set<HttpServer>();
+  for (const socket of context.model.sockets) {
+    const lender = socket.defaultServer;
+    if (lenders.has(lender) || !socket.servers.includes(server) || !isTlsSocket(socket)) continue;
+    lenders.add(lender);
+    const certs = lender === server ? servedCertificates(context, server) : servedCertificates(context, lender).map((s) => ({ ...s, via: socket }));
+    for (const s of certs) served.push({ ...s, noSni: true });
+  }
+  return served;
 }
 
 /**
