@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { ProbeFinding, ProbeReport } from '../../server/src/service/probe/types';
 import type { TestPki } from '../support/pki';
 import { findNginx } from '../support/nginxBinary';
-import { freeLoopbackPort, leafTls, openProbeLab, resolverIsolationUnavailable, skipLab, tlsFiles, type ProbeLab } from '../support/lab';
+import { freeLoopbackPort, leafTls, openProbeLab, resolverIsolationUnavailable, skipLab, startOcspResponder, tlsFiles, type ProbeLab } from '../support/lab';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -175,6 +175,22 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
     assert.equal(observation.stapling?.stapled, true);
     assert.match(findings[0]!.message, /MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING/);
     assert.match(findings[0]!.message, /Chrome does not enforce/);
+  });
+
+  test('Must-Staple with a responder slower than the warm-up: the warm-up waits for nginx\'s fetch, a cold start and not a violation', async () => {
+    const slow = await startOcspResponder(pki, { delayMs: 2500 });
+    try {
+      const { nginx, ports } = await lab.nginx(([p]) => `${SERVER_DEFAULTS} ssl_stapling on;
+        server { listen 127.0.0.1:${p} ssl; server_name must-staple.test; ssl_stapling_responder ${slow.url}; ${leafTls(pki, 'must-staple')} return 204; }`);
+      const port = ports[0]!;
+      const expectation = lab.expectationFor(nginx, 'must-staple.test', port);
+      const { codes, observation } = await lab.probe('must-staple.test', port, { expectation, ocspResponderUrl: slow.url, warmupMs: 1000 });
+      assert.deepEqual(codes, ['probe-must-staple-cold-start']);
+      assert.equal(observation.stapling?.stapled, true);
+      assert.ok((observation.stapling?.warmupMs ?? 0) > 2500, `warm-up ${observation.stapling?.warmupMs} ms`);
+    } finally {
+      await slow.stop();
+    }
   });
 
   describe('one name on two loopback addresses serving different certificates', { skip: resolverIsolationUnavailable() ?? false }, () => {

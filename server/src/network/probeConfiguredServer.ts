@@ -37,6 +37,8 @@ export async function probeConfiguredServer(
     : undefined;
   // nginx asks ssl_stapling_responder, when set, instead of the certificate's OCSP URL.
   const responder = expectation?.staplingResponder;
-  const observation = await probeServer(target, responder !== undefined ? { ...options, ocspResponderUrl: responder } : options, signal);
+  // With stapling off (and no ssl_stapling_file) nginx never staples: a warm-up would only wait.
+  const neverStaples = expectation !== undefined && expectation.staplingOn !== true && !expectation.staplingFile && options.warmupMs === undefined;
+  const observation = await probeServer(target, { ...options, ...(responder !== undefined ? { ocspResponderUrl: responder } : {}), ...(neverStaples ? { warmupMs: 0 } : {}) }, signal);
   return { report: createProbeReport(observation, compareWithConfig(observation, expectation)), expectation };
 }

@@ -16,6 +16,8 @@ export interface OcspResponderOptions {
   port?: number;
   /** Validity of each response (nextUpdate - thisUpdate), in minutes; default one day. */
   validityMinutes?: number;
+  /** Answers this much later (a CA's responder far away). */
+  delayMs?: number;
 }
 
 /** A running lab responder. */
@@ -67,7 +69,8 @@ export async function startOcspResponder(pki: TestPki, options: OcspResponderOpt
     };
     const handle = (der: Buffer): void => {
       requests++;
-      answer(der).then(
+      const delayed = options.delayMs ? new Promise<void>((resolve) => setTimeout(resolve, options.delayMs)) : Promise.resolve();
+      delayed.then(() => answer(der)).then(
         (response) => respond(200, response, 'application/ocsp-response'),
         (error: Error) => respond(500, error.message),
       );
