@@ -395,6 +395,13 @@ describe('probe against a real nginx on loopback', { skip: skipLab }, () => {
       assert.match(findings[0]!.observed, /wrong version number|packet length too long|record layer failure/);
     });
 
+    test('a port nginx serves without ssl: probe-connect-failed says the port answers without TLS', async () => {
+      const { ports: [port] } = await lab(([p]) => `server { listen 127.0.0.1:${p}; server_name plain.test; return 204; }`);
+      const { findings, codes } = await probe('plain.test', port!);
+      assert.deepEqual(codes, ['probe-connect-failed']);
+      assert.match(findings[0]!.observed, /wrong version number: the port answers without TLS \(plain HTTP\? the listen may lack "ssl"\)/);
+    });
+
     test('resets the connection: probe-connect-failed', async (t) => {
       const rogue = await startRogueServer('reset');
       t.after(() => rogue.stop());

@@ -1,4 +1,5 @@
 // compareWithConfig and formatProbeReport on hand-made observations: every rule, no network.
+import { parseHostPort } from '../../server/src/service/hostPort';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CertificateFileResult, CertificateInfo } from '../../server/src/service/certificates';
@@ -443,4 +444,12 @@ describe('formatProbeReport', () => {
     assert.match(text, /probe-connect-failed/);
     assert.doesNotMatch(text, /^Certificate/m);
   });
+});
+
+test('HOST[:PORT] and --connect: an IPv6 address with a port needs brackets, and says so', () => {
+  assert.deepEqual(parseHostPort('[::1]:8443'), { host: '::1', port: 8443 });
+  assert.deepEqual(parseHostPort('::1'), { host: '::1' });
+  assert.deepEqual(parseHostPort('2001:db8::1'), { host: '2001:db8::1' });
+  assert.match((parseHostPort('::1:28524') as { error: string }).error, /write an IPv6 address with a port as \[::1\]:28524/);
+  assert.deepEqual(parseHostPort('example.test:443'), { host: 'example.test', port: 443 });
 });

@@ -220,5 +220,6 @@ export function describeTlsError(error: Error): string {
   const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(message);
   const reason = openssl?.[1] ?? message;
   const alert = /SSL alert number (\d+)/.exec(error.message);
+  if (reason === 'wrong version number') return `${reason}: the port answers without TLS (plain HTTP? the listen may lack "ssl")`;
   return alert && !reason.includes('alert number') ? `${reason} (TLS alert ${alert[1]})` : reason;
 }

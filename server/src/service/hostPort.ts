@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** A host with an optional port, as given on a command line or in a setting. */
 export interface HostPort {
   host: string;
@@ -23,6 +25,11 @@ export function parseHostPort(text: string): HostPort | { error: string } {
     host = host.slice(0, host.indexOf(':'));
   }
   if (host === '') return { error: `empty host in "${text}"` };
+  // "::1:8443": an IPv6 address with a port written without brackets (not itself an address).
+  const lastColon = host.lastIndexOf(':');
+  if (portText === undefined && lastColon > 0 && isIP(host) === 0 && isIP(host.slice(0, lastColon)) === 6 && /^\d+$/.test(host.slice(lastColon + 1))) {
+    return { error: `"${text}" is not an address: write an IPv6 address with a port as [${host.slice(0, lastColon)}]:${host.slice(lastColon + 1)}` };
+  }
   if (portText === undefined) return { host };
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return { error: `"${portText}" is not a port (1-65535)` };
