@@ -164,6 +164,14 @@ test('missing-semicolon: no fix when the ";" would set a single-valued directive
   assert.match(diags[0].message, /would be set twice in this block/);
 });
 
+test('missing-semicolon: a warning when nginx accepts the run-on line (server_name takes any number of words) and silently drops the next directive', () => {
+  const { found, diags } = check(MAIN('server {\n server_name wiki.host.org\n root /srv/wiki;\n}'));
+  assert.deepEqual(found, ['4:missing-semicolon']);
+  assert.equal(diags[0].severity, 'warning');
+  assert.match(diags[0].message, /nginx -t accepts that, so nothing fails, but "root" is never applied/);
+  assert.equal(diags[0].fixes.length, 1);
+});
+
 test('missing-semicolon: a run-on into a block directive and into an upstream server', () => {
   const { found } = check(MAIN('upstream u {\n server a:1\n server b:2;\n}\nserver {\n server_name a.example\n location / { }\n}'));
   assert.deepEqual(found, ['4:missing-semicolon', '8:missing-semicolon']);

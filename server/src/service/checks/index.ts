@@ -132,7 +132,7 @@ export function runDirectiveChecks(
     const text = textOf(d.file);
     const runOn = findMissingSemicolons(d, text, allowedIn);
     if (runOn.length > 0) {
-      if (enabled(missingSemicolon)) for (const m of runOn) report(missingSemicolon, d, m.start, m.end, m.message, undefined, m.fixes);
+      if (enabled(missingSemicolon)) for (const m of runOn) report(missingSemicolon, d, m.start, m.end, m.message, m.severity, m.fixes);
       return skipBody();
     }
 

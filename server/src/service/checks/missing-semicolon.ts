@@ -8,7 +8,7 @@ import { quoteExcerpt } from '../quote';
 export const missingSemicolon: DirectiveCheckMeta = {
   id: 'missing-semicolon',
   defaultSeverity: 'error',
-  summary: 'A directive without its ";" runs on into the next line\'s directive, which nginx then reads as more arguments ("invalid parameter", or a wrong value).',
+  summary: 'A directive without its ";" runs on into the next line\'s directive, which nginx then reads as more arguments ("invalid parameter"; a warning when nginx accepts the merged line and silently drops the directive).',
 };
 
 /** A place where a `;` is missing: after `before`, the last word of a line. */
@@ -17,6 +17,8 @@ export interface MissingSemicolon {
   end: number;
   message: string;
   fixes: Fix[];
+  /** A warning when nginx -t accepts the run-on statement as it is (see findMissingSemicolons). */
+  severity?: 'warning';
 }
 
 function startsLine(text: string, previous: Token, token: Token): boolean {
@@ -56,15 +58,23 @@ export function findMissingSemicolons(d: Directive, text: string, context: numbe
   // still reported, but without a fix (which of the two is meant is the user's call).
   const names = bounds.slice(0, -1).map((b) => tokens[b].value);
   const duplicates = new Set(names.filter((n, k) => names.indexOf(n) !== k && lookupDirective(n)?.variants.some((v) => v.def.single)));
+  // The run-on statement itself may be valid (server_name, index, try_files take any number of
+  // words): nginx -t then passes (measured: at most a warning such as "server name ... has
+  // suspicious symbols"), and the swallowed directive is silently not applied.
+  const accepted = validStatement(tokens[0].value, tokens.length - 1, !!d.block, context);
   return cuts.map((i, c) => {
     const before = tokens[i - 1];
     const head = tokens[bounds[c]];
     const duplicate = duplicates.has(tokens[i].value);
+    const outcome = accepted
+      ? `; nginx -t accepts that, so nothing fails, but "${quoteExcerpt(tokens[i].value)}" is never applied`
+      : '';
     return {
       start: before.end,
       end: before.end,
-      message: `missing ";" after "${quoteExcerpt(text, head.start, before.end)}": nginx reads the next line's "${quoteExcerpt(tokens[i].value)}" as more arguments of "${quoteExcerpt(head.value)}"${duplicate ? `; with the ";", "${quoteExcerpt(tokens[i].value)}" would be set twice in this block, so keep only one of them` : ''}`,
+      message: `missing ";" after "${quoteExcerpt(text, head.start, before.end)}": nginx reads the next line's "${quoteExcerpt(tokens[i].value)}" as more arguments of "${quoteExcerpt(head.value)}"${outcome}${duplicate ? `; with the ";", "${quoteExcerpt(tokens[i].value)}" would be set twice in this block, so keep only one of them` : ''}`,
       fixes: duplicate ? [] : [{ title: 'Insert the missing ";"', edits: [{ file: d.file, start: before.end, end: before.end, newText: ';' }] }],
+      ...(accepted ? { severity: 'warning' as const } : {}),
     };
   });
 }
