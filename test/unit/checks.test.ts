@@ -9,6 +9,7 @@ import { parseConfig } from '../../server/src/service/parser/parseConfig';
 import { LineIndex } from '../../server/src/service/lineIndex';
 import { applyEdits } from '../../server/src/service/fixes/applyFixes';
 import { DIRECTIVE_CHECKS, runDirectiveChecks } from '../../server/src/service/checks';
+import { checkBlockStructure } from '../../server/src/service/checks/checkBlockStructure';
 import type { ConfigDiagnostic } from '../../server/src/service/diagnostics';
 import { corpusSkip, CORPUS_DIR, nginxResults } from '../support/corpus';
 import { createMemoryHost } from '../support/memoryHost';
@@ -252,4 +253,32 @@ test('performance: the 35k-line corpus file is checked in well under a second', 
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   assert.ok(ms < 1000, `${ms} ms`);
   assert.ok(diags.every((d) => d.code === 'unknown-directive' && d.severity === 'information'), diags.filter((d) => d.severity !== 'information').map((d) => d.message).slice(0, 3).join('; '));
+});
+
+test('a "}" missing: the first directive out of place is reported where nginx -t stops, with the hint; later ones are not', () => {
+  // nginx 1.22.1: [emerg] "server" directive is not allowed here in ...:8
+  const text = 'events {}\nhttp {\n  server {\n    listen 8080;\n    location /a {\n      root /tmp;\n  }\n  server {\n    listen 8081;\n  }\n  server {\n    listen 8082;\n  }\n}\n';
+  const { found, diags } = check(text);
+  assert.deepEqual(found, ['8:directive-not-allowed-here']);
+  assert.match(diags[0].message, /a "\}" is probably missing above this line \(the file ends inside "http" of line 2, never closed\)/);
+  // Near miss: with the "}" the same servers are fine.
+  assert.deepEqual(check(text.replace('      root /tmp;\n', '      root /tmp;\n    }\n')).found, []);
+});
+
+test('block structure: a "{" after a directive that takes none, and no spurious argument count for a block directive ended by ";"', () => {
+  const structure = (text: string): string[] => checkBlockStructure(memoryTree({ '/conf/nginx.conf': text })).map((d) => `${new LineIndex(text).positionAt(d.start).line + 1}:${d.message}`);
+  // nginx 1.22.1: [emerg] directive "listen" is not terminated by ";" in ...:4
+  assert.deepEqual(structure('events {}\nhttp {\n  server {\n    listen 8080{\n    server_name a;\n  }\n}\n'), ['4:directive "listen" is not terminated by ";"']);
+  assert.deepEqual(structure('events {}\nhttp {\n  server {\n    listen 8080;\n  }\n}\n'), []);
+  // nginx 1.22.1: [emerg] directive "location" has no opening "{" in ...:6; the run-on words are no argument count error.
+  const noBrace = 'events {}\nhttp {\n  server {\n    location /a\n      root /tmp;\n  }\n}\n';
+  assert.deepEqual(structure(noBrace), ['5:directive "location" has no opening "{"']);
+  assert.deepEqual(check(noBrace).found, []);
+});
+
+test('unknown-directive suggests only names that take a block as the unknown one has one (or not)', () => {
+  const { diags } = check(MAIN('geoip2 /etc/GeoLite2-City.mmdb {\n  $geoip2_city city names en;\n}\nserver {\n  geoip2_proxy 10.0.0.0/8;\n}'));
+  const byName = new Map(diags.filter((d) => d.code === 'unknown-directive').map((d) => [d.message.match(/"([^"]+)"/)?.[1], d.fixes.map((f) => f.edits[0].newText)]));
+  assert.ok(!(byName.get('geoip2') ?? []).includes('geoip_city'), JSON.stringify([...byName]));
+  assert.ok((byName.get('geoip2_proxy') ?? []).includes('geoip_proxy'), JSON.stringify([...byName]));
 });

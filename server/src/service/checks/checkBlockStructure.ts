@@ -1,6 +1,7 @@
 import type { ConfigDiagnostic } from '../diagnostics';
 import type { Directive } from '../parser/ast';
 import { parentContextOf, walkConfig, type ConfigTree } from '../model/configTree';
+import { lookupDirective } from '../directives/directiveTable';
 
 /** Directives nginx only accepts with a `{ ... }` block (in the contexts where they are blocks). */
 const BLOCK_DIRECTIVES = new Set([
@@ -13,6 +14,12 @@ const BLOCK_DIRECTIVES = new Set([
  * `{` there is an error (ngx_conf_parse: `unexpected "{"`).
  */
 const VALUE_LIST_BLOCKS = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map']);
+
+/** Whether nginx knows the directive and never as a block (the table's variants, from nginx's source). */
+function takesNoBlock(name: string): boolean {
+  const info = lookupDirective(name);
+  return info !== undefined && !BLOCK_DIRECTIVES.has(name) && info.variants.every((v) => !v.def.block);
+}
 
 function syntaxError(file: string, start: number, end: number, message: string): ConfigDiagnostic {
   return { file, start, end, severity: 'error', code: 'syntax-error', message, fixes: [], related: [] };
@@ -28,6 +35,10 @@ function checkDirective(d: Directive, parent: string | undefined, out: ConfigDia
   }
   if (d.semicolon !== undefined && d.nameToken.quote === '' && BLOCK_DIRECTIVES.has(d.name) && !(d.name === 'server' && parent === 'upstream')) {
     out.push(syntaxError(d.file, d.semicolon, d.semicolon + 1, `directive "${d.name}" has no opening "{"`));
+  }
+  // A "{" after a directive that takes none (listen 443 ssl{): nginx stops there (ngx_conf_handler).
+  if (d.block && !d.luaBody && d.nameToken.quote === '' && takesNoBlock(d.name)) {
+    out.push(syntaxError(d.file, d.block.open, d.block.open + 1, `directive "${d.name}" is not terminated by ";"`));
   }
   return true;
 }

@@ -33,6 +33,13 @@ const MAIL_FAMILY = ContextKind.Mail | ContextKind.MailServer;
  * The contexts a file analysed alone may really be included into, given the guessed one: any
  * block of the same protocol (the guess from a file's content is often one level off).
  */
+/** The 1-based line of an offset (for a message; rare enough not to need a line index). */
+function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 function contextFamily(kind: number): number {
   if (kind & HTTP_FAMILY) return HTTP_FAMILY;
   if (kind & STREAM_FAMILY) return STREAM_FAMILY;
@@ -97,6 +104,7 @@ export function runDirectiveChecks(
   const rootVisit = {};
   const singles = new Map<object, Map<string, Directive>>();
   const textOf = (file: string): string => tree.files.get(file)?.text ?? '';
+  let reportedUnclosed = false;
 
   walkConfig(tree, (d, ancestors) => {
     blocks?.visit(d, ancestors, d.name === 'include' || tree.includes.has(d));
@@ -124,7 +132,15 @@ export function runDirectiveChecks(
     let allowedIn = info.contexts & context;
     if (allowedIn === 0 && !parent && guessedRoot !== 0) allowedIn = info.contexts & guessedRoot;
     if (allowedIn === 0) {
-      if (enabled(directiveNotAllowedHere)) report(directiveNotAllowedHere, d, d.nameToken.start, d.nameToken.end, notAllowedMessage(d, info, context));
+      const unclosed = ancestors.filter((a) => a.block?.close === undefined);
+      // Inside blocks that never close, everything after the missing "}" reads one level too
+      // deep: nginx stops at the first directive that is then out of place (where a "}" is
+      // missing above), and so do we; the rest would be the same mistake again.
+      if (enabled(directiveNotAllowedHere) && !(unclosed.length > 0 && reportedUnclosed)) {
+        const hint = unclosed.length > 0 ? `; a "}" is probably missing above this line (the file ends inside ${unclosed.map((a) => `"${a.name}" of line ${lineNumber(textOf(a.file), a.start)}`).join(' and ')}, never closed)` : '';
+        report(directiveNotAllowedHere, d, d.nameToken.start, d.nameToken.end, notAllowedMessage(d, info, context) + hint);
+        if (unclosed.length > 0) reportedUnclosed = true;
+      }
       return skipBody();
     }
     const variants = variantsIn(info, allowedIn);
@@ -138,7 +154,9 @@ export function runDirectiveChecks(
 
     // A statement the parser had to end itself (no ";" and no block) is already a syntax error.
     const recovered = d.semicolon === undefined && !d.block;
-    if (!recovered && d.name !== 'include' && enabled(invalidArgumentCount)) {
+    // A block directive ended by ";" is checkBlockStructure's syntax error ("has no opening {"), which nginx stops at.
+    const missingBlock = !d.block && variants.length > 0 && variants.every((v) => v.def.block);
+    if (!recovered && !missingBlock && d.name !== 'include' && enabled(invalidArgumentCount)) {
       const message = checkArgumentCount(d, variants);
       if (message) {
         const last = d.args.length ? d.args[d.args.length - 1] : d.nameToken;
@@ -160,10 +178,13 @@ export function runDirectiveChecks(
     }
 
     if (d.block) {
-      if (d.block.close === undefined) return skipBody();
+      // A block never closed (the file ends inside it) is read on, as nginx does, for the
+      // directive that shows where its "}" is missing (see above); nothing in it is kept.
+      if (d.block.close === undefined && d.luaBody) return skipBody();
       const bodyKind = allowedIn === (info.contexts & context) ? childContext(context, d.name) : firstChildContext(allowedIn, d.name);
       const parsed = bodyKind !== ContextKind.Unchecked ? tree.files.get(d.file) : undefined;
-      if (parsed && blocks?.enter(d, parsed, bodyKind, replay)) return false;
+      // Not kept inside blocks that never close: what is reported there depends on what came before (see above).
+      if (parsed && !ancestors.some((a) => a.block?.close === undefined) && blocks?.enter(d, parsed, bodyKind, replay)) return false;
       visits.set(d, {});
       bodyKinds.set(d, bodyKind);
     }

@@ -2,7 +2,7 @@ import type { Fix } from '../diagnostics';
 import { ownCopy } from '../textScan';
 import { quoteExcerpt } from '../quote';
 import type { Directive } from '../parser/ast';
-import { TABLE_VERSIONS, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
+import { TABLE_VERSIONS, lookupDirective, suggestDirectiveNames, type DirectiveInfo, type NameSuggestion } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
 import { compareVersions } from '../versions';
 import { DIRECTIVE_REMOVED, DIRECTIVE_SINCE } from '../directives/versionHistory';
@@ -47,10 +47,12 @@ const suggestionCache = new Map<string, NameSuggestion[]>();
  * known name), since that module may be loaded; a warning otherwise.
  */
 export function checkUnknownName(d: Directive, context: number): UnknownFinding {
-  const key = `${d.name}\0${context}`;
+  const block = !!d.block;
+  const key = `${d.name}\0${context}\0${block}`;
   let suggestions = suggestionCache.get(key);
   if (!suggestions) {
-    suggestions = suggestDirectiveNames(d.name, context);
+    // Only names that take a block as this one has one, or not: "geoip2 FILE { ... }" is no "geoip_city" (nginx -t: not terminated by ";").
+    suggestions = suggestDirectiveNames(d.name, context, 6).filter((s) => lookupDirective(s.name)?.variants.some((v) => !!v.def.block === block)).slice(0, 3);
     if (suggestionCache.size >= MAX_SUGGESTIONS_KEPT) suggestionCache.clear();
     suggestionCache.set(ownCopy(key), suggestions);
   }
