@@ -146,7 +146,8 @@ test('duplicate-directive: near misses stay silent (array directives, other bloc
   };
   assert.deepEqual(runDirectiveChecks(memoryTree(files)).map((d) => d.message), []);
   const twice = { ...files, '/conf/nginx.conf': MAIN('server {\n include loc.conf;\n include loc.conf;\n}') };
-  assert.deepEqual(runDirectiveChecks(memoryTree(twice)).map((d) => d.code), ['duplicate-directive', 'duplicate-directive']);
+  // root, expires and gzip again (nginx 1.22.1 stops at the first: "root" directive is duplicate in loc.conf:1).
+  assert.deepEqual(runDirectiveChecks(memoryTree(twice)).map((d) => d.code), ['duplicate-directive', 'duplicate-directive', 'duplicate-directive']);
 });
 
 test('missing-semicolon: reported at the end of the first line, with a fix inserting ";"', () => {
@@ -281,4 +282,13 @@ test('unknown-directive suggests only names that take a block as the unknown one
   const byName = new Map(diags.filter((d) => d.code === 'unknown-directive').map((d) => [d.message.match(/"([^"]+)"/)?.[1], d.fixes.map((f) => f.edits[0].newText)]));
   assert.ok(!(byName.get('geoip2') ?? []).includes('geoip_city'), JSON.stringify([...byName]));
   assert.ok((byName.get('geoip2_proxy') ?? []).includes('geoip_proxy'), JSON.stringify([...byName]));
+});
+
+test('duplicate-directive: root, alias and the complex-value and path directives refuse a second use too (audit against nginx -t)', () => {
+  // nginx 1.22.1: "root" directive is duplicate; "alias" directive is duplicate, "root" directive was specified earlier; "limit_rate" directive is duplicate
+  const { found, diags } = check(MAIN('server {\n root /a;\n location / {\n  root /b;\n  root /c;\n }\n location /x {\n  root /d;\n  alias /e;\n  limit_rate 1k;\n  limit_rate 2k;\n  auth_basic x;\n  auth_basic y;\n }\n client_body_temp_path /t1;\n client_body_temp_path /t2;\n}'));
+  assert.deepEqual(found, ['7:duplicate-directive', '11:duplicate-directive', '13:duplicate-directive', '15:duplicate-directive', '18:duplicate-directive']);
+  assert.match(diags[1].message, /"alias" directive is duplicate, "root" directive was specified earlier/);
+  // Near misses: one root per block, and directives nginx allows again (add_header, proxy_set_header).
+  assert.deepEqual(check(MAIN('server {\n root /a;\n location / {\n  root /b;\n  add_header A b;\n  add_header C d;\n  proxy_set_header A b;\n  proxy_set_header C d;\n }\n}')).found, []);
 });

@@ -22,8 +22,12 @@ function ownLines(text: string, d: Directive): { start: number; end: number } | 
 export function duplicateFinding(first: Directive, second: Directive, text: string): { message: string; related: RelatedLocation[]; fixes: Fix[] } {
   const range = ownLines(text, second);
   const fixes: Fix[] = range ? [{ title: `Remove this second "${second.name}"`, edits: [{ file: second.file, start: range.start, end: range.end, newText: '' }] }] : [];
+  // root and alias share one setting (ngx_http_core_root): nginx refuses either after the other.
+  const message = first.name === second.name
+    ? `"${second.name}" directive is duplicate: it is already set in this block, and nginx accepts it once per block`
+    : `"${second.name}" directive is duplicate, "${first.name}" directive was specified earlier: they set the same thing, and nginx accepts one of them once per block`;
   return {
-    message: `"${second.name}" directive is duplicate: it is already set in this block, and nginx accepts it once per block`,
+    message,
     related: [{ file: first.file, start: first.start, end: first.end, message: `first "${first.name}" of this block` }],
     fixes,
   };

@@ -168,12 +168,13 @@ export function runDirectiveChecks(
       const visit = parent ? visits.get(parent) ?? rootVisit : rootVisit;
       let seen = singles.get(visit);
       if (!seen) singles.set(visit, (seen = new Map()));
-      const first = seen.get(d.name);
+      const slot = d.name === 'alias' ? 'root' : d.name;
+      const first = seen.get(slot);
       if (first) {
         const f = duplicateFinding(first, d, text);
         report(duplicateDirective, d, d.nameToken.start, d.nameToken.end, f.message, undefined, f.fixes, f.related);
       } else {
-        seen.set(d.name, d);
+        seen.set(slot, d);
       }
     }
 

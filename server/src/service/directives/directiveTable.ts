@@ -164,9 +164,33 @@ function handListedModule(name: string): TableModule {
   return { type: m.type, source: '', package: m.project, build: 'separate-package', thirdParty: true, ...(doc ? { doc } : {}) };
 }
 
+/**
+ * Handlers that refuse a second use although the generator does not see it: their "is duplicate"
+ * is nested deeper than its test looks (ngx_http_core_root: root and alias) or lives in a file
+ * without commands (ngx_file.c's path and access slots, the complex-value slots of
+ * ngx_http_script.c and ngx_stream_script.c), and ssl's own handlers. Each refuses a second use in
+ * one block: measured by an audit with nginx 1.22.1 (`"root" directive is duplicate`, and the same
+ * for auth_basic, secure_link, proxy_method, proxy_ssl_name, proxy_ssl_certificate, limit_rate,
+ * limit_rate_after, dav_access, client_body_temp_path, proxy_temp_path and ssl).
+ */
+const REFUSES_SECOND_USE = new Set([
+  'ngx_http_core_root',
+  'ngx_conf_set_path_slot',
+  'ngx_conf_set_access_slot',
+  'ngx_http_set_complex_value_slot',
+  'ngx_http_set_complex_value_size_slot',
+  'ngx_http_set_complex_value_zero_slot',
+  'ngx_stream_set_complex_value_slot',
+  'ngx_stream_set_complex_value_size_slot',
+  'ngx_stream_set_complex_value_zero_slot',
+  'ngx_http_ssl_enable',
+  'ngx_mail_ssl_enable',
+]);
+
 function buildIndex(): Map<string, DirectiveInfo> {
   const index = new Map<string, DirectiveInfo>();
-  const add = (def: TableDirective, module: TableModule): void => {
+  const add = (listed: TableDirective, module: TableModule): void => {
+    const def = !listed.single && listed.handler !== undefined && REFUSES_SECOND_USE.has(listed.handler) ? { ...listed, single: true as const } : listed;
     let contexts = 0;
     for (const c of def.contexts) contexts |= CONTEXT_BY_NAME[c] ?? 0;
     const variant: DirectiveVariant = { def, module, contexts, ...argumentCounts(def.args) };
