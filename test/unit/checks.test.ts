@@ -45,9 +45,9 @@ function check(text: string, rootContext?: string[], settings = {}): { found: st
 
 const MAIN = (http: string): string => `events {}\nhttp {\n${http}\n}\n`;
 
-test('the registry lists the six checks, sorted, with their contract ids and severities', () => {
+test('the registry lists the seven checks, sorted, with their contract ids and severities', () => {
   assert.deepEqual(DIRECTIVE_CHECKS.map((c) => `${c.id}:${c.defaultSeverity}`), [
-    'directive-not-allowed-here:error', 'directive-removed:error', 'duplicate-directive:error', 'invalid-argument-count:error', 'missing-semicolon:error', 'unknown-directive:warning',
+    'directive-not-allowed-here:error', 'directive-removed:error', 'duplicate-directive:error', 'invalid-argument-count:error', 'invalid-argument-value:error', 'missing-semicolon:error', 'unknown-directive:warning',
   ]);
 });
 
@@ -291,4 +291,24 @@ test('duplicate-directive: root, alias and the complex-value and path directives
   assert.match(diags[1].message, /"alias" directive is duplicate, "root" directive was specified earlier/);
   // Near misses: one root per block, and directives nginx allows again (add_header, proxy_set_header).
   assert.deepEqual(check(MAIN('server {\n root /a;\n location / {\n  root /b;\n  add_header A b;\n  add_header C d;\n  proxy_set_header A b;\n  proxy_set_header C d;\n }\n}')).found, []);
+});
+
+test('invalid-argument-value: flags, names and sizes nginx refuses, and their near misses (each measured with nginx -t 1.22.1)', () => {
+  const codes = (line: string): string[] => check(MAIN(line)).found;
+  // nginx: invalid value "yes" in "gzip" directive, it must be "on" or "off"
+  assert.deepEqual(codes('gzip yes;'), ['3:invalid-argument-value']);
+  assert.deepEqual(codes('gzip ON;'), []);
+  assert.deepEqual(codes('proxy_buffering "on";'), []);
+  // nginx: invalid value "TLSv1.4"; names compare without case
+  assert.deepEqual(codes('ssl_protocols TLSv1.2 TLSv1.4;'), ['3:invalid-argument-value']);
+  assert.deepEqual(codes('ssl_protocols tlsv1.2;'), []);
+  assert.deepEqual(codes('server {\n ssl_verify_client maybe;\n}'), ['4:invalid-argument-value']);
+  assert.deepEqual(codes('server {\n ssl_verify_client optional_no_ca;\n}'), []);
+  // nginx: "client_max_body_size" directive invalid value
+  assert.deepEqual(codes('client_max_body_size 10mb;'), ['3:invalid-argument-value']);
+  assert.deepEqual(codes('client_max_body_size 10m;'), []);
+  assert.deepEqual(codes('client_max_body_size 1g;'), []);
+  assert.deepEqual(codes('client_max_body_size 0;'), []);
+  const { diags } = check(MAIN('gzip yes;'));
+  assert.equal(diags[0].message, 'invalid value "yes" in "gzip" directive, it must be "on" or "off"');
 });

@@ -28,7 +28,7 @@ const FIXTURES = path.join(ROOT, 'test/fixtures/rules');
 /** A host name, not an IP, so that stapling needs a resolver; it resolves offline (/etc/hosts). */
 const OCSP_URL = 'http://localhost:8888/';
 const UPDATE = process.env.UPDATE_FIXTURES === '1';
-const FOUNDATION_CODES = new Set(['syntax-error', 'include-not-found', 'include-cycle', 'file-unreadable', 'file-too-large', 'binary-file', 'invalid-argument-count']);
+const FOUNDATION_CODES = new Set(['syntax-error', 'include-not-found', 'include-cycle', 'file-unreadable', 'file-too-large', 'binary-file', 'invalid-argument-count', 'invalid-argument-value']);
 const nginx = findNginx();
 const NO_NGINX = 'nginx is not installed (apt-get install nginx-light): the nginx -t part is skipped; CI installs it';
 

@@ -10,6 +10,7 @@ import { checkRemoved, directiveRemoved } from './directive-removed';
 import { duplicateDirective, duplicateFinding } from './duplicate-directive';
 import { checkArgumentCount, invalidArgumentCount } from './invalid-argument-count';
 import { findMissingSemicolons, missingSemicolon } from './missing-semicolon';
+import { checkArgumentValue, invalidArgumentValue } from './invalid-argument-value';
 import { checkUnknownName, checkVersion, unknownDirective } from './unknown-directive';
 import type { BlockCheckMemo } from './blockCheckMemo';
 
@@ -21,6 +22,7 @@ export const DIRECTIVE_CHECKS: readonly DirectiveCheckMeta[] = [
   directiveRemoved,
   duplicateDirective,
   invalidArgumentCount,
+  invalidArgumentValue,
   missingSemicolon,
   unknownDirective,
 ];
@@ -162,6 +164,10 @@ export function runDirectiveChecks(
         const last = d.args.length ? d.args[d.args.length - 1] : d.nameToken;
         report(invalidArgumentCount, d, d.nameToken.start, last.end, message);
       }
+    }
+    if (!recovered && !missingBlock && enabled(invalidArgumentValue)) {
+      const bad = checkArgumentValue(d, variants);
+      if (bad) report(invalidArgumentValue, d, bad.start, bad.end, bad.message);
     }
 
     if (!recovered && variants[0]?.def.single && enabled(duplicateDirective)) {

@@ -1,0 +1,56 @@
+import type { Directive } from '../parser/ast';
+import type { DirectiveVariant } from '../directives/directiveTable';
+import type { DirectiveCheckMeta } from './check';
+import { quoteExcerpt } from '../quote';
+
+export const invalidArgumentValue: DirectiveCheckMeta = {
+  id: 'invalid-argument-value',
+  defaultSeverity: 'error',
+  summary: 'A value nginx\'s handler for the directive refuses: not "on" or "off" for a flag, not one of its names, not a size: nginx -t fails with "invalid value".',
+};
+
+/** Handlers that read `on` / `off` only (ngx_conf_set_flag_slot, and ssl's, which calls it). */
+const FLAG_HANDLERS = new Set(['ngx_conf_set_flag_slot', 'ngx_http_ssl_enable', 'ngx_mail_ssl_enable']);
+/** Handlers that read one of a list of names, or several (ngx_conf_set_enum_slot, ngx_conf_set_bitmask_slot). */
+const NAME_HANDLERS = new Set(['ngx_conf_set_enum_slot', 'ngx_conf_set_bitmask_slot']);
+/** Handlers that read a size: digits with an optional k, m or g (ngx_parse_size, ngx_parse_offset). */
+const SIZE_HANDLERS = new Set(['ngx_conf_set_size_slot', 'ngx_conf_set_off_slot']);
+const SIZE = /^\d+[kKmMgG]?$/;
+
+/** The handler every variant allowed here shares, or undefined when they differ. */
+function sharedHandler(variants: readonly DirectiveVariant[]): string | undefined {
+  const handler = variants[0]?.def.handler;
+  return handler !== undefined && variants.every((v) => v.def.handler === handler) ? handler : undefined;
+}
+
+/**
+ * The first argument nginx's handler refuses, with nginx's words (ngx_conf_file.c: flag, enum and
+ * bitmask slots compare names without case; ngx_parse.c: sizes), or undefined. Only directives
+ * whose every variant allowed here has one of these handlers are judged.
+ */
+export function checkArgumentValue(d: Directive, variants: readonly DirectiveVariant[]): { start: number; end: number; message: string } | undefined {
+  const handler = sharedHandler(variants);
+  if (handler === undefined) return undefined;
+  if (FLAG_HANDLERS.has(handler)) {
+    const arg = d.args[0];
+    if (d.args.length !== 1 || !arg) return undefined;
+    const value = arg.value.toLowerCase();
+    if (value === 'on' || value === 'off') return undefined;
+    return { start: arg.start, end: arg.end, message: `invalid value "${quoteExcerpt(arg.value)}" in "${d.name}" directive, it must be "on" or "off"` };
+  }
+  if (NAME_HANDLERS.has(handler)) {
+    const names = variants[0].def.values;
+    if (!names?.length || variants.some((v) => v.def.values?.join(' ') !== names.join(' '))) return undefined;
+    const known = new Set(names.map((n) => n.toLowerCase()));
+    const bad = d.args.find((a) => !known.has(a.value.toLowerCase()));
+    return bad ? { start: bad.start, end: bad.end, message: `invalid value "${quoteExcerpt(bad.value)}" in "${d.name}" directive: nginx knows ${names.join(', ')}` } : undefined;
+  }
+  if (SIZE_HANDLERS.has(handler)) {
+    const arg = d.args[0];
+    if (d.args.length !== 1 || !arg || SIZE.test(arg.value)) return undefined;
+    // Measured with nginx 1.22.1: sizes take k and m (ngx_parse_size), offsets g too (ngx_parse_offset); a g on a size is left alone here.
+    const units = handler === 'ngx_conf_set_off_slot' ? 'k, m or g for kilo-, mega- or gigabytes' : 'k or m for kilo- or megabytes';
+    return { start: arg.start, end: arg.end, message: `"${d.name}" directive invalid value "${quoteExcerpt(arg.value)}": a size is a number, with ${units} (no "b")` };
+  }
+  return undefined;
+}
