@@ -312,3 +312,21 @@ test('invalid-argument-value: flags, names and sizes nginx refuses, and their ne
   const { diags } = check(MAIN('gzip yes;'));
   assert.equal(diags[0].message, 'invalid value "yes" in "gzip" directive, it must be "on" or "off"');
 });
+
+test('duplicate-directive: the same socket twice in a server, the same exact or prefix location twice in a block (each as nginx -t 1.22.1 says it)', () => {
+  const found = (body: string): string[] => check(MAIN(`server {\n${body}\n}`)).found;
+  // nginx: a duplicate listen 0.0.0.0:8080 (however written, ssl or not)
+  assert.deepEqual(found(' listen 8080;\n listen 0.0.0.0:8080 ssl;'), ['5:duplicate-directive']);
+  assert.deepEqual(found(' listen 8080;\n listen 127.0.0.1:8080;\n listen [::]:8080;'), []);
+  // nginx: duplicate location "/a"; "/a" and "^~ /a" are both prefix locations
+  assert.deepEqual(found(' location /a { }\n location ^~ /a { }'), ['5:duplicate-directive']);
+  assert.deepEqual(found(' location = /a { }\n location =/a { }'), ['5:duplicate-directive']);
+  // Near misses nginx accepts: exact and prefix of one name, regex and named locations twice, /a/ and /a.
+  assert.deepEqual(found(' location = /a { }\n location /a { }\n location ~ /a { }\n location ~ /a { }\n location @x { }\n location @x { }\n location /a/ { }'), []);
+  const { diags } = check(MAIN('server {\n listen 8080;\n listen 8080;\n}'));
+  assert.equal(diags[0].message, 'a duplicate listen 0.0.0.0:8080: this server already listens there, and nginx -t fails');
+});
+
+test('invalid-argument-value: a location modifier nginx does not know (nginx: invalid location modifier "==")', () => {
+  assert.deepEqual(check(MAIN('server {\n location == /a { }\n location ~* \\.php$ { }\n}')).found, ['4:invalid-argument-value']);
+});

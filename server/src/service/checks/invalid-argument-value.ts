@@ -16,6 +16,7 @@ const NAME_HANDLERS = new Set(['ngx_conf_set_enum_slot', 'ngx_conf_set_bitmask_s
 /** Handlers that read a size: digits with an optional k, m or g (ngx_parse_size, ngx_parse_offset). */
 const SIZE_HANDLERS = new Set(['ngx_conf_set_size_slot', 'ngx_conf_set_off_slot']);
 const SIZE = /^\d+[kKmMgG]?$/;
+const LOCATION_MODIFIERS = new Set(['=', '^~', '~', '~*']);
 
 /** The handler every variant allowed here shares, or undefined when they differ. */
 function sharedHandler(variants: readonly DirectiveVariant[]): string | undefined {
@@ -30,6 +31,10 @@ function sharedHandler(variants: readonly DirectiveVariant[]): string | undefine
  */
 export function checkArgumentValue(d: Directive, variants: readonly DirectiveVariant[]): { start: number; end: number; message: string } | undefined {
   const handler = sharedHandler(variants);
+  // ngx_http_core_location: with two words the first is the modifier (measured: "invalid location modifier "=="").
+  if (handler === 'ngx_http_core_location' && d.args.length === 2 && !LOCATION_MODIFIERS.has(d.args[0].value)) {
+    return { start: d.args[0].start, end: d.args[0].end, message: `invalid location modifier "${quoteExcerpt(d.args[0].value)}": nginx knows =, ^~, ~ and ~*` };
+  }
   if (handler === undefined) return undefined;
   if (FLAG_HANDLERS.has(handler)) {
     const arg = d.args[0];
