@@ -1,9 +1,12 @@
+import 'reflect-metadata';
 // What browsers and nginx really do, on the real-nginx lab: each browser verdict code, Must-Staple
 // on a fresh nginx, two addresses serving different certificates, and expectations that follow
 // nginx (responder override, stapling nginx ignores, protocols OpenSSL refuses, renewals).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProbeFinding, ProbeReport } from '../../server/src/service/probe/types';
@@ -175,6 +178,45 @@ describe('the probe sees what browsers see (real nginx on loopback)', { skip: sk
     assert.equal(observation.stapling?.stapled, true);
     assert.match(findings[0]!.message, /MOZILLA_PKIX_ERROR_REQUIRED_TLS_FEATURE_MISSING/);
     assert.match(findings[0]!.message, /Chrome does not enforce/);
+  });
+
+  test('a block with an ECDSA and an expired RSA certificate: the RSA one is probed too, an error for RSA-only clients, browsers unaffected', async () => {
+    const dual = await lab.createPki('dual', { dnsNames: { 'no-ocsp': ['dual.test'] } });
+    // An RSA leaf for dual.test from the same intermediate, expired ten days ago (openssl s_client -sigalgs RSA+SHA256 gets it).
+    const rsaKeys = await webcrypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify']);
+    const intermediateKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(fs.readFileSync(dual.intermediate.key, 'utf8')), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+    const intermediatePem = fs.readFileSync(dual.intermediate.crt, 'utf8');
+    const rsa = await x509.X509CertificateGenerator.create({
+      serialNumber: '0a1b2c',
+      subject: 'CN=dual.test',
+      issuer: new x509.X509Certificate(intermediatePem).subject,
+      notBefore: new Date(Date.now() - 100 * DAY_MS),
+      notAfter: new Date(Date.now() - 10 * DAY_MS),
+      publicKey: rsaKeys.publicKey as never,
+      signingKey: intermediateKey as never,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'dual.test' }])],
+    });
+    const rsaChain = path.join(lab.dir, 'dual-rsa.chain.pem');
+    const rsaKey = path.join(lab.dir, 'dual-rsa.key');
+    fs.writeFileSync(rsaChain, `${rsa.toString('pem')}\n${intermediatePem}`);
+    fs.writeFileSync(rsaKey, x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', rsaKeys.privateKey), 'PRIVATE KEY'), { mode: 0o600 });
+    const { ports } = await lab.nginx(([p]) => `${SERVER_DEFAULTS}
+      server { listen 127.0.0.1:${p} ssl; server_name dual.test; ${leafTls(dual, 'no-ocsp')} ${tlsFiles(rsaChain, rsaKey)} return 204; }`);
+    const port = ports[0]!;
+    const ca = fs.readFileSync(dual.root.crt, 'utf8');
+    const { codes, findings, observation } = await lab.probe('dual.test', port, { caPem: ca, warmupMs: 0 });
+    assert.deepEqual(codes, ['probe-other-certificate-invalid']);
+    assert.match(findings[0]!.message, /The RSA certificate the server sends to clients that offer only RSA signatures .* expired on/);
+    assert.deepEqual(observation.certificate?.others?.map((o) => o.offered), ['RSA']);
+    const reference = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'dual.test', '-sigalgs', 'RSA-PSS+SHA256:RSA+SHA256'], { input: '', encoding: 'utf8', timeout: 10_000 });
+    assert.match(reference.stdout, /s:CN ?= ?dual\.test/);
+    assert.match(reference.stdout, /NotAfter: .*\n/);
+    const caFileDual = path.join(lab.dir, 'dual-root.pem');
+    fs.writeFileSync(caFileDual, ca);
+    const json = await lab.runCli(['--format', 'json', '--ca', caFileDual, '--warmup-ms', '0', '--connect', `127.0.0.1:${port}`, `dual.test:${port}`]);
+    assert.equal(json.code, 1, json.stderr);
+    assert.deepEqual(parseReport(json.stdout).browsers?.map((verdict) => verdict.works), [true, true, true]);
   });
 
   test('Must-Staple with a responder slower than the warm-up: the warm-up waits for nginx\'s fetch, a cold start and not a violation', async () => {

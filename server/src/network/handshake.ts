@@ -14,6 +14,8 @@ export interface HandshakeRequest {
   minVersion?: tls.SecureVersion;
   maxVersion?: tls.SecureVersion;
   ciphers?: string;
+  /** The signature algorithms offered (OpenSSL names), to ask a server with RSA and ECDSA certificates for one of them. */
+  sigalgs?: string;
   secureOptions?: number;
   /** A session from an earlier handshake, to resume. */
   session?: Buffer;
@@ -177,6 +179,7 @@ function plainContext(request: HandshakeRequest): tls.SecureContext {
     ...(request.minVersion ? { minVersion: request.minVersion } : {}),
     ...(request.maxVersion ? { maxVersion: request.maxVersion } : {}),
     ...(request.ciphers ? { ciphers: request.ciphers } : {}),
+    ...(request.sigalgs ? { sigalgs: request.sigalgs } : {}),
     ...(request.secureOptions ? { secureOptions: request.secureOptions } : {}),
   };
   const key = JSON.stringify(options);

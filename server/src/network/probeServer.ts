@@ -9,6 +9,7 @@ import { parseCertificateDer } from '../service/certificates/parseCertificate';
 import { isIssuedByAny } from '../service/certificates/issuer';
 import { decodePemBody, isCertificateLabel, splitPemBlocks } from '../service/certificates/pem';
 import type {
+  OtherCertificate,
   AddressObservation,
   CertificateObservation,
   OcspResponderObservation,
@@ -167,13 +168,15 @@ async function observeServer(observation: AddressObservation, connected: Connect
   const responder = leaf ? responderCheck(context, leaf, ocspUrl, options.ocspResponderUrl !== undefined) : Promise.resolve(undefined);
   // How long the responder took to answer the probe: nginx's own first fetch takes about as long.
   const responderMs = responder.then((r) => (r?.status === 'ok' ? (r.dns?.ms ?? 0) + (r.tcp?.ms ?? 0) + (r.http?.ms ?? 0) : undefined), () => undefined);
-  const [stapling, sessions, protocols, trust] = await Promise.all([
+  const [stapling, sessions, protocols, trust, others] = await Promise.all([
     warmUpStapling(first, request(), warmupMs, context.signal, responderMs),
     observeSessions(request(), context.signal),
     observeProtocols(request(), context.signal),
     performHandshake({ ...request(), trust: { kind: 'verify', ...(options.caPem ? { extraCaPem: options.caPem } : {}) } }, context.signal),
+    otherCertificates(first, request, target.serverName, options.caPem, context.signal),
     responder,
   ]);
+  if (others.length > 0) certificate.others = others;
 
   observation.stapling = {
     firstHandshake: { stapled: first.staple !== null && first.staple !== undefined },
@@ -219,6 +222,32 @@ function servedLeaf(chain: readonly Uint8Array[], caPem: string | undefined): Se
   const x509 = safeX509(der);
   const issuer = x509 ? (findIssuer(x509, chain.slice(1)) ?? (caPem ? findIssuer(x509, certificatesOfPem(caPem)) : undefined)) : undefined;
   return { der, issuer, info: safeParse(der) };
+}
+
+// OpenSSL's names of the signature schemes of each key type (TLS 1.2 and 1.3): nginx, with an RSA
+// and an ECDSA certificate, serves the one whose key the client can verify.
+const SIGALGS: Record<OtherCertificate['offered'], string> = {
+  RSA: 'rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512',
+  ECDSA: 'ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512',
+};
+
+/**
+ * The certificates a client that offers only RSA, or only ECDSA, signatures gets, when they are
+ * not the one of the first handshake: a block with two certificates serves each to its clients,
+ * and an expired one of them fails those clients only (an audit found the RSA one unprobed).
+ */
+async function otherCertificates(first: HandshakeSuccess, request: () => HandshakeRequest, serverName: string, caPem: string | undefined, signal: AbortSignal): Promise<OtherCertificate[]> {
+  const main = first.chain[0];
+  const tries = await Promise.all((Object.keys(SIGALGS) as OtherCertificate['offered'][]).map(async (offered) => ({ offered, outcome: await performHandshake({ ...request(), sigalgs: SIGALGS[offered], collectChain: true }, signal) })));
+  const others: OtherCertificate[] = [];
+  for (const { offered, outcome } of tries) {
+    const leaf = outcome.ok ? outcome.chain[0] : undefined;
+    if (!outcome.ok || !leaf || (main && Buffer.from(leaf).equals(Buffer.from(main)))) continue;
+    if (others.some((o) => o.chain[0]?.sha256Fingerprint === describeServedCertificate(leaf).sha256Fingerprint)) continue;
+    const described = describeCertificate(outcome, servedLeaf(outcome.chain, caPem), serverName, caPem);
+    others.push({ offered, chain: described.chain, coversServerName: described.coversServerName });
+  }
+  return others;
 }
 
 function describeCertificate(first: HandshakeSuccess, leaf: ServedLeaf | undefined, serverName: string, caPem: string | undefined): CertificateObservation {

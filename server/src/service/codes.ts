@@ -40,6 +40,7 @@ const PROBE_SUMMARIES: Record<ProbeFindingCode, string> = {
   'probe-certificate-untrusted': 'No path from the certificate served to a trusted root, or the chain does not verify: browsers refuse the site',
   'probe-certificate-revoked': "The certificate's OCSP responder says it is revoked: Firefox and Safari refuse it, nginx never staples it",
   'probe-certificate-expiring': 'The certificate served, or its intermediate, expires within 30 days',
+  'probe-other-certificate-invalid': 'The RSA (or ECDSA) certificate served to clients that take only that kind of key has expired, is not valid yet, or does not cover the name',
   'probe-chain-incomplete': 'The served chain lacks an intermediate: clients that do not fetch it fail',
   'probe-must-staple-violated': 'A Must-Staple certificate served without a staple',
   'probe-must-staple-cold-start': 'A Must-Staple certificate whose first handshake carried no staple',

@@ -1,6 +1,8 @@
 // What browsers make of the site: the certificate verdicts they show as error pages, Must-Staple
 // on the first connection, addresses that disagree, and one verdict line per browser family.
 import type {
+  OtherCertificate,
+  Span,
   AddressObservation,
   BrowserVerdict,
   ProbeExpectation,
@@ -120,6 +122,7 @@ export function certificateVerdicts(observation: ProbeObservation, expectation: 
       }),
     );
   }
+  findings.push(...otherCertificateFindings(certificate.others ?? [], observation.target.serverName, now, configLocation));
   const revoked = observation.ocspResponder?.http?.response;
   if (revoked?.certStatus === 'revoked' && revoked.forCertificate !== false && revoked.signature !== 'invalid' && revoked.signature !== 'untrusted-signer') {
     findings.push(
@@ -129,6 +132,51 @@ export function certificateVerdicts(observation: ProbeObservation, expectation: 
         configLocation,
       }),
     );
+  }
+  return findings;
+}
+
+/** Who gets a certificate served to clients that offer one kind of key only. */
+function whoGets(offered: OtherCertificate['offered']): string {
+  return offered === 'RSA'
+    ? 'clients that offer only RSA signatures (older clients, some API clients and appliances)'
+    : 'clients that offer only ECDSA signatures';
+}
+
+/**
+ * The server's other certificate for the name (RSA beside ECDSA, or the other way round): its
+ * dates and names, as for the main one; browsers get the main one, so their verdicts stay.
+ */
+function otherCertificateFindings(others: readonly OtherCertificate[], serverName: string, now: number, configLocation: Span | undefined): ProbeFinding[] {
+  const findings: ProbeFinding[] = [];
+  for (const other of others) {
+    const leaf = other.chain[0];
+    if (!leaf) continue;
+    const problems: string[] = [];
+    if (Date.parse(leaf.notAfter) < now) problems.push(`expired on ${leaf.notAfter.slice(0, 10)}`);
+    if (Date.parse(leaf.notBefore) > now) problems.push(`is not valid before ${leaf.notBefore}`);
+    if (!other.coversServerName) problems.push(`does not cover ${serverName}`);
+    const described = `${leaf.subject} (SHA-256 ${leaf.sha256Fingerprint.slice(0, 16)}…, valid ${leaf.notBefore.slice(0, 10)} to ${leaf.notAfter.slice(0, 10)})`;
+    if (problems.length > 0) {
+      findings.push(
+        finding('probe-other-certificate-invalid', `The ${other.offered} certificate the server sends to ${whoGets(other.offered)} ${problems.join(' and ')}: those clients refuse the connection (curl and OpenSSL: certificate verify failed), while browsers get the other certificate.`, {
+          expected: `a valid ${other.offered} certificate for ${serverName} (each ssl_certificate of the block renewed)`,
+          observed: `with ${other.offered} signatures only, the server sends ${described}`,
+          configLocation,
+        }),
+      );
+      continue;
+    }
+    const left = Date.parse(leaf.notAfter) - now;
+    if (left <= EXPIRY_WARNING_DAYS * DAY_MS) {
+      findings.push(
+        finding('probe-certificate-expiring', `The ${other.offered} certificate the server sends to ${whoGets(other.offered)} expires on ${leaf.notAfter.slice(0, 10)}, in ${Math.max(0, Math.floor(left / DAY_MS))} day(s).`, {
+          expected: `each certificate of the block valid for more than ${EXPIRY_WARNING_DAYS} days`,
+          observed: `with ${other.offered} signatures only, the server sends ${described}`,
+          configLocation,
+        }),
+      );
+    }
   }
   return findings;
 }

@@ -81,6 +81,7 @@ function certificateLines(certificate: CertificateObservation, serverName: strin
     `SHA-256: ${formatFingerprint(leaf.sha256Fingerprint)}`,
     `chain: ${certificate.chain.length} certificate(s), issuer ${certificate.issuerServed ? 'served' : 'NOT served'}; trusted: ${trust}${pathText}`,
     ...(leaf.parseError ? [`parse error: ${leaf.parseError}`] : []),
+    ...(certificate.others ?? []).map((other) => `to ${other.offered}-only clients: ${other.chain[0]?.subject ?? '?'}, valid ${other.chain[0]?.notBefore.slice(0, 10) ?? '?'} to ${other.chain[0]?.notAfter.slice(0, 10) ?? '?'}; ${other.coversServerName ? 'covers' : 'does NOT cover'} ${serverName}`),
   ];
 }
 

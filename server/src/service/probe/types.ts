@@ -97,6 +97,19 @@ export interface CertificateObservation {
   trustError?: string;
   /** The certification path as browsers build it (dates and names aside). */
   path?: CertificatePath;
+  /**
+   * Other certificates the server has for the name, served to clients that offer only RSA or only
+   * ECDSA signatures (a block with an RSA and an ECDSA ssl_certificate): absent when there is none.
+   */
+  others?: OtherCertificate[];
+}
+
+/** A certificate served to clients restricted to one kind of key. */
+export interface OtherCertificate {
+  /** The signatures the client offered: `RSA` or `ECDSA`. */
+  offered: 'RSA' | 'ECDSA';
+  chain: ServedCertificate[];
+  coversServerName: boolean;
 }
 
 /** Whether the served chain leads to a trusted root (Node's root store plus `caPem`), dates and names aside. */
@@ -302,6 +315,7 @@ export const PROBE_FINDING_CODES = {
   'probe-certificate-untrusted': 'error',
   'probe-certificate-revoked': 'error',
   'probe-certificate-expiring': 'warning',
+  'probe-other-certificate-invalid': 'error',
   'probe-chain-incomplete': 'warning',
   'probe-must-staple-violated': 'error',
   'probe-must-staple-cold-start': 'warning',
