@@ -330,3 +330,14 @@ test('duplicate-directive: the same socket twice in a server, the same exact or 
 test('invalid-argument-value: a location modifier nginx does not know (nginx: invalid location modifier "==")', () => {
   assert.deepEqual(check(MAIN('server {\n location == /a { }\n location ~* \\.php$ { }\n}')).found, ['4:invalid-argument-value']);
 });
+
+test('block structure: a word that fills nginx\'s 4096-byte read buffer (too long parameter), at the measured bounds', () => {
+  const structure = (word: string): string[] => checkBlockStructure(memoryTree({ '/conf/nginx.conf': MAIN(`add_header Content-Security-Policy ${word};`) })).map((d) => d.message.split(':')[0]);
+  // nginx 1.22.1: 4095 bare bytes pass, 4096 fail; inside quotes 4094 pass, 4095 fail (the opening quote counts).
+  assert.deepEqual(structure('a'.repeat(4095)), []);
+  assert.deepEqual(structure('a'.repeat(4096)), ['a word of 4096 bytes']);
+  assert.deepEqual(structure(`"${'b'.repeat(4094)}"`), []);
+  assert.deepEqual(structure(`"${'b'.repeat(4095)}"`), ['a word of 4096 bytes']);
+  // Bytes, not characters: 1366 three-byte characters are 4098 bytes.
+  assert.deepEqual(structure('€'.repeat(1366)), ['a word of 4098 bytes']);
+});
