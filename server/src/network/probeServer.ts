@@ -2,6 +2,7 @@
 // (certificate, stapling, sessions, protocols, OCSP responder), as plain data.
 import { X509Certificate } from 'node:crypto';
 import * as dns from 'node:dns';
+import { setMaxListeners } from 'node:events';
 import * as net from 'node:net';
 import { certificateCoversName } from '../service/certificates/names';
 import type { CertificateInfo } from '../service/certificates/types';
@@ -69,6 +70,9 @@ interface ServedLeaf {
   info: CertificateInfo | undefined;
 }
 
+/** Listeners of one probe's abort signal before Node warns (see probeServer). */
+const MAX_ABORT_LISTENERS = 200;
+
 /**
  * Probes `target` and returns what was observed; never throws. Bounded by `options.timeoutMs`
  * (partial observations are marked `incomplete`) and cancellable through `signal`.
@@ -77,6 +81,9 @@ export async function probeServer(target: ProbeTarget, options: ProbeOptions = {
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const stop = new AbortController();
+  // Every handshake in flight listens to it (stapling, sessions, protocols, trust, the other key
+  // types, on each address): more than Node's default of 10 is normal here, not a leak.
+  setMaxListeners(MAX_ABORT_LISTENERS, stop.signal);
   const timer = setTimeout(() => stop.abort(), timeoutMs);
   const onCancel = (): void => stop.abort();
   signal?.addEventListener('abort', onCancel, { once: true });
