@@ -341,3 +341,17 @@ test('block structure: a word that fills nginx\'s 4096-byte read buffer (too lon
   // Bytes, not characters: 1366 three-byte characters are 4098 bytes.
   assert.deepEqual(structure('€'.repeat(1366)), ['a word of 4098 bytes']);
 });
+
+test('invalid-argument-value: an if condition without its parentheses (each as nginx -t 1.22.1 says it)', () => {
+  const found = (line: string): string[] => check(MAIN(`server {\n location / {\n  ${line}\n }\n}`)).found;
+  // nginx: invalid condition "POST"; invalid condition "$host"
+  assert.deepEqual(found('if ($request_method = POST { return 405; }'), ['5:invalid-argument-value']);
+  assert.deepEqual(found('if $host = x { return 405; }'), ['5:invalid-argument-value']);
+  // nginx: invalid condition ")"
+  assert.deepEqual(found('if () { return 405; }'), ['5:invalid-argument-value']);
+  assert.deepEqual(found('if ( ) { return 405; }'), ['5:invalid-argument-value']);
+  // Near misses nginx reads as conditions.
+  for (const ok of ['if (-f $request_filename) { return 405; }', 'if ( $http_x ) { return 405; }', 'if ($http_x ~* "^x(y)$") { return 405; }', 'if ($http_x = "b" ) { return 405; }']) assert.deepEqual(found(ok), [], ok);
+  const { diags } = check(MAIN('server {\n if ($request_method = POST { return 405; }\n}'));
+  assert.equal(diags[0].message, 'invalid condition "POST": the condition\'s ")" is missing');
+});

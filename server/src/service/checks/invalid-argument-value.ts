@@ -31,6 +31,18 @@ function sharedHandler(variants: readonly DirectiveVariant[]): string | undefine
  */
 export function checkArgumentValue(d: Directive, variants: readonly DirectiveVariant[]): { start: number; end: number; message: string } | undefined {
   const handler = sharedHandler(variants);
+  // ngx_http_rewrite_if_condition: the condition is in parentheses, "(" opening the first word and
+  // ")" closing the last (measured: if ($request_method = POST { ... } gives invalid condition "POST").
+  if (handler === 'ngx_http_rewrite_if' && d.args.length > 0) {
+    const first = d.args[0];
+    const last = d.args[d.args.length - 1];
+    if (first.quote === '' && !first.value.startsWith('(')) return { start: first.start, end: first.end, message: `invalid condition "${quoteExcerpt(first.value)}": an if condition is written in parentheses, if (...)` };
+    if (last.quote === '' && !last.value.endsWith(')')) return { start: last.start, end: last.end, message: `invalid condition "${quoteExcerpt(last.value)}": the condition's ")" is missing` };
+    // "()" and "( )": nothing between the parentheses (nginx: invalid condition ")").
+    if (d.args.every((a) => a.quote === '') && d.args.map((a) => a.value).join('').replace(/^\(/, '').replace(/\)$/, '') === '') {
+      return { start: last.start, end: last.end, message: 'invalid condition ")": the parentheses hold no condition' };
+    }
+  }
   // ngx_http_core_location: with two words the first is the modifier (measured: "invalid location modifier "=="").
   if (handler === 'ngx_http_core_location' && d.args.length === 2 && !LOCATION_MODIFIERS.has(d.args[0].value)) {
     return { start: d.args[0].start, end: d.args[0].end, message: `invalid location modifier "${quoteExcerpt(d.args[0].value)}": nginx knows =, ^~, ~ and ~*` };
