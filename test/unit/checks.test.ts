@@ -88,7 +88,10 @@ test('unknown-directive: with nginxVersion set, directives of a newer or older n
   assert.deepEqual(check(text, undefined, { nginxVersion: '1.25.1' }).found, ['6:directive-removed']);
   assert.deepEqual(check(text, undefined, { nginxVersion: '1.26.3' }).found, ['6:directive-removed']);
   assert.match(check(text, undefined, { nginxVersion: '1.24.0' }).diags[0].message, /^unknown directive "http2" in nginx 1\.24\.0: available since nginx 1\.25\.1$/);
-  assert.match(check(MAIN('server {\n listen 443 quic;\n http3 on;\n}'), undefined, { nginxVersion: '1.24.0' }).diags[0].message, /available since nginx 1\.25\.0$/);
+  // Also the listen's quic (invalid-argument-value): nginx 1.24 knows neither.
+  const quic = check(MAIN('server {\n listen 443 quic;\n http3 on;\n}'), undefined, { nginxVersion: '1.24.0' }).diags;
+  assert.deepEqual(quic.map((d) => d.code), ['invalid-argument-value', 'unknown-directive']);
+  assert.match(quic[1].message, /available since nginx 1\.25\.0$/);
 });
 
 test('directive-not-allowed-here: ssl_stapling in location, listen in http, nested if', () => {
@@ -354,4 +357,18 @@ test('invalid-argument-value: an if condition without its parentheses (each as n
   for (const ok of ['if (-f $request_filename) { return 405; }', 'if ( $http_x ) { return 405; }', 'if ($http_x ~* "^x(y)$") { return 405; }', 'if ($http_x = "b" ) { return 405; }']) assert.deepEqual(found(ok), [], ok);
   const { diags } = check(MAIN('server {\n if ($request_method = POST { return 405; }\n}'));
   assert.equal(diags[0].message, 'invalid condition "POST": the condition\'s ")" is missing');
+});
+
+test('invalid-argument-value: listen parameters nginx does not know (each as nginx -t 1.22.1 says it)', () => {
+  const found = (params: string, settings = {}): string[] => check(MAIN(`server {\n listen 443 ${params};\n}`), undefined, settings).found;
+  // nginx: invalid parameter "spdy", "http3", "bogus"; and "quic" before 1.25.0
+  assert.deepEqual(found('ssl spdy'), ['4:invalid-argument-value']);
+  assert.deepEqual(found('ssl http3'), ['4:invalid-argument-value']);
+  assert.deepEqual(found('ssl bogus'), ['4:invalid-argument-value']);
+  assert.deepEqual(found('quic', { nginxVersion: '1.22.1' }), ['4:invalid-argument-value']);
+  // Near misses nginx accepts (or ignores on this platform only).
+  assert.deepEqual(found('quic', { nginxVersion: '1.26.3' }), []);
+  assert.deepEqual(found('quic'), [], 'the version unknown: not judged');
+  assert.deepEqual(found('ssl http2 default_server deferred reuseport backlog=511 rcvbuf=8k sndbuf=8k so_keepalive=on ipv6only=on fastopen=256 proxy_protocol bind setfib=1 accept_filter=dataready'), []);
+  assert.match(check(MAIN('server {\n listen 443 ssl spdy;\n}')).diags[0].message, /invalid parameter "spdy" of "listen": SPDY was replaced by HTTP\/2 in nginx 1\.9\.5 \(use http2\)/);
 });

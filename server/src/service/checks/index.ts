@@ -203,7 +203,7 @@ export function runDirectiveChecks(
       }
     }
     if (!recovered && !missingBlock && enabled(invalidArgumentValue)) {
-      const bad = checkArgumentValue(d, variants);
+      const bad = checkArgumentValue(d, variants, settings.nginxVersion);
       if (bad) report(invalidArgumentValue, d, bad.start, bad.end, bad.message);
     }
 

@@ -2,6 +2,7 @@ import type { Directive } from '../parser/ast';
 import type { DirectiveVariant } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
 import { quoteExcerpt } from '../quote';
+import { compareVersions } from '../versions';
 
 export const invalidArgumentValue: DirectiveCheckMeta = {
   id: 'invalid-argument-value',
@@ -29,8 +30,9 @@ function sharedHandler(variants: readonly DirectiveVariant[]): string | undefine
  * bitmask slots compare names without case; ngx_parse.c: sizes), or undefined. Only directives
  * whose every variant allowed here has one of these handlers are judged.
  */
-export function checkArgumentValue(d: Directive, variants: readonly DirectiveVariant[]): { start: number; end: number; message: string } | undefined {
+export function checkArgumentValue(d: Directive, variants: readonly DirectiveVariant[], nginxVersion?: string): { start: number; end: number; message: string } | undefined {
   const handler = sharedHandler(variants);
+  if (handler === 'ngx_http_core_listen') return checkListenParameters(d, nginxVersion);
   // ngx_http_rewrite_if_condition: the condition is in parentheses, "(" opening the first word and
   // ")" closing the last (measured: if ($request_method = POST { ... } gives invalid condition "POST").
   if (handler === 'ngx_http_rewrite_if' && d.args.length > 0) {
@@ -68,6 +70,35 @@ export function checkArgumentValue(d: Directive, variants: readonly DirectiveVar
     // Measured with nginx 1.22.1: sizes take k and m (ngx_parse_size), offsets g too (ngx_parse_offset); a g on a size is left alone here.
     const units = handler === 'ngx_conf_set_off_slot' ? 'k, m or g for kilo-, mega- or gigabytes' : 'k or m for kilo- or megabytes';
     return { start: arg.start, end: arg.end, message: `"${d.name}" directive invalid value "${quoteExcerpt(arg.value)}": a size is a number, with ${units} (no "b")` };
+  }
+  return undefined;
+}
+
+/**
+ * The parameters of an http `listen` (ngx_http_core_listen, nginx 1.22.1): `setfib=` and
+ * `accept_filter=` are other platforms' (nginx -t on Linux: invalid parameter, or ignored with a
+ * warning), so they pass; `quic` exists from nginx 1.25.0.
+ */
+const LISTEN_FLAGS = new Set(['default_server', 'default', 'bind', 'ssl', 'http2', 'quic', 'proxy_protocol', 'deferred', 'reuseport']);
+const LISTEN_SETTINGS = ['so_keepalive=', 'backlog=', 'rcvbuf=', 'sndbuf=', 'fastopen=', 'ipv6only=', 'setfib=', 'accept_filter='];
+const QUIC_SINCE = '1.25.0';
+
+/** A parameter nginx's http `listen` does not know (measured: invalid parameter "spdy", "http3", "bogus"). */
+function checkListenParameters(d: Directive, nginxVersion: string | undefined): { start: number; end: number; message: string } | undefined {
+  for (const param of d.args.slice(1)) {
+    if (param.quote !== '' || param.value.includes('$')) continue;
+    const name = param.value.toLowerCase();
+    const known = LISTEN_FLAGS.has(name) || LISTEN_SETTINGS.some((s) => name.startsWith(s));
+    const quicTooOld = name === 'quic' && nginxVersion !== undefined && compareVersions(nginxVersion, QUIC_SINCE) < 0;
+    if (known && !quicTooOld) continue;
+    const why = name === 'spdy'
+      ? ': SPDY was replaced by HTTP/2 in nginx 1.9.5 (use http2)'
+      : name === 'http3'
+        ? ': HTTP/3 is "listen ... quic" with "http3 on;" (nginx 1.25.0 and later)'
+        : quicTooOld
+          ? `: QUIC listens exist from nginx ${QUIC_SINCE} (this is ${nginxVersion})`
+          : '';
+    return { start: param.start, end: param.end, message: `invalid parameter "${quoteExcerpt(param.value)}" of "listen"${why}` };
   }
   return undefined;
 }
