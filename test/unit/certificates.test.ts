@@ -243,6 +243,13 @@ describe('readCertificateFile: PEM as OpenSSL reads it (audit against nginx 1.22
     assert.equal(result.chain[0].subject, pki.intermediate.subject);
   });
 
+  test('a UTF-8 byte order mark before the first marker, and any control byte after a marker, are passed over as OpenSSL does', () => {
+    const bom = readOk(write('bom.pem', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(leaf() + intermediate())])));
+    assert.equal(bom.chain.length, 2);
+    const formFeed = readOk(write('ff.pem', (leaf() + intermediate()).replace('-----BEGIN CERTIFICATE-----\n', '-----BEGIN CERTIFICATE-----\f\n')));
+    assert.equal(formFeed.chain.length, 2);
+  });
+
   test('lines ending with a lone CR hold no marker for OpenSSL; blanks after a marker are fine', () => {
     const crOnly = readCertificateFile(write('cr-only.pem', (leaf() + intermediate()).replace(/\n/g, '\r')));
     assert.equal(crOnly.kind === 'error' && crOnly.reason, 'no-certificate');

@@ -372,3 +372,24 @@ test('invalid-argument-value: listen parameters nginx does not know (each as ngi
   assert.deepEqual(found('ssl http2 default_server deferred reuseport backlog=511 rcvbuf=8k sndbuf=8k so_keepalive=on ipv6only=on fastopen=256 proxy_protocol bind setfib=1 accept_filter=dataready'), []);
   assert.match(check(MAIN('server {\n listen 443 ssl spdy;\n}')).diags[0].message, /invalid parameter "spdy" of "listen": SPDY was replaced by HTTP\/2 in nginx 1\.9\.5 \(use http2\)/);
 });
+
+test('missing-semicolon: an error where nginx checks the swallowed words (listen, access_log, error_page, resolver, ssl_protocols), a warning only for free words', () => {
+  const severity = (body: string): string[] => check(MAIN(`server {\n listen 8081;\n${body}\n}`)).diags.filter((d) => d.code === 'missing-semicolon').map((d) => d.severity);
+  // nginx 1.22.1: invalid parameter "server_name"; unknown log format "error_log"; invalid value "/404.html"; host not found in resolver
+  assert.deepEqual(severity(' listen 8082\n server_name x;'), ['error']);
+  assert.deepEqual(severity(' access_log /tmp/a.log\n error_log /tmp/e.log;'), ['error']);
+  assert.deepEqual(severity(' error_page 404 /404.html\n root /tmp;'), ['error']);
+  assert.deepEqual(severity(' resolver 127.0.0.1\n resolver_timeout 5s;'), ['error']);
+  assert.deepEqual(severity(' ssl_protocols TLSv1.2 TLSv1.3\n ssl_prefer_server_ciphers on;'), ['error']);
+  // nginx -t passes these: the words are taken as they come.
+  assert.deepEqual(severity(' index a.html\n root /tmp;'), ['warning']);
+  assert.deepEqual(severity(' gzip_types text/css\n gzip on;'), ['warning']);
+});
+
+test('listen parameters compare with case, as nginx does (invalid parameter "SSL"); a comment of 4096 bytes is too long for nginx', () => {
+  assert.deepEqual(check(MAIN('server {\n listen 8084 SSL;\n}')).found, ['4:invalid-argument-value']);
+  const structure = (text: string): string[] => checkBlockStructure(memoryTree({ '/conf/nginx.conf': text })).map((d) => d.message.split(':')[0]);
+  // nginx 1.22.1: a comment of 4095 bytes passes, 4096 ("#" included) fails.
+  assert.deepEqual(structure(MAIN(`#${'x'.repeat(4094)}`)), []);
+  assert.deepEqual(structure(MAIN(`#${'x'.repeat(4095)}`)), ['a comment of 4096 bytes']);
+});

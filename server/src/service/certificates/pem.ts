@@ -27,15 +27,17 @@ export function isPrivateKeyLabel(label: string): boolean {
   return label.endsWith('PRIVATE KEY');
 }
 
-/** `line` without the white space at its end (a loop: a regex would be quadratic on hostile runs of spaces). */
+/** `line` without what OpenSSL strips at its end: every byte up to the space (a loop: a regex would be quadratic on hostile runs). */
 function trimEnd(line: string): string {
   let end = line.length;
-  while (end > 0) {
-    const c = line.charCodeAt(end - 1);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
-    end--;
-  }
+  while (end > 0 && line.charCodeAt(end - 1) <= 0x20) end--;
   return line.slice(0, end);
+}
+
+/** A UTF-8 byte order mark at the start of the file, as read (latin1) or decoded: OpenSSL passes over it. */
+function bomLength(text: string): number {
+  if (text.startsWith('\u00ef\u00bb\u00bf')) return 3;
+  return text.startsWith('\ufeff') ? 1 : 0;
 }
 
 /**
@@ -48,7 +50,7 @@ function trimEnd(line: string): string {
 export function splitPemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   let open: { label: string; bodyStart: number } | undefined;
-  for (let lineStart = 0; lineStart < text.length; ) {
+  for (let lineStart = bomLength(text); lineStart < text.length; ) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
     const next = newline < 0 ? text.length : newline + 1;

@@ -98,6 +98,16 @@ function findingsInBody(block: Directive): readonly ConfigDiagnostic[] | null {
  */
 export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
+  // nginx reads a comment into the same buffer as a word (measured: a comment of 4096 bytes, "#"
+  // included, gives too long parameter "# ..." started).
+  for (const parsed of tree.files.values()) {
+    for (const comment of parsed.comments) {
+      if (comment.end - comment.start < CONF_BUFFER / 3) continue;
+      const written = parsed.text.slice(comment.start, comment.end);
+      const bytes = Buffer.byteLength(written, 'utf8');
+      if (bytes >= CONF_BUFFER) out.push(syntaxError(parsed.path, comment.start, comment.end, `a comment of ${bytes} bytes: nginx reads it into its 4096-byte buffer like a word, so nginx -t fails with too long parameter "${written.slice(0, 10)}..." started (split it over several lines)`));
+    }
+  }
   walkConfig(tree, (d, ancestors) => {
     if (!checkDirective(d, parentContextOf(tree, ancestors), out)) return false;
     const atTopOfFile = ancestors.length === 0 || ancestors[ancestors.length - 1].file !== d.file;

@@ -87,7 +87,8 @@ const QUIC_SINCE = '1.25.0';
 function checkListenParameters(d: Directive, nginxVersion: string | undefined): { start: number; end: number; message: string } | undefined {
   for (const param of d.args.slice(1)) {
     if (param.quote !== '' || param.value.includes('$')) continue;
-    const name = param.value.toLowerCase();
+    // ngx_http_core_listen compares with ngx_strcmp: "SSL" is no "ssl" (measured: invalid parameter "SSL").
+    const name = param.value;
     const known = LISTEN_FLAGS.has(name) || LISTEN_SETTINGS.some((s) => name.startsWith(s));
     const quicTooOld = name === 'quic' && nginxVersion !== undefined && compareVersions(nginxVersion, QUIC_SINCE) < 0;
     if (known && !quicTooOld) continue;

@@ -25,6 +25,18 @@ function startsLine(text: string, previous: Token, token: Token): boolean {
   return hasNewlineBetween(text, previous.end, token.start);
 }
 
+/**
+ * Directives whose words nginx takes as they come (names, files, MIME types, variables), so that
+ * a run-on line passes nginx -t: measured for server_name, index, try_files, gzip_types and
+ * proxy_no_cache / proxy_cache_bypass. Others check their values (listen, access_log, error_page,
+ * resolver, ssl_protocols, ...) and fail on the swallowed words.
+ */
+function takesFreeWords(name: string): boolean {
+  return FREE_WORDS.has(name) || name.endsWith('_types') || name.endsWith('_no_cache') || name.endsWith('_cache_bypass');
+}
+
+const FREE_WORDS = new Set(['server_name', 'index', 'try_files']);
+
 /** Whether a directive `name` with `count` arguments, with or without a block, is valid in `context`. */
 function validStatement(name: string, count: number, block: boolean, context: number): boolean {
   const info = lookupDirective(name);
@@ -61,7 +73,7 @@ export function findMissingSemicolons(d: Directive, text: string, context: numbe
   // The run-on statement itself may be valid (server_name, index, try_files take any number of
   // words): nginx -t then passes (measured: at most a warning such as "server name ... has
   // suspicious symbols"), and the swallowed directive is silently not applied.
-  const accepted = validStatement(tokens[0].value, tokens.length - 1, !!d.block, context);
+  const accepted = takesFreeWords(tokens[0].value) && validStatement(tokens[0].value, tokens.length - 1, !!d.block, context);
   return cuts.map((i, c) => {
     const before = tokens[i - 1];
     const head = tokens[bounds[c]];

@@ -5,9 +5,10 @@ import type { CertificateFileErrorReason } from '../certificates';
 /**
  * Files that are there but hold no certificate nginx can load: nginx -t fails wherever the config
  * runs (measured: PEM_read_bio_X509_AUX() failed for a key, a DER file, an empty file or garbage).
- * A missing or unreadable file may only be missing here (a CI job, a laptop), so it stays a note.
+ * A missing or unreadable file may only be missing here (a CI job, a laptop), and a file over this
+ * tool's 1 MiB limit is nginx's to judge, so those stay a note.
  */
-const FAILS_NGINX: ReadonlySet<CertificateFileErrorReason> = new Set(['no-certificate', 'garbage', 'is-directory', 'too-large']);
+const FAILS_NGINX: ReadonlySet<CertificateFileErrorReason> = new Set(['no-certificate', 'garbage', 'is-directory']);
 
 /** An `ssl_certificate` file that cannot be read or parsed: the TLS checks cannot see it. */
 export const certificateUnreadable = serverRule({
