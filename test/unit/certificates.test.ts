@@ -250,6 +250,18 @@ describe('readCertificateFile: PEM as OpenSSL reads it (audit against nginx 1.22
     assert.equal(formFeed.chain.length, 2);
   });
 
+  test('a blank line inside the base64 is refused as OpenSSL refuses it; right after BEGIN it is fine (nginx -t 1.22.1: PEM_read_bio_X509_AUX() failed)', () => {
+    const lines = leaf().split('\n');
+    const blankAfterData = readCertificateFile(write('blank-after.pem', [...lines.slice(0, 2), '', ...lines.slice(2)].join('\n') + intermediate()));
+    assert.equal(blankAfterData.kind === 'error' && blankAfterData.reason, 'garbage');
+    assert.match(blankAfterData.kind === 'error' ? blankAfterData.message : '', /a blank line inside its base64/);
+    const end = lines.findIndex((l) => l.startsWith('-----END'));
+    const blankBeforeEnd = readCertificateFile(write('blank-end.pem', [...lines.slice(0, end), '  ', ...lines.slice(end)].join('\n') + intermediate()));
+    assert.equal(blankBeforeEnd.kind === 'error' && blankBeforeEnd.reason, 'garbage');
+    const blankAfterBegin = readOk(write('blank-begin.pem', [lines[0], '', ...lines.slice(1)].join('\n') + intermediate()));
+    assert.equal(blankAfterBegin.chain.length, 2);
+  });
+
   test('lines ending with a lone CR hold no marker for OpenSSL; blanks after a marker are fine', () => {
     const crOnly = readCertificateFile(write('cr-only.pem', (leaf() + intermediate()).replace(/\n/g, '\r')));
     assert.equal(crOnly.kind === 'error' && crOnly.reason, 'no-certificate');

@@ -8,6 +8,8 @@ export interface PemBlock {
   body?: string;
   /** The block has no matching END line. */
   unterminated: boolean;
+  /** A certificate block with a blank line inside its base64: OpenSSL refuses it (no `body` then). */
+  blankLine?: true;
 }
 
 // Labels OpenSSL accepts for an X509 (PEM_STRING_X509, _OLD and _TRUSTED in pem.h).
@@ -34,6 +36,12 @@ function trimEnd(line: string): string {
   return line.slice(0, end);
 }
 
+/** Whether text[start, end) holds nothing above the space (what OpenSSL strips from a line). */
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0x20) return false;
+  return true;
+}
+
 /** A UTF-8 byte order mark at the start of the file, as read (latin1) or decoded: OpenSSL passes over it. */
 function bomLength(text: string): number {
   if (text.startsWith('\u00ef\u00bb\u00bf')) return 3;
@@ -49,25 +57,32 @@ function bomLength(text: string): number {
  */
 export function splitPemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  let open: { label: string; bodyStart: number } | undefined;
+  let open: { label: string; bodyStart: number; data: boolean; blankAfterData: boolean } | undefined;
   for (let lineStart = bomLength(text); lineStart < text.length; ) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
     const next = newline < 0 ? text.length : newline + 1;
     const match = text.startsWith('-----', lineStart) ? MARKER.exec(trimEnd(text.slice(lineStart, lineEnd))) : null;
+    if (!match && open && isCertificateLabel(open.label)) {
+      // OpenSSL takes a blank line as the end of the headers: after base64 has begun, one is an
+      // error (measured: PEM_read_bio_X509_AUX() failed); right after the BEGIN line, it is not.
+      const blank = isBlank(text, lineStart, lineEnd);
+      if (!blank) open.data = true;
+      else if (open.data) open.blankAfterData = true;
+    }
     if (match) {
       const [, kind, label] = match as unknown as [string, 'BEGIN' | 'END', string];
       if (open) {
         const closes = kind === 'END' && label === open.label;
-        const body = isCertificateLabel(open.label) && closes ? text.slice(open.bodyStart, lineStart) : undefined;
-        blocks.push({ label: open.label, ...(body === undefined ? {} : { body }), unterminated: !closes });
+        const body = isCertificateLabel(open.label) && closes && !open.blankAfterData ? text.slice(open.bodyStart, lineStart) : undefined;
+        blocks.push({ label: open.label, ...(body === undefined ? {} : { body }), unterminated: !closes, ...(open.blankAfterData ? { blankLine: true } : {}) });
         open = undefined;
         if (closes) {
           lineStart = next;
           continue;
         }
       }
-      if (kind === 'BEGIN') open = { label, bodyStart: next };
+      if (kind === 'BEGIN') open = { label, bodyStart: next, data: false, blankAfterData: false };
     }
     lineStart = next;
   }

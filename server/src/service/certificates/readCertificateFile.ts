@@ -117,7 +117,7 @@ function parseCertificateFileContent(path: string, content: Buffer): Certificate
     const where = certificateBlocks.length > 1 ? `certificate ${index + 1} of ${certificateBlocks.length}: ` : '';
     const der = block.unterminated || block.body === undefined ? undefined : decodePemBody(block.body);
     if (der === undefined) {
-      const problem = block.unterminated ? `no "-----END ${block.label}-----" line` : 'invalid base64';
+      const problem = block.unterminated ? `no "-----END ${block.label}-----" line` : block.blankLine ? 'a blank line inside its base64, which OpenSSL refuses' : 'invalid base64';
       return failure(path, 'garbage', `"${path}" contains a certificate that cannot be parsed: ${where}${problem}`);
     }
     try {
