@@ -39,3 +39,8 @@ export function capMessage(message: string): string {
 
 /** Half of a UTF-16 surrogate pair without its other half (file content can hold them; a message shows U+FFFD). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` with its first letter in upper case (a message that starts with a name such as "the certificate ..."). */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

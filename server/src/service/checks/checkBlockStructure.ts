@@ -28,9 +28,14 @@ function takesNoBlock(name: string): boolean {
  * from 4095 bytes inside the quotes.
  */
 function wordBytes(token: Token): number | undefined {
-  // A word of fewer characters than a third of the buffer cannot fill it, whatever its encoding.
-  if (token.raw.length < CONF_BUFFER / 3) return undefined;
-  const bytes = Buffer.byteLength(token.quote === '' ? token.raw : token.raw.slice(0, -1), 'utf8');
+  return bytesFillingBuffer(token.quote === '' ? token.raw : token.raw.slice(0, -1));
+}
+
+/** The bytes of `written` when they fill nginx's read buffer, else undefined. */
+function bytesFillingBuffer(written: string): number | undefined {
+  // Fewer characters than a third of the buffer cannot fill it, whatever their encoding.
+  if (written.length < CONF_BUFFER / 3) return undefined;
+  const bytes = Buffer.byteLength(written, 'utf8');
   return bytes >= CONF_BUFFER ? bytes : undefined;
 }
 
@@ -104,8 +109,8 @@ export function checkBlockStructure(tree: ConfigTree): ConfigDiagnostic[] {
     for (const comment of parsed.comments) {
       if (comment.end - comment.start < CONF_BUFFER / 3) continue;
       const written = parsed.text.slice(comment.start, comment.end);
-      const bytes = Buffer.byteLength(written, 'utf8');
-      if (bytes >= CONF_BUFFER) out.push(syntaxError(parsed.path, comment.start, comment.end, `a comment of ${bytes} bytes: nginx reads it into its 4096-byte buffer like a word, so nginx -t fails with too long parameter "${written.slice(0, 10)}..." started (split it over several lines)`));
+      const bytes = bytesFillingBuffer(written);
+      if (bytes !== undefined) out.push(syntaxError(parsed.path, comment.start, comment.end, `a comment of ${bytes} bytes: nginx reads it into its 4096-byte buffer like a word, so nginx -t fails with too long parameter "${written.slice(0, 10)}..." started (split it over several lines)`));
     }
   }
   walkConfig(tree, (d, ancestors) => {

@@ -1,6 +1,6 @@
 import type { ConfigDiagnostic, Fix, RelatedLocation, Severity } from '../diagnostics';
 import type { Directive } from '../parser/ast';
-import { walkConfig, type ConfigTree } from '../model/configTree';
+import { treePositions, walkConfig, type ConfigTree } from '../model/configTree';
 import { parseListen } from '../model/serverModel';
 import { ContextKind, childContext, lookupDirective, nestedContexts, rootContextKind, variantsIn } from '../directives/directiveTable';
 import type { DirectiveCheckMeta } from './check';
@@ -32,10 +32,6 @@ const HTTP_FAMILY = ContextKind.Http | ContextKind.Server | ContextKind.Location
 const STREAM_FAMILY = ContextKind.Stream | ContextKind.StreamServer | ContextKind.StreamUpstream;
 const MAIL_FAMILY = ContextKind.Mail | ContextKind.MailServer;
 
-/**
- * The contexts a file analysed alone may really be included into, given the guessed one: any
- * block of the same protocol (the guess from a file's content is often one level off).
- */
 /**
  * What makes a second `listen` or `location` of one block a duplicate for nginx, with its words:
  * the same socket in an http server (ngx_http_add_listen: "a duplicate listen 0.0.0.0:8080", however
@@ -71,13 +67,10 @@ function locationPlace(d: Directive): { exact: boolean; name: string } | undefin
   return { exact: false, name: first };
 }
 
-/** The 1-based line of an offset (for a message; rare enough not to need a line index). */
-function lineNumber(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
+/**
+ * The contexts a file analysed alone may really be included into, given the guessed one: any
+ * block of the same protocol (the guess from a file's content is often one level off).
+ */
 function contextFamily(kind: number): number {
   if (kind & HTTP_FAMILY) return HTTP_FAMILY;
   if (kind & STREAM_FAMILY) return STREAM_FAMILY;
@@ -140,8 +133,16 @@ export function runDirectiveChecks(
   // A file included twice shares its Directive objects: each visit of a block gets its own key.
   const visits = new Map<Directive, object>();
   const rootVisit = {};
-  const singles = new Map<object, Map<string, Directive>>();
-  const statements = new Map<object, Map<string, Directive>>();
+  const seenInVisit = new Map<object, Map<string, Directive>>();
+  /** The directive that took `key` first in this visit of `parent`'s block (or the top level); `d` takes it when none has. */
+  const firstInBlock = (key: string, d: Directive, parent: Directive | undefined): Directive | undefined => {
+    const visit = parent ? visits.get(parent) ?? rootVisit : rootVisit;
+    let seen = seenInVisit.get(visit);
+    if (!seen) seenInVisit.set(visit, (seen = new Map()));
+    const first = seen.get(key);
+    if (!first) seen.set(key, d);
+    return first;
+  };
   const textOf = (file: string): string => tree.files.get(file)?.text ?? '';
   let reportedUnclosed = false;
 
@@ -176,7 +177,7 @@ export function runDirectiveChecks(
       // deep: nginx stops at the first directive that is then out of place (where a "}" is
       // missing above), and so do we; the rest would be the same mistake again.
       if (enabled(directiveNotAllowedHere) && !(unclosed.length > 0 && reportedUnclosed)) {
-        const hint = unclosed.length > 0 ? `; a "}" is probably missing above this line (the file ends inside ${unclosed.map((a) => `"${a.name}" of line ${lineNumber(textOf(a.file), a.start)}`).join(' and ')}, never closed)` : '';
+        const hint = unclosed.length > 0 ? `; a "}" is probably missing above this line (the file ends inside ${unclosed.map((a) => `"${a.name}" of line ${treePositions(tree).positionAt(a.file, a.start).line + 1}`).join(' and ')}, never closed)` : '';
         report(directiveNotAllowedHere, d, d.nameToken.start, d.nameToken.end, notAllowedMessage(d, info, context) + hint);
         if (unclosed.length > 0) reportedUnclosed = true;
       }
@@ -210,25 +211,15 @@ export function runDirectiveChecks(
     // The same socket twice in one server, the same exact or prefix location twice in one block.
     const statementKey = recovered ? undefined : repeatKey(d, context);
     if (statementKey && enabled(duplicateDirective)) {
-      const visit = parent ? visits.get(parent) ?? rootVisit : rootVisit;
-      let seen = statements.get(visit);
-      if (!seen) statements.set(visit, (seen = new Map()));
-      const first = seen.get(statementKey.key);
+      const first = firstInBlock(statementKey.key, d, parent);
       if (first) report(duplicateDirective, d, d.nameToken.start, (d.args[d.args.length - 1] ?? d.nameToken).end, statementKey.message, undefined, [], [{ file: first.file, start: first.start, end: first.end, message: `the first ${d.name} of this block` }]);
-      else seen.set(statementKey.key, d);
     }
 
     if (!recovered && variants[0]?.def.single && enabled(duplicateDirective)) {
-      const visit = parent ? visits.get(parent) ?? rootVisit : rootVisit;
-      let seen = singles.get(visit);
-      if (!seen) singles.set(visit, (seen = new Map()));
-      const slot = d.name === 'alias' ? 'root' : d.name;
-      const first = seen.get(slot);
+      const first = firstInBlock(d.name === 'alias' ? 'root' : d.name, d, parent);
       if (first) {
         const f = duplicateFinding(first, d, text);
         report(duplicateDirective, d, d.nameToken.start, d.nameToken.end, f.message, undefined, f.fixes, f.related);
-      } else {
-        seen.set(slot, d);
       }
     }
 

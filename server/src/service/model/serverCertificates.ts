@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { findChainOrderProblem, readCertificateData, readCertificateFile } from '../certificates';
 import type { CertificateFileErrorReason, CertificateFileOk, CertificateFileResult, CertificateInfo, ChainOrderProblem } from '../certificates';
 import type { ConfigTree } from './configTree';
+import { capitalize } from '../quote';
 import { effective, type HttpServer, type Placed } from './serverModel';
 
 /** How messages name an inline certificate: its value is certificate material, never printed. */
@@ -53,6 +54,11 @@ export function resolveConfigPath(tree: ConfigTree, value: string): string {
   return path.isAbsolute(value) ? path.normalize(value) : path.join(tree.prefix, value);
 }
 
+/** Reads a certificate file at a resolved config path, on this machine (see ConfigTree.localPath). */
+export function readConfiguredFile(tree: ConfigTree, file: string): CertificateFileResult {
+  return readCertificateFile(tree.localPath?.(file) ?? file);
+}
+
 /** How a message names a certificate or key value: never the material of a `data:` value. */
 export function describePathValue(value: string, what: 'certificate' | 'certificate key'): string {
   return value.startsWith(DATA_PREFIX) ? `the inline \`data:\` ${what}` : `the ${what} "${value}"`;
@@ -88,7 +94,7 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     if (!inline && keyFiles.has(file)) {
       return [{ ...common, kind: 'unknown', path: file, reason: 'unreadable', message: `${capitalize(label)} is also the server's ssl_certificate_key, and key files are never read here (nginx takes both from a file that holds the certificate and the key; a file with the key alone makes nginx -t fail: cannot load certificate)` }];
     }
-    const result: CertificateFileResult = inline ? readCertificateData(value.slice(DATA_PREFIX.length), INLINE_SHOWN) : readCertificateFile(tree.localPath?.(file) ?? file);
+    const result: CertificateFileResult = inline ? readCertificateData(value.slice(DATA_PREFIX.length), INLINE_SHOWN) : readConfiguredFile(tree, file);
     if (result.kind === 'error') {
       const message = inline ? result.message.replaceAll(`"${INLINE_SHOWN}"`, INLINE_CERTIFICATE) : result.message;
       return [{ ...common, kind: 'unknown', path: file, reason: 'unreadable', message, fileError: result.reason }];
@@ -97,8 +103,4 @@ export function serverCertificates(server: HttpServer, tree: ConfigTree, readCer
     if (order) return [{ ...common, kind: 'misordered', path: file, file: result, order }];
     return [{ ...common, kind: 'ok', path: file, file: result, leaf: result.chain[0] }];
   });
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

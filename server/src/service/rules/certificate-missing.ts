@@ -3,8 +3,9 @@ import type { Fix } from '../diagnostics';
 import { insertIntoBlock } from '../fixes/directiveEdits';
 import { directiveSpan, tokenSpan } from '../model/locations';
 import { describeServer, effective, effectiveValue, isOn, type HttpServer, type Placed } from '../model/serverModel';
-import { describePathValue, resolveConfigPath } from '../model/serverCertificates';
-import { readCertificateFile, type CertificateInfo } from '../certificates';
+import { describePathValue, readConfiguredFile, resolveConfigPath } from '../model/serverCertificates';
+import type { CertificateInfo } from '../certificates';
+import { capitalize } from '../quote';
 import { samePublicKey } from '../certificates/issuer';
 import { isGlobPattern } from '../model/expandGlob';
 
@@ -36,8 +37,7 @@ function leafOf(context: RuleContext, placed: Placed): CertificateInfo | undefin
   const value = placed.directive.args[0]?.value;
   if (!context.settings.readCertificates || value === undefined || value.includes('$') || value.startsWith('data:')) return undefined;
   const tree = context.model.tree;
-  const file = resolveConfigPath(tree, value);
-  const read = readCertificateFile(tree.localPath?.(file) ?? file);
+  const read = readConfiguredFile(tree, resolveConfigPath(tree, value));
   return read.kind === 'ok' ? read.chain[0] : undefined;
 }
 
@@ -72,10 +72,6 @@ function keyFromHttp(server: HttpServer, context: RuleContext): RuleFinding | un
     };
   }
   return undefined;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function hasCertificate(server: HttpServer): boolean {

@@ -1,8 +1,8 @@
 import * as net from 'node:net';
 import type { ConfigTree } from '../../model/configTree';
-import { readCertificateFile, type CertificateInfo } from '../../certificates';
+import type { CertificateInfo } from '../../certificates';
 import { isIssuedBy } from '../../certificates/issuer';
-import { resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
+import { readConfiguredFile, resolveConfigPath, type ServerCertificate } from '../../model/serverCertificates';
 import { effectiveValue, isOn, type HttpServer, type Placed } from '../../model/serverModel';
 
 /** Where nginx would send OCSP requests for one certificate. */
@@ -76,8 +76,7 @@ export function staplingFacts(server: HttpServer, tree: ConfigTree, certificates
         unreadable = true;
         continue;
       }
-      const configured = resolveConfigPath(tree, value);
-      const file = readCertificateFile(tree.localPath?.(configured) ?? configured);
+      const file = readConfiguredFile(tree, resolveConfigPath(tree, value));
       if (file.kind !== 'ok') {
         unreadable = true;
         continue;
